@@ -1,0 +1,132 @@
+"""The application (ansökan) lifecycle of DESIGN.md, as data."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from states.common import Role, TransitionSpec
+
+
+class State(StrEnum):
+    """Every state an application can stand in."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    COMPLETION_REQUESTED = "completion_requested"
+    IN_PREPARATION = "in_preparation"
+    PREPARED = "prepared"
+    PROPOSED = "proposed"
+    ON_AGENDA = "on_agenda"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    ACTIVE = "active"
+    CLOSED = "closed"
+    LIV_PROPOSED = "liv_proposed"
+    IN_LIV = "in_liv"
+    ENDED = "ended"
+
+
+S = State
+_APPLICANT = frozenset({Role.APPLICANT})
+_OFFICER = frozenset({Role.OFFICER})
+_PREPARER = frozenset({Role.PREPARER})
+_CHAIR = frozenset({Role.CHAIR})
+
+TRANSITIONS: tuple[TransitionSpec, ...] = (
+    TransitionSpec("submit", (S.DRAFT,), S.SUBMITTED, _APPLICANT, guards=("complete",)),
+    TransitionSpec(
+        "withdraw",
+        (S.DRAFT, S.SUBMITTED, S.IN_PREPARATION, S.COMPLETION_REQUESTED),
+        S.WITHDRAWN,
+        _APPLICANT,
+    ),
+    TransitionSpec(
+        "return_for_completion",
+        (S.SUBMITTED,),
+        S.COMPLETION_REQUESTED,
+        _OFFICER,
+        guards=("reason_given",),
+        requires=("reason",),
+    ),
+    TransitionSpec("accept_for_preparation", (S.SUBMITTED,), S.IN_PREPARATION, _OFFICER),
+    TransitionSpec(
+        "request_completion",
+        (S.IN_PREPARATION,),
+        S.COMPLETION_REQUESTED,
+        _PREPARER,
+        guards=("reason_given",),
+        requires=("reason",),
+    ),
+    TransitionSpec(
+        "resubmit", (S.COMPLETION_REQUESTED,), S.SUBMITTED, _APPLICANT, guards=("complete",)
+    ),
+    TransitionSpec(
+        "recommend",
+        (S.IN_PREPARATION,),
+        S.PREPARED,
+        _PREPARER,
+        guards=("recommendation_given",),
+        requires=("recommendation", "motivation"),
+    ),
+    TransitionSpec(
+        "propose",
+        (S.PREPARED,),
+        S.PROPOSED,
+        _OFFICER,
+        guards=("proposal_given",),
+        requires=("proposal",),
+    ),
+    # Agenda and board decisions are fired by the meeting services, not by the
+    # transitions endpoint, but they are still steps of this one machine.
+    TransitionSpec("place_on_agenda", (S.PROPOSED,), S.ON_AGENDA, _OFFICER),
+    TransitionSpec("remove_from_agenda", (S.ON_AGENDA,), S.PROPOSED, _OFFICER),
+    TransitionSpec("board_approve", (S.ON_AGENDA,), S.APPROVED, _CHAIR),
+    TransitionSpec("board_reject", (S.ON_AGENDA,), S.REJECTED, _CHAIR),
+    TransitionSpec("board_refer_back", (S.ON_AGENDA,), S.IN_PREPARATION, _CHAIR),
+    TransitionSpec("delegated_approve", (S.PREPARED,), S.APPROVED, _OFFICER),
+    TransitionSpec("delegated_reject", (S.PREPARED,), S.REJECTED, _OFFICER),
+    TransitionSpec("start", (S.APPROVED,), S.ACTIVE, _OFFICER),
+    TransitionSpec("accept_final_report", (S.ACTIVE,), S.CLOSED, _OFFICER),
+    TransitionSpec(
+        "propose_liv",
+        (S.ACTIVE, S.CLOSED),
+        S.LIV_PROPOSED,
+        _APPLICANT,
+        guards=("liv_complete",),
+    ),
+    TransitionSpec("liv_approve", (S.LIV_PROPOSED,), S.IN_LIV, _CHAIR),
+    TransitionSpec("phase_out", (S.IN_LIV,), S.ENDED, _OFFICER),
+)
+
+BY_TRIGGER: dict[str, TransitionSpec] = {t.trigger: t for t in TRANSITIONS}
+
+# Triggers a client may fire through POST /applications/{id}/transitions/{trigger}.
+# Agenda and board steps go through the meeting; `decide_delegated` picks its
+# destination by outcome and is mapped by the service that handles it.
+PUBLIC_TRIGGERS: frozenset[str] = frozenset(
+    {
+        "submit",
+        "withdraw",
+        "return_for_completion",
+        "accept_for_preparation",
+        "request_completion",
+        "resubmit",
+        "recommend",
+        "propose",
+        "start",
+        "accept_final_report",
+        "propose_liv",
+        "phase_out",
+    }
+)
+
+INITIAL = S.DRAFT
+# The applicant may change the content only while it is in its own hands.
+EDITABLE: frozenset[State] = frozenset({S.DRAFT, S.COMPLETION_REQUESTED})
+TERMINAL: frozenset[State] = frozenset({S.REJECTED, S.WITHDRAWN, S.ENDED})
+# Preparers, officers, board and auditors see nothing before submission.
+HIDDEN_BEFORE_SUBMISSION: frozenset[State] = frozenset({S.DRAFT})
+# States in which the application has passed through submission at least once
+# and therefore carries a diary number (withdrawn is ambiguous: see services).
+REGISTERED: frozenset[State] = frozenset(State) - {S.DRAFT, S.WITHDRAWN}

@@ -1,0 +1,184 @@
+"""Shared fixtures: every database test runs on SQLite and on PostgreSQL.
+
+PostgreSQL comes from TEST_DATABASE_URL (set by `make test`); without it the suite
+creates a throw-away database on the local server itself. An unreachable server
+is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlmodel import Session
+
+from config import TestConfig, normalise_database_url
+from tests import factories
+from workflow import create_app
+from workflow.extensions import db
+from workflow.migrate import upgrade
+
+BACKENDS = ("sqlite", "postgresql")
+LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def _server_url(database_url: str, dbname: str) -> str:
+    base, _, _ = database_url.rpartition("/")
+    return f"{base}/{dbname}"
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A migrated PostgreSQL database for this test session."""
+    given = os.environ.get("TEST_DATABASE_URL")
+    owned = None
+    if given:
+        url = normalise_database_url(given)
+    else:
+        owned = f"finsam_test_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(normalise_database_url(LOCAL_PG), isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{owned}"'))
+        except Exception as exc:  # pragma: no cover - the environment is broken
+            pytest.fail(f"PostgreSQL is required for the test suite and is not reachable: {exc}")
+        finally:
+            admin.dispose()
+        url = normalise_database_url(_server_url(LOCAL_PG, owned))
+    upgrade(url)
+    yield url
+    if owned:
+        admin = create_engine(normalise_database_url(LOCAL_PG), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{owned}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated SQLite file that each test copies (faster than migrating each time)."""
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return str(path)
+
+
+def _truncate_pg(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        tables = [
+            row[0]
+            for row in conn.execute(text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                " AND tablename <> 'alembic_version'"
+            ))
+        ]
+        if tables:
+            quoted = ", ".join(f'"{t}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+    """A clean, migrated database of each backend in turn."""
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "test.db"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("pg_url")
+        _truncate_pg(url)
+        yield url
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    """The application bound to a clean database."""
+    application = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    with application.app_context():
+        yield application
+        db.session.close()
+    application.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def backend(app: Flask) -> str:
+    """`sqlite` or `postgresql`: the dialect the test runs on."""
+    return app.extensions["db_engine"].dialect.name
+
+
+@pytest.fixture
+def session(app: Flask) -> Session:
+    """The app context's session (commit it yourself to make rows visible to requests)."""
+    return db.session
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client for pages and API."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    """A runner for `flask` CLI commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def world(session: Session) -> factories.World:
+    """An association with members, one user per role and committed rows."""
+    built = factories.build_world(session)
+    session.commit()
+    return built
+
+
+@pytest.fixture
+def make_application(session: Session, world: factories.World) -> Callable[..., Any]:
+    """Create an application in any state (committed): `make_application(state="submitted")`."""
+
+    def _make(**overrides: Any) -> Any:
+        app_row = factories.application(session, world, **overrides)
+        session.commit()
+        return app_row
+
+    return _make
+
+
+@pytest.fixture
+def api_token(client: FlaskClient) -> Callable[[Any], str]:
+    """Sign a user in through the API and return a bearer token."""
+
+    def _token(user: Any) -> str:
+        response = client.post(
+            "/api/v1/tokens", json={"email": user.email, "password": factories.PASSWORD}
+        )
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["token"]
+
+    return _token
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Callable[[Any], Any]:
+    """Sign a user in through the sign-in page (with its CSRF token)."""
+
+    def _login(user: Any) -> Any:
+        page = client.get("/login")
+        token = factories.csrf_token(page.get_data(as_text=True))
+        response = client.post(
+            "/login",
+            data={"email": user.email, "password": factories.PASSWORD, "csrf_token": token},
+        )
+        assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+        return response
+
+    return _login

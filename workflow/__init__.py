@@ -1,0 +1,48 @@
+"""finsam-grants: the Flask application package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class: type = Config, **overrides: object) -> Flask:
+    """Build the application: config, extensions, blueprints, CLI."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+
+    from workflow.extensions import babel, csrf, db, limiter, login_manager, select_locale
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(ROOT / "workflow" / "translations"))
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from workflow import auth
+
+    auth.init_app(app)
+
+    from workflow.api import bp as api_bp
+    from workflow.web import init_app as init_web
+
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
+    init_web(app)
+
+    from workflow import cli
+
+    cli.init_app(app)
+    return app

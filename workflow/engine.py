@@ -1,0 +1,200 @@
+"""The engine: every state change of an application goes through `fire`.
+
+One `transitions.Machine` per process is built from `states/application.py`
+(`model=None`, no auto transitions); a small adapter carries the row's state
+while the machine moves it. The engine checks, in order: the caller's role
+(403), the expected version (409), the source state (409) and every guard
+(422, all problems at once). Only then does it move the state and run the
+step's effects, bump the version and append the audit event, flushing
+without committing, so the request's single commit makes it all or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from sqlmodel import Session
+from transitions import Machine
+
+from states import application as spec
+from workflow import permissions
+from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
+from workflow.i18n import _l
+from workflow.models import Application, Association, User, utcnow
+from workflow.services import applications, audit, completeness, diary
+
+
+@dataclass
+class Step:
+    """What a guard or an effect gets to look at."""
+
+    session: Session
+    application: Application
+    by: User
+    trigger: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str | None:
+        value = self.payload.get("reason")
+        return value.strip() or None if isinstance(value, str) else None
+
+
+Guard = Callable[[Step], list[Problem]]
+Effect = Callable[[Step], None]
+
+
+class _Subject:
+    """The adapter `transitions` moves: only a state, never the SQLModel row itself."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: str) -> None:
+        self.state = state
+
+
+@cache
+def machine() -> Machine:
+    """The application machine, built once per process."""
+    m = Machine(
+        model=None,
+        states=[s.value for s in spec.State],
+        transitions=[
+            {"trigger": t.trigger, "source": [str(s) for s in t.sources], "dest": str(t.dest)}
+            for t in spec.TRANSITIONS
+        ],
+        initial=None,
+        auto_transitions=False,
+    )
+    return m
+
+
+def is_allowed_from(trigger: str, state: str) -> bool:
+    """Whether the machine has this trigger from this state."""
+    event = machine().events.get(trigger)
+    return event is not None and state in event.transitions
+
+
+# --- guards: each returns every problem it finds, never stops at the first ---------------
+
+
+def _guard_complete(step: Step) -> list[Problem]:
+    return completeness.missing_items(step.application)
+
+
+def _guard_reason_given(step: Step) -> list[Problem]:
+    return [] if step.reason else [Problem("reason", _l("Give a reason."))]
+
+
+def _guard_liv_complete(step: Step) -> list[Problem]:
+    return completeness.missing_for_liv(step.application)
+
+
+def _guard_recommendation_given(step: Step) -> list[Problem]:
+    problems = []
+    if step.payload.get("recommendation") not in {"approve", "approve_with_conditions", "reject"}:
+        problems.append(Problem("recommendation", _l(
+            "Choose approve, approve with conditions or reject.")))
+    if not str(step.payload.get("motivation") or "").strip():
+        problems.append(Problem("motivation", _l("Give a motivation.")))
+    return problems
+
+
+def _guard_proposal_given(step: Step) -> list[Problem]:
+    if str(step.payload.get("proposal") or "").strip():
+        return []
+    return [Problem("proposal", _l("Write the proposal to the board."))]
+
+
+GUARDS: dict[str, Guard] = {
+    "complete": _guard_complete,
+    "reason_given": _guard_reason_given,
+    "liv_complete": _guard_liv_complete,
+    "recommendation_given": _guard_recommendation_given,
+    "proposal_given": _guard_proposal_given,
+}
+
+
+# --- effects: what a step does besides moving the state ----------------------------------
+
+
+def _effect_submit(step: Step) -> None:
+    app = step.application
+    now = utcnow()
+    if app.diary_number is None:
+        association = step.session.get(Association, app.association_id)
+        assert association is not None
+        seq, number = diary.next_diary_number(step.session, association, now.year)
+        app.diary_year, app.diary_seq, app.diary_number = now.year, seq, number
+    app.submitted_at = app.submitted_at or now
+    applications.freeze_version(step.session, app, by=step.by, trigger=step.trigger)
+
+
+EFFECTS: dict[str, Effect] = {
+    "submit": _effect_submit,
+    "resubmit": _effect_submit,
+}
+
+
+def check(application: Application, trigger: str, *, by: User, session: Session,
+          payload: dict[str, Any] | None = None, expected_version: int | None = None) -> Step:
+    """Raise the error `fire` would raise, without changing anything."""
+    transition = spec.BY_TRIGGER.get(trigger)
+    if transition is None:
+        raise NotFound(_l("No such step: %(trigger)s.", trigger=trigger), code="unknown_trigger")
+    if not permissions.can_fire(by, application, trigger):
+        raise Forbidden(_l("Your role may not take this step."))
+    if expected_version is not None and expected_version != application.version:
+        raise Conflict(
+            _l("The application was changed by someone else; reload and try again."),
+            code="stale_version",
+        )
+    if not is_allowed_from(trigger, application.state):
+        raise Conflict(
+            _l("This step cannot be taken from the state %(state)s.", state=application.state),
+            code="invalid_transition",
+        )
+    step = Step(session, application, by, trigger, dict(payload or {}))
+    problems = [p for name in transition.guards for p in GUARDS[name](step)]
+    if problems:
+        raise ValidationFailed(_l("The step cannot be taken yet."), problems=problems)
+    return step
+
+
+def fire(application: Application, trigger: str, *, by: User, session: Session,
+         payload: dict[str, Any] | None = None,
+         expected_version: int | None = None) -> Application:
+    """Take one step of the lifecycle: checks, state change, effects, audit event; flushes."""
+    step = check(application, trigger, by=by, session=session, payload=payload,
+                 expected_version=expected_version)
+    subject = _Subject(application.state)
+    from_state = subject.state
+    if not machine().events[trigger].trigger(subject):  # pragma: no cover - guarded above
+        raise Conflict(_l("The step was refused."), code="invalid_transition")
+    # All changes to the row are made before the first flush, so one step is one
+    # UPDATE and one version bump; a concurrent change makes it raise StaleDataError.
+    with session.no_autoflush:
+        application.state = subject.state
+        application.updated_at = utcnow()
+        session.add(application)
+        effect = EFFECTS.get(trigger)
+        if effect is not None:
+            effect(step)
+    session.flush()
+    data = {k: v for k, v in step.payload.items() if k not in {"reason", "expected_version"}}
+    audit.record(
+        session,
+        action=trigger,
+        entity_type="application",
+        entity_id=application.id,
+        association_id=application.association_id,
+        actor=by,
+        from_state=from_state,
+        to_state=application.state,
+        reason=step.reason,
+        data=data,
+    )
+    return application

@@ -1,0 +1,428 @@
+"""Database tables. Every row belongs to one association (multi-tenancy)."""
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import declared_attr
+from sqlmodel import Field, Relationship, SQLModel
+
+from states.application import State
+from states.common import MEMBER_BOUND_ROLES, Role
+from workflow import limits
+
+# Stable constraint names, so Alembic can compare and migrations can address them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+PARTIES = ("af", "fk", "region", "municipality")
+KINDS = ("individual", "structural")
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def _in(column: str, values: tuple[str, ...] | list[str]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+def _ts(**kwargs: Any) -> Any:
+    """A timezone-aware timestamp column."""
+    return Field(sa_type=DateTime(timezone=True), **kwargs)
+
+
+def _fk(
+    target: str, *, nullable: bool = False, ondelete: str | None = None, index: bool = True
+) -> Any:
+    """A foreign-key integer column."""
+    return Field(
+        sa_column=Column(
+            Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index
+        )
+    )
+
+
+class Association(SQLModel, table=True):
+    """A samordningsförbund: the tenant every other row belongs to."""
+
+    __tablename__ = "association"
+    __table_args__ = (
+        CheckConstraint("delegation_limit_sek >= 0", name="delegation_limit_nonnegative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(sa_column=Column(String(63), nullable=False, unique=True))
+    name: str = Field(sa_column=Column(String(limits.NAME_MAX), nullable=False))
+    diary_prefix: str = Field(sa_column=Column(String(limits.DIARY_PREFIX_MAX), nullable=False))
+    delegation_limit_sek: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    # When on, `submit` also waits for every partner's endorsement (issue 4).
+    require_partner_endorsement: bool = Field(default=False, nullable=False)
+    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    version: int = Field(default=1, nullable=False)
+
+    members: list["Member"] = Relationship(
+        back_populates="association",
+        sa_relationship_kwargs={"order_by": "Member.name", "lazy": "selectin"},
+    )
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class Member(SQLModel, table=True):
+    """A member organisation (förbundsmedlem) of an association."""
+
+    __tablename__ = "member"
+    __table_args__ = (
+        UniqueConstraint("association_id", "name"),
+        CheckConstraint(_in("party", PARTIES), name="party_known"),
+        CheckConstraint(
+            f"population IS NULL OR (population >= 0 AND population <= {limits.POPULATION_MAX})",
+            name="population_range",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = _fk("association.id")
+    name: str = Field(sa_column=Column(String(limits.NAME_MAX), nullable=False))
+    party: str = Field(sa_column=Column(String(20), nullable=False))
+    population: int | None = None
+    version: int = Field(default=1, nullable=False)
+
+    association: "Association" = Relationship(back_populates="members")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class User(UserMixin, SQLModel, table=True):
+    """A person who signs in. Roles come from grants, per association."""
+
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(sa_column=Column(String(limits.EMAIL_MAX), nullable=False, unique=True))
+    name: str = Field(sa_column=Column(String(limits.NAME_MAX), nullable=False))
+    password_hash: str = Field(sa_column=Column(String(255), nullable=False))
+    is_admin: bool = Field(default=False, nullable=False)
+    active: bool = Field(default=True, nullable=False)
+    # Bumped on password change or forced sign-out; part of the session id.
+    session_epoch: int = Field(default=0, nullable=False)
+    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    version: int = Field(default=1, nullable=False)
+
+    grants: list["RoleGrant"] = Relationship(
+        back_populates="user",
+        sa_relationship_kwargs={"lazy": "selectin", "cascade": "all, delete-orphan"},
+    )
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+    def get_id(self) -> str:
+        """Session id: row id plus epoch, so a bumped epoch signs every session out."""
+        return f"{self.id}:{self.session_epoch}"
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+
+_member_bound = ", ".join(f"'{r.value}'" for r in sorted(MEMBER_BOUND_ROLES))
+
+
+class RoleGrant(SQLModel, table=True):
+    """A role held by a user in one association (bound to a member where the role needs it)."""
+
+    __tablename__ = "role_grant"
+    __table_args__ = (
+        CheckConstraint(_in("role", [r.value for r in Role]), name="role_known"),
+        CheckConstraint(
+            f"(role IN ({_member_bound})) = (member_id IS NOT NULL)", name="member_iff_bound"
+        ),
+        CheckConstraint("substitute = false OR role = 'board'", name="substitute_only_board"),
+        UniqueConstraint("user_id", "association_id", "role", "member_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = _fk("app_user.id", ondelete="CASCADE")
+    association_id: int = _fk("association.id")
+    role: str = Field(sa_column=Column(String(20), nullable=False))
+    member_id: int | None = _fk("member.id", nullable=True)
+    substitute: bool = Field(default=False, nullable=False)
+
+    user: "User" = Relationship(back_populates="grants")
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = _fk("app_user.id", ondelete="CASCADE")
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    expires_at: datetime = _ts(nullable=False)
+
+
+_states = [s.value for s in State]
+
+
+class Application(SQLModel, table=True):
+    """An ansökan: one insats asked for by a lead member organisation."""
+
+    __tablename__ = "application"
+    __table_args__ = (
+        CheckConstraint(_in("state", _states), name="state_known"),
+        CheckConstraint(f"kind IS NULL OR {_in('kind', KINDS)}", name="kind_known"),
+        CheckConstraint(
+            f"age_min IS NULL OR (age_min >= {limits.AGE_MIN} AND age_min <= {limits.AGE_MAX})",
+            name="age_min_range",
+        ),
+        CheckConstraint(
+            f"age_max IS NULL OR (age_max >= {limits.AGE_MIN} AND age_max <= {limits.AGE_MAX})",
+            name="age_max_range",
+        ),
+        CheckConstraint(
+            "age_min IS NULL OR age_max IS NULL OR age_min <= age_max", name="age_order"
+        ),
+        CheckConstraint(
+            "start_date IS NULL OR end_date IS NULL OR start_date <= end_date", name="period_order"
+        ),
+        CheckConstraint(
+            "participants_women IS NULL OR participants_women >= 0", name="women_nonnegative"
+        ),
+        CheckConstraint("participants_men IS NULL OR participants_men >= 0", name="men_nonnegative"),
+        # A diary number is all three parts or none, and a draft never has one.
+        CheckConstraint(
+            "(diary_number IS NULL AND diary_year IS NULL AND diary_seq IS NULL)"
+            " OR (diary_number IS NOT NULL AND diary_year IS NOT NULL AND diary_seq IS NOT NULL)",
+            name="diary_all_or_none",
+        ),
+        CheckConstraint("state <> 'draft' OR diary_number IS NULL", name="draft_unnumbered"),
+        CheckConstraint(
+            "(submitted_at IS NULL) = (diary_number IS NULL)", name="submitted_iff_numbered"
+        ),
+        UniqueConstraint("association_id", "diary_year", "diary_seq"),
+        Index("ix_application_assoc_state", "association_id", "state"),
+        Index("ix_application_lead_state", "lead_member_id", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = _fk("association.id")
+    # The owning member organisation: its applicants see and edit the application.
+    lead_member_id: int = _fk("member.id", index=False)
+    state: str = Field(default=State.DRAFT.value, sa_column=Column(String(30), nullable=False))
+    title: str | None = Field(default=None, sa_column=Column(String(limits.TITLE_MAX)))
+    kind: str | None = Field(default=None, sa_column=Column(String(20)))
+    target_group: str | None = Field(default=None, sa_column=Column(Text))
+    age_min: int | None = None
+    age_max: int | None = None
+    participants_women: int | None = None
+    participants_men: int | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    follow_up_plan: str | None = Field(default=None, sa_column=Column(Text))
+    gender_equality_plan: str | None = Field(default=None, sa_column=Column(Text))
+    continuation_plan: str | None = Field(default=None, sa_column=Column(Text))
+    steering_group: str | None = Field(default=None, sa_column=Column(Text))
+    activity_description: str | None = Field(default=None, sa_column=Column(Text))
+    report_plan: str | None = Field(default=None, sa_column=Column(Text))
+    results_summary: str | None = Field(default=None, sa_column=Column(Text))
+    diary_number: str | None = Field(default=None, sa_column=Column(String(40)))
+    diary_year: int | None = None
+    diary_seq: int | None = None
+    created_by_id: int = _fk("app_user.id", index=False)
+    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    updated_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    submitted_at: datetime | None = _ts(default=None, nullable=True)
+    version: int = Field(default=1, nullable=False)
+
+    partners: list["ApplicationPartner"] = Relationship(
+        sa_relationship_kwargs={
+            "lazy": "selectin",
+            "cascade": "all, delete-orphan",
+            "order_by": "ApplicationPartner.member_id",
+        }
+    )
+    budget_lines: list["BudgetLine"] = Relationship(
+        sa_relationship_kwargs={
+            "lazy": "selectin",
+            "cascade": "all, delete-orphan",
+            "order_by": "BudgetLine.year",
+        }
+    )
+    cofunding_lines: list["CofundingLine"] = Relationship(
+        sa_relationship_kwargs={
+            "lazy": "selectin",
+            "cascade": "all, delete-orphan",
+            "order_by": "(CofundingLine.year, CofundingLine.member_id)",
+        }
+    )
+    goals: list["Goal"] = Relationship(
+        sa_relationship_kwargs={
+            "lazy": "selectin",
+            "cascade": "all, delete-orphan",
+            "order_by": "Goal.position",
+        }
+    )
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+    @property
+    def total_amount_sek(self) -> int:
+        """The sum of the budget over every year."""
+        return sum(line.amount_sek for line in self.budget_lines)
+
+
+class ApplicationPartner(SQLModel, table=True):
+    """Another member organisation that stands behind the insats."""
+
+    __tablename__ = "application_partner"
+    __table_args__ = (UniqueConstraint("application_id", "member_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = _fk("application.id", ondelete="CASCADE")
+    member_id: int = _fk("member.id")
+
+
+class BudgetLine(SQLModel, table=True):
+    """The amount asked of the association for one calendar year."""
+
+    __tablename__ = "budget_line"
+    __table_args__ = (
+        UniqueConstraint("application_id", "year"),
+        CheckConstraint(
+            f"amount_sek >= 0 AND amount_sek <= {limits.AMOUNT_MAX}", name="amount_range"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = _fk("application.id", ondelete="CASCADE")
+    year: int
+    amount_sek: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class CofundingLine(SQLModel, table=True):
+    """What a member organisation contributes itself, per year."""
+
+    __tablename__ = "cofunding_line"
+    __table_args__ = (
+        UniqueConstraint("application_id", "member_id", "year"),
+        CheckConstraint(
+            f"amount_sek >= 0 AND amount_sek <= {limits.AMOUNT_MAX}", name="amount_range"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = _fk("application.id", ondelete="CASCADE")
+    member_id: int = _fk("member.id", index=False)
+    year: int
+    amount_sek: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class Goal(SQLModel, table=True):
+    """A measurable goal of the insats, in the order the applicant gave them."""
+
+    __tablename__ = "goal"
+    __table_args__ = (UniqueConstraint("application_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = _fk("application.id", ondelete="CASCADE")
+    position: int
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    indicator: str | None = Field(default=None, sa_column=Column(Text))
+    target: str | None = Field(default=None, sa_column=Column(String(limits.NAME_MAX)))
+
+
+class ApplicationVersion(SQLModel, table=True):
+    """A frozen snapshot of the application as it was submitted (or resubmitted)."""
+
+    __tablename__ = "application_version"
+    __table_args__ = (UniqueConstraint("application_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = _fk("application.id", ondelete="CASCADE")
+    number: int
+    trigger: str = Field(sa_column=Column(String(40), nullable=False))
+    snapshot: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_by_id: int = _fk("app_user.id", index=False)
+    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+
+
+class DiaryCounter(SQLModel, table=True):
+    """The last diary sequence handed out per association and year (row-locked on use)."""
+
+    __tablename__ = "diary_counter"
+
+    association_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("association.id"), primary_key=True)
+    )
+    year: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    last_seq: int = Field(default=0, nullable=False)
+
+
+class AuditChainHead(SQLModel, table=True):
+    """The newest event of one hash chain; locked while an event is appended."""
+
+    __tablename__ = "audit_chain_head"
+
+    # One chain per association; chain 0 holds installation-wide events.
+    chain_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    seq: int = Field(default=0, nullable=False)
+    hash: str = Field(sa_column=Column(String(64), nullable=False))
+
+
+class AuditEvent(SQLModel, table=True):
+    """An append-only audit record; `hash` covers its content and the previous hash."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        UniqueConstraint("chain_id", "seq"),
+        Index("ix_audit_event_entity", "entity_type", "entity_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    chain_id: int = Field(nullable=False)
+    seq: int = Field(nullable=False)
+    association_id: int | None = _fk("association.id", nullable=True, index=False)
+    actor_id: int | None = _fk("app_user.id", nullable=True, index=False)
+    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    entity_type: str = Field(sa_column=Column(String(40), nullable=False))
+    entity_id: int | None = None
+    action: str = Field(sa_column=Column(String(60), nullable=False))
+    from_state: str | None = Field(default=None, sa_column=Column(String(30)))
+    to_state: str | None = Field(default=None, sa_column=Column(String(30)))
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    prev_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    hash: str = Field(sa_column=Column(String(64), nullable=False))

@@ -1,0 +1,111 @@
+"""Who may do what. The engine, the views, the API and the templates all ask these functions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from states import application as machine
+from states.common import Role
+from workflow.models import Application, Association, User
+
+
+def _grants(user: Any) -> list[Any]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    return list(user.grants)
+
+
+def roles_in(user: Any, association_id: int) -> set[Role]:
+    """Every role the user holds in the association."""
+    return {Role(g.role) for g in _grants(user) if g.association_id == association_id}
+
+
+def member_ids_for(user: Any, association_id: int, role: Role) -> set[int]:
+    """The member organisations the user speaks for in `role` within the association."""
+    return {
+        g.member_id
+        for g in _grants(user)
+        if g.association_id == association_id and g.role == role and g.member_id is not None
+    }
+
+
+def association_ids(user: Any) -> set[int]:
+    """The associations in which the user holds any role."""
+    return {g.association_id for g in _grants(user)}
+
+
+def is_admin(user: Any) -> bool:
+    """A system administrator (installation-wide)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_admin)
+
+
+def acting_roles(user: Any, application: Application) -> set[Role]:
+    """The roles the user acts in for this application (applicant only for its own member)."""
+    roles = roles_in(user, application.association_id)
+    if Role.APPLICANT in roles and application.lead_member_id not in member_ids_for(
+        user, application.association_id, Role.APPLICANT
+    ):
+        roles.discard(Role.APPLICANT)
+    return roles
+
+
+def has_been_submitted(application: Application) -> bool:
+    """Whether the application has left the applicant's hands at least once."""
+    return application.submitted_at is not None and (
+        application.state not in machine.HIDDEN_BEFORE_SUBMISSION
+    )
+
+
+def can_view_application(user: Any, application: Application) -> bool:
+    """Applicants see their own organisation's; everyone else only what has been submitted."""
+    roles = acting_roles(user, application)
+    if Role.APPLICANT in roles:
+        return True
+    roles.discard(Role.APPLICANT)
+    return bool(roles) and has_been_submitted(application)
+
+
+def can_edit_application(user: Any, application: Application) -> bool:
+    """The lead member's applicants may change the content (the state is checked apart)."""
+    return Role.APPLICANT in acting_roles(user, application)
+
+
+def can_create_application(user: Any, association: Association) -> bool:
+    """Applicants create drafts for their own member organisation."""
+    return bool(member_ids_for(user, association.id, Role.APPLICANT))
+
+
+def can_fire(user: Any, application: Application, trigger: str) -> bool:
+    """Whether one of the user's roles may take this step (the state is checked apart)."""
+    spec = machine.BY_TRIGGER.get(trigger)
+    return spec is not None and bool(spec.roles & acting_roles(user, application))
+
+
+def allowed_transitions(user: Any, application: Application) -> list[str]:
+    """The public steps the user may take now, from the application's current state."""
+    return [
+        trigger
+        for trigger in sorted(machine.PUBLIC_TRIGGERS)
+        if application.state in machine.BY_TRIGGER[trigger].sources
+        and can_fire(user, application, trigger)
+    ]
+
+
+def can_manage_association(user: Any, association: Association) -> bool:
+    """Admins and the association's officers manage members and users."""
+    return is_admin(user) or Role.OFFICER in roles_in(user, association.id)
+
+
+def can_view_association(user: Any, association: Association) -> bool:
+    """Anyone with a role there, and admins."""
+    return is_admin(user) or association.id in association_ids(user)
+
+
+def can_verify_audit(user: Any) -> bool:
+    """Admins and auditors may check the audit chain."""
+    return is_admin(user) or any(g.role == Role.AUDITOR for g in _grants(user))
+
+
+def can_view_history(user: Any, application: Application) -> bool:
+    """Whoever sees the application sees its history."""
+    return can_view_application(user, application)

@@ -1,0 +1,1 @@
+"""Domain rules. Verbs change rows and flush; the request commits once."""

@@ -1,0 +1,250 @@
+"""Application content: create a draft, change its fields, serialise it, freeze a version."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, select
+
+from states import application as machine
+from states.common import Role
+from workflow import permissions
+from workflow.errors import Conflict, Forbidden, Problem, ValidationFailed
+from workflow.i18n import _l
+from workflow.models import (
+    Application,
+    ApplicationPartner,
+    ApplicationVersion,
+    Association,
+    BudgetLine,
+    CofundingLine,
+    Goal,
+    Member,
+    User,
+    utcnow,
+)
+from workflow.schemas import ApplicationFields
+from workflow.services import audit
+
+# Scalar columns written as they come; the list fields are handled one by one below.
+SCALAR_FIELDS = (
+    "title",
+    "kind",
+    "lead_member_id",
+    "target_group",
+    "age_min",
+    "age_max",
+    "participants_women",
+    "participants_men",
+    "start_date",
+    "end_date",
+    "follow_up_plan",
+    "gender_equality_plan",
+    "continuation_plan",
+    "steering_group",
+    "activity_description",
+    "report_plan",
+    "results_summary",
+)
+
+
+def content(app: Application) -> dict[str, Any]:
+    """The application's fields in the API's shape (also what a frozen version stores)."""
+    data: dict[str, Any] = {}
+    for name in SCALAR_FIELDS:
+        value = getattr(app, name)
+        data[name] = value.isoformat() if isinstance(value, date) else value
+    data["partner_member_ids"] = [p.member_id for p in app.partners]
+    data["budget"] = [{"year": b.year, "amount_sek": b.amount_sek} for b in app.budget_lines]
+    data["cofunding"] = [
+        {"member_id": c.member_id, "year": c.year, "amount_sek": c.amount_sek}
+        for c in app.cofunding_lines
+    ]
+    data["goals"] = [
+        {"description": g.description, "indicator": g.indicator, "target": g.target}
+        for g in app.goals
+    ]
+    return data
+
+
+def _association_members(session: Session, association_id: int) -> dict[int, Member]:
+    rows = session.exec(select(Member).where(Member.association_id == association_id)).all()
+    return {m.id: m for m in rows if m.id is not None}
+
+
+def _check(
+    app: Application,
+    fields: ApplicationFields,
+    members: dict[int, Member],
+    by: User,
+) -> list[Problem]:
+    """Cross-field and cross-row rules that a schema alone cannot express."""
+    given = fields.model_fields_set
+    problems: list[Problem] = []
+
+    def merged(name: str) -> Any:
+        return getattr(fields, name) if name in given else getattr(app, name)
+
+    lead = merged("lead_member_id")
+    if "lead_member_id" in given:
+        if lead not in members:
+            problems.append(Problem("lead_member_id", _l("No such member of this association.")))
+        elif lead not in permissions.member_ids_for(by, app.association_id, Role.APPLICANT):
+            problems.append(Problem("lead_member_id", _l(
+                "You can only apply on behalf of your own member organisation.")))
+    if "partner_member_ids" in given and fields.partner_member_ids is not None:
+        seen: set[int] = set()
+        for i, member_id in enumerate(fields.partner_member_ids):
+            if member_id not in members:
+                problems.append(Problem(f"partner_member_ids.{i}",
+                                        _l("No such member of this association.")))
+            elif member_id == lead:
+                problems.append(Problem(f"partner_member_ids.{i}",
+                                        _l("The lead member cannot also be a partner.")))
+            elif member_id in seen:
+                problems.append(Problem(f"partner_member_ids.{i}", _l("Named twice.")))
+            seen.add(member_id)
+    age_min, age_max = merged("age_min"), merged("age_max")
+    if age_min is not None and age_max is not None and age_min > age_max:
+        problems.append(Problem("age_max", _l("The highest age must not be below the lowest.")))
+    start, end = merged("start_date"), merged("end_date")
+    if start is not None and end is not None and end < start:
+        problems.append(Problem("end_date", _l("The end date must not be before the start date.")))
+    if "budget" in given and fields.budget is not None:
+        years: set[int] = set()
+        for i, line in enumerate(fields.budget):
+            if line.year in years:
+                problems.append(Problem(f"budget.{i}.year", _l("The year is given twice.")))
+            elif start is not None and end is not None and not start.year <= line.year <= end.year:
+                problems.append(Problem(f"budget.{i}.year", _l(
+                    "The year lies outside the period %(start)s–%(end)s.",
+                    start=start.year, end=end.year)))
+            years.add(line.year)
+    if "cofunding" in given and fields.cofunding is not None:
+        keys: set[tuple[int, int]] = set()
+        for i, line in enumerate(fields.cofunding):
+            if line.member_id not in members:
+                problems.append(Problem(f"cofunding.{i}.member_id",
+                                        _l("No such member of this association.")))
+            elif (line.member_id, line.year) in keys:
+                problems.append(Problem(f"cofunding.{i}", _l(
+                    "This member and year are given twice.")))
+            keys.add((line.member_id, line.year))
+    return problems
+
+
+def _apply(app: Application, fields: ApplicationFields) -> list[str]:
+    """Write the given fields onto the row; returns the names that changed."""
+    given = fields.model_fields_set
+    before = content(app)
+    for name in SCALAR_FIELDS:
+        if name in given:
+            value = getattr(fields, name)
+            if isinstance(value, str) and value == "":
+                value = None  # an emptied text field is the same as one never filled
+            setattr(app, name, value)
+    if "partner_member_ids" in given:
+        app.partners = [ApplicationPartner(member_id=m) for m in fields.partner_member_ids or []]
+    if "budget" in given:
+        app.budget_lines = [
+            BudgetLine(year=b.year, amount_sek=b.amount_sek) for b in fields.budget or []
+        ]
+    if "cofunding" in given:
+        app.cofunding_lines = [
+            CofundingLine(member_id=c.member_id, year=c.year, amount_sek=c.amount_sek)
+            for c in fields.cofunding or []
+        ]
+    if "goals" in given:
+        app.goals = [
+            Goal(position=i, description=g.description, indicator=g.indicator or None,
+                 target=g.target or None)
+            for i, g in enumerate(fields.goals or [])
+        ]
+    after = content(app)
+    return sorted(k for k in after if after[k] != before[k])
+
+
+def create_draft(
+    session: Session, association: Association, fields: ApplicationFields, *, by: User
+) -> Application:
+    """Create a draft for the caller's member organisation (flushes, never commits)."""
+    own = permissions.member_ids_for(by, association.id, Role.APPLICANT)
+    if not own:
+        raise Forbidden(_l("Only applicants of a member organisation can create applications."))
+    lead = fields.lead_member_id
+    if lead is None:
+        if len(own) > 1:
+            raise ValidationFailed(_l("Some fields are invalid."), problems=[Problem(
+                "lead_member_id", _l("Choose which member organisation applies."))])
+        lead = next(iter(own))
+    app = Application(association_id=association.id, lead_member_id=lead, created_by_id=by.id)
+    members = _association_members(session, association.id)
+    probe = fields.model_copy(update={"lead_member_id": lead})
+    probe.model_fields_set.add("lead_member_id")
+    problems = _check(app, probe, members, by)
+    if problems:
+        raise ValidationFailed(_l("Some fields are invalid."), problems=problems)
+    _apply(app, probe)
+    session.add(app)
+    session.flush()
+    audit.record(session, action="create", entity_type="application", entity_id=app.id,
+                 association_id=association.id, actor=by, to_state=app.state)
+    return app
+
+
+def update_fields(
+    session: Session,
+    app: Application,
+    fields: ApplicationFields,
+    *,
+    by: User,
+    expected_version: int | None = None,
+) -> Application:
+    """Change the content while the application is in the applicant's hands."""
+    if not permissions.can_edit_application(by, app):
+        raise Forbidden(_l("Only the lead member's applicants may change the application."))
+    if expected_version is not None and expected_version != app.version:
+        raise Conflict(_l("The application was changed by someone else; reload and try again."),
+                       code="stale_version")
+    if app.state not in machine.EDITABLE:
+        raise Conflict(_l("The application can no longer be changed in its current state."),
+                       code="invalid_state")
+    problems = _check(app, fields, _association_members(session, app.association_id), by)
+    if problems:
+        raise ValidationFailed(_l("Some fields are invalid."), problems=problems)
+    changed = _apply(app, fields)
+    if changed:
+        app.updated_at = utcnow()
+        session.add(app)
+        session.flush()
+        audit.record(session, action="update", entity_type="application", entity_id=app.id,
+                     association_id=app.association_id, actor=by,
+                     data={"fields": changed})
+    return app
+
+
+def freeze_version(session: Session, app: Application, *, by: User, trigger: str) -> ApplicationVersion:
+    """Store the application's content as the next frozen version."""
+    last = session.exec(
+        select(ApplicationVersion.number)
+        .where(ApplicationVersion.application_id == app.id)
+        .order_by(ApplicationVersion.number.desc())  # type: ignore[attr-defined]
+        .limit(1)
+    ).first()
+    version = ApplicationVersion(
+        application_id=app.id, number=(last or 0) + 1, trigger=trigger,
+        snapshot=content(app), created_by_id=by.id,
+    )
+    session.add(version)
+    session.flush()
+    return version
+
+
+def versions(session: Session, app: Application) -> list[ApplicationVersion]:
+    """Every frozen version, oldest first."""
+    return list(session.exec(
+        select(ApplicationVersion)
+        .where(ApplicationVersion.application_id == app.id)
+        .order_by(ApplicationVersion.number)
+    ).all())

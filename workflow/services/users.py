@@ -1,0 +1,166 @@
+"""People: password hashing, sign-in checks, API tokens and role grants."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlmodel import Session, func, select
+
+from states.common import MEMBER_BOUND_ROLES, Role
+from workflow.errors import Problem, ValidationFailed
+from workflow.i18n import _l
+from workflow.models import ApiToken, Association, Member, RoleGrant, User, utcnow
+from workflow.services import audit
+
+# A hash to verify against when the e-mail is unknown, so timing does not tell.
+_DUMMY_HASH: dict[tuple[int, int], str] = {}
+
+
+def _hasher() -> PasswordHasher:
+    config = current_app.config
+    return PasswordHasher(
+        time_cost=config["ARGON2_TIME_COST"], memory_cost=config["ARGON2_MEMORY_COST"]
+    )
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of the password."""
+    return _hasher().hash(password)
+
+
+def normalise_email(email: str) -> str:
+    """E-mail addresses compare case-insensitively."""
+    return email.strip().lower()
+
+
+def find_user(session: Session, email: str) -> User | None:
+    """The user with this e-mail address, if any."""
+    return session.exec(select(User).where(User.email == normalise_email(email))).first()
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user whose password matches, or None (same work either way)."""
+    hasher = _hasher()
+    user = find_user(session, email)
+    if user is None:
+        key = (hasher.time_cost, hasher.memory_cost)
+        if key not in _DUMMY_HASH:
+            _DUMMY_HASH[key] = hasher.hash(secrets.token_hex(8))
+        try:
+            hasher.verify(_DUMMY_HASH[key], password)
+        except VerificationError:
+            pass
+        return None
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if not user.active:
+        return None
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+        session.add(user)
+    return user
+
+
+def issue_token(session: Session, user: User) -> str:
+    """A new bearer token; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    hours = current_app.config["API_TOKEN_HOURS"]
+    session.add(ApiToken(user_id=user.id, token_hash=token_digest(token),
+                         expires_at=utcnow() + timedelta(hours=hours)))
+    session.flush()
+    return token
+
+
+def token_digest(token: str) -> str:
+    """The stored form of a bearer token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """The active user a valid, unexpired token belongs to."""
+    row = session.exec(
+        select(ApiToken).where(ApiToken.token_hash == token_digest(token))
+    ).first()
+    if row is None:
+        return None
+    expires = row.expires_at
+    if expires.tzinfo is None:  # SQLite returns naive UTC
+        expires = expires.replace(tzinfo=UTC)
+    if expires < utcnow():
+        return None
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.active else None
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    association: Association | None = None,
+    roles: list[dict] | None = None,
+    is_admin: bool = False,
+    by: User | None = None,
+) -> User:
+    """Create a user with its grants in one association (flushes, never commits)."""
+    problems = []
+    email = normalise_email(email)
+    if session.exec(select(func.count()).select_from(User).where(User.email == email)).one():
+        problems.append(Problem("email", _l("A user with this e-mail address already exists.")))
+    grants = []
+    if roles:
+        if association is None:
+            raise ValueError("roles need an association")
+        member_ids = set(session.exec(
+            select(Member.id).where(Member.association_id == association.id)).all())
+        for i, grant in enumerate(roles):
+            role = grant.get("role")
+            member_id = grant.get("member_id")
+            substitute = bool(grant.get("substitute", False))
+            if role not in {r.value for r in Role}:
+                problems.append(Problem(f"roles.{i}.role", _l("Unknown role.")))
+                continue
+            if Role(role) in MEMBER_BOUND_ROLES:
+                if member_id is None:
+                    problems.append(Problem(f"roles.{i}.member_id", _l(
+                        "This role is held on behalf of a member organisation: name it.")))
+                    continue
+                if member_id not in member_ids:
+                    problems.append(Problem(f"roles.{i}.member_id",
+                                            _l("No such member of this association.")))
+                    continue
+            else:
+                member_id = None
+            if substitute and role != Role.BOARD:
+                problems.append(Problem(f"roles.{i}.substitute", _l(
+                    "Only a board grant can mark a substitute (ersättare).")))
+                continue
+            key = (role, member_id)
+            if key in {(g.role, g.member_id) for g in grants}:
+                problems.append(Problem(f"roles.{i}", _l("The same role is given twice.")))
+                continue
+            grants.append(RoleGrant(association_id=association.id, role=role,
+                                    member_id=member_id, substitute=substitute))
+    if problems:
+        raise ValidationFailed(_l("Some fields are invalid."), problems=problems)
+    user = User(email=email, name=name.strip(), password_hash=hash_password(password),
+                is_admin=is_admin, grants=grants)
+    session.add(user)
+    session.flush()
+    audit.record(
+        session, action="create_user", entity_type="user", entity_id=user.id,
+        association_id=association.id if association else None, actor=by,
+        data={"email": email, "roles": [
+            {"role": g.role, "member_id": g.member_id, "substitute": g.substitute}
+            for g in grants
+        ], "is_admin": is_admin},
+    )
+    return user
