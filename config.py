@@ -11,9 +11,14 @@ INSTANCE_DIR = BASE_DIR / "instance"
 
 def normalise_database_url(url: str) -> str:
     """Point any PostgreSQL URL at the psycopg 3 driver, the one the project installs."""
-    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://", "postgresql+pg8000://"):
+    for prefix in (
+        "postgres://",
+        "postgresql://",
+        "postgresql+psycopg2://",
+        "postgresql+pg8000://",
+    ):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -1,4 +1,4 @@
-"""Alembic environment: the URL comes from the app config (or DATABASE_URL), metadata from models."""
+"""Alembic environment: URL from the app config or DATABASE_URL, metadata from the models."""
 
 from __future__ import annotations
 

@@ -74,10 +74,12 @@ def _truncate_pg(url: str) -> None:
     with engine.begin() as conn:
         tables = [
             row[0]
-            for row in conn.execute(text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-                " AND tablename <> 'alembic_version'"
-            ))
+            for row in conn.execute(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                    " AND tablename <> 'alembic_version'"
+                )
+            )
         ]
         if tables:
             quoted = ", ".join(f'"{t}"' for t in tables)

@@ -40,8 +40,12 @@ class World:
 
 def association(session: Session, **overrides: Any) -> Association:
     """An association (samordningsförbund)."""
-    values = {"slug": "svb", "name": "Samordningsförbundet Södra Vätterbygden",
-              "diary_prefix": "SVB", "delegation_limit_sek": 200_000}
+    values = {
+        "slug": "svb",
+        "name": "Samordningsförbundet Södra Vätterbygden",
+        "diary_prefix": "SVB",
+        "delegation_limit_sek": 200_000,
+    }
     values.update(overrides)
     return associations.create_association(session, **values)
 
@@ -53,8 +57,13 @@ def member(session: Session, assoc: Association, **overrides: Any) -> Member:
     return associations.add_member(session, assoc, **values)
 
 
-def user(session: Session, assoc: Association | None, role: str | None = None,
-         member_obj: Member | None = None, **overrides: Any) -> User:
+def user(
+    session: Session,
+    assoc: Association | None,
+    role: str | None = None,
+    member_obj: Member | None = None,
+    **overrides: Any,
+) -> User:
     """A user holding one role (or none) in `assoc`."""
     roles = []
     if role is not None:
@@ -64,8 +73,11 @@ def user(session: Session, assoc: Association | None, role: str | None = None,
         if overrides.pop("substitute", False):
             grant["substitute"] = True
         roles.append(grant)
-    values = {"email": f"{role or 'user'}-{id(roles)}@example.se", "name": "Test Person",
-              "password": PASSWORD}
+    values = {
+        "email": f"{role or 'user'}-{id(roles)}@example.se",
+        "name": "Test Person",
+        "password": PASSWORD,
+    }
     values.update(overrides)
     return users.create_user(session, association=assoc, roles=roles, **values)
 
@@ -76,39 +88,62 @@ def build_world(session: Session) -> World:
     members = {
         "af": member(session, assoc, name="Arbetsförmedlingen", party="af", population=None),
         "fk": member(session, assoc, name="Försäkringskassan", party="fk", population=None),
-        "region": member(session, assoc, name="Region Jönköpings län", party="region",
-                         population=None),
+        "region": member(
+            session, assoc, name="Region Jönköpings län", party="region", population=None
+        ),
         "jonkoping": member(session, assoc),
         "habo": member(session, assoc, name="Habo kommun", population=12_690),
     }
     people = {
-        "applicant": user(session, assoc, "applicant", members["jonkoping"],
-                          email="applicant@example.se", name="Anna Sökande"),
-        "other_applicant": user(session, assoc, "applicant", members["region"],
-                                email="region.applicant@example.se", name="Rita Region"),
-        "preparer": user(session, assoc, "preparer", email="preparer@example.se",
-                         name="Per Beredare"),
-        "officer": user(session, assoc, "officer", email="officer@example.se",
-                        name="Frida Förbundschef"),
-        "board": user(session, assoc, "board", members["af"], email="board@example.se",
-                      name="Bo Ledamot"),
+        "applicant": user(
+            session,
+            assoc,
+            "applicant",
+            members["jonkoping"],
+            email="applicant@example.se",
+            name="Anna Sökande",
+        ),
+        "other_applicant": user(
+            session,
+            assoc,
+            "applicant",
+            members["region"],
+            email="region.applicant@example.se",
+            name="Rita Region",
+        ),
+        "preparer": user(
+            session, assoc, "preparer", email="preparer@example.se", name="Per Beredare"
+        ),
+        "officer": user(
+            session, assoc, "officer", email="officer@example.se", name="Frida Förbundschef"
+        ),
+        "board": user(
+            session, assoc, "board", members["af"], email="board@example.se", name="Bo Ledamot"
+        ),
         "chair": user(session, assoc, "chair", email="chair@example.se", name="Ola Ordförande"),
-        "auditor": user(session, assoc, "auditor", email="auditor@example.se",
-                        name="Rut Revisor"),
-        "admin": user(session, None, None, email="admin@example.se", name="Adam Admin",
-                      is_admin=True),
+        "auditor": user(session, assoc, "auditor", email="auditor@example.se", name="Rut Revisor"),
+        "admin": user(
+            session, None, None, email="admin@example.se", name="Adam Admin", is_admin=True
+        ),
     }
-    other = association(session, slug="hog", name="Höglandets samordningsförbund",
-                         diary_prefix="HSF")
+    other = association(
+        session, slug="hog", name="Höglandets samordningsförbund", diary_prefix="HSF"
+    )
     other_members = {
         "nassjo": member(session, other, name="Nässjö kommun", population=31_000),
         "fk": member(session, other, name="Försäkringskassan", party="fk", population=None),
     }
-    people["outsider"] = user(session, other, "officer", email="outsider@example.se",
-                              name="Otto Utanför")
-    people["outsider_applicant"] = user(session, other, "applicant", other_members["nassjo"],
-                                        email="outsider.applicant@example.se",
-                                        name="Olle Utanför")
+    people["outsider"] = user(
+        session, other, "officer", email="outsider@example.se", name="Otto Utanför"
+    )
+    people["outsider_applicant"] = user(
+        session,
+        other,
+        "applicant",
+        other_members["nassjo"],
+        email="outsider.applicant@example.se",
+        name="Olle Utanför",
+    )
     return World(assoc, members, people, other, other_members)
 
 
@@ -126,26 +161,43 @@ def complete_fields(world: World) -> dict[str, Any]:
         "participants_men": 34,
         "start_date": date(year, 1, 1),
         "end_date": date(year + 1, 12, 31),
-        "budget": [{"year": year, "amount_sek": 1_500_000},
-                   {"year": year + 1, "amount_sek": 1_500_000}],
-        "goals": [{"description": "Andel till arbete eller studier",
-                   "indicator": "Avslutade till arbete eller studier / avslutade", "target": "40 %"}],
-        "follow_up_plan": "Uppföljning i Uppföljning Finsam varje kvartal; extern utvärdering år 2.",
+        "budget": [
+            {"year": year, "amount_sek": 1_500_000},
+            {"year": year + 1, "amount_sek": 1_500_000},
+        ],
+        "goals": [
+            {
+                "description": "Andel till arbete eller studier",
+                "indicator": "Avslutade till arbete eller studier / avslutade",
+                "target": "40 %",
+            }
+        ],
+        "follow_up_plan": "Kvartalsvis i Uppföljning Finsam; extern utvärdering år 2.",
         "gender_equality_plan": "Könsuppdelad statistik och analys enligt handlingsplanen.",
-        "continuation_plan": "Jönköpings kommun och Region Jönköpings län tar över vid gott resultat.",
+        "continuation_plan": "Kommunen och regionen tar över vid gott resultat.",
         "steering_group": "En representant per part",
     }
 
 
-def application(session: Session, world: World, *, state: str = State.DRAFT,
-                complete: bool = True, by: User | None = None, **overrides: Any) -> Application:
+def application(
+    session: Session,
+    world: World,
+    *,
+    state: str = State.DRAFT,
+    complete: bool = True,
+    by: User | None = None,
+    **overrides: Any,
+) -> Application:
     """An application standing in `state` (rows written directly, not through the engine)."""
     owner = by or world.users["applicant"]
     fields = complete_fields(world) if complete else {"title": "Halvfärdig ansökan"}
     fields.update(overrides)
-    app = Application(association_id=world.association.id,
-                      lead_member_id=fields.pop("lead_member_id", world.members["jonkoping"].id),
-                      created_by_id=owner.id, state=str(state))
+    app = Application(
+        association_id=world.association.id,
+        lead_member_id=fields.pop("lead_member_id", world.members["jonkoping"].id),
+        created_by_id=owner.id,
+        state=str(state),
+    )
     for name in app_service.SCALAR_FIELDS:
         if name in fields:
             setattr(app, name, fields[name])

@@ -26,8 +26,11 @@ def create_app(config_class: type = Config, **overrides: object) -> Flask:
 
     db.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale,
-                   default_translation_directories=str(ROOT / "workflow" / "translations"))
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / "workflow" / "translations"),
+    )
     limiter.init_app(app)
     login_manager.init_app(app)
 

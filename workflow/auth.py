@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 from flask import Flask, g, request
 
 from workflow.extensions import db, login_manager
@@ -38,3 +41,48 @@ def bearer_user() -> User | None:
             user = users.user_for_token(db.session, token.strip())
         g._bearer_user = user
     return g._bearer_user
+
+
+# --- sign-in throttling, shared by the sign-in page and POST /api/v1/tokens --------------
+# Failed attempts are counted per client address and per account in the limiter's
+# storage (memory, or Redis when REDIS_URL is set, so all workers share the count).
+
+
+def _login_limits() -> list[tuple[Any, str, str]]:
+    from flask import current_app
+    from limits import parse
+
+    return [
+        (parse(current_app.config["LOGIN_LIMIT_PER_ADDRESS"]), "login-address", "{address}"),
+        (parse(current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]), "login-account", "{email}"),
+    ]
+
+
+def _identifiers(email: str) -> dict[str, str]:
+    return {
+        "address": request.remote_addr or "unknown",
+        "email": users.normalise_email(email or ""),
+    }
+
+
+def login_blocked(email: str) -> int | None:
+    """Seconds to wait if this address or account has failed too often, else None."""
+    from workflow.extensions import limiter
+
+    ids = _identifiers(email)
+    waits = []
+    for limit, scope, key in _login_limits():
+        identifier = key.format(**ids)
+        if not limiter.limiter.test(limit, scope, identifier):
+            stats = limiter.limiter.get_window_stats(limit, scope, identifier)
+            waits.append(max(1, int(stats.reset_time - time.time())))
+    return max(waits) if waits else None
+
+
+def record_failed_login(email: str) -> None:
+    """Count one failed attempt against the address and the account."""
+    from workflow.extensions import limiter
+
+    ids = _identifiers(email)
+    for limit, scope, key in _login_limits():
+        limiter.limiter.hit(limit, scope, key.format(**ids))

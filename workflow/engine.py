@@ -59,7 +59,7 @@ class _Subject:
 @cache
 def machine() -> Machine:
     """The application machine, built once per process."""
-    m = Machine(
+    return Machine(
         model=None,
         states=[s.value for s in spec.State],
         transitions=[
@@ -69,7 +69,6 @@ def machine() -> Machine:
         initial=None,
         auto_transitions=False,
     )
-    return m
 
 
 def is_allowed_from(trigger: str, state: str) -> bool:
@@ -96,8 +95,9 @@ def _guard_liv_complete(step: Step) -> list[Problem]:
 def _guard_recommendation_given(step: Step) -> list[Problem]:
     problems = []
     if step.payload.get("recommendation") not in {"approve", "approve_with_conditions", "reject"}:
-        problems.append(Problem("recommendation", _l(
-            "Choose approve, approve with conditions or reject.")))
+        problems.append(
+            Problem("recommendation", _l("Choose approve, approve with conditions or reject."))
+        )
     if not str(step.payload.get("motivation") or "").strip():
         problems.append(Problem("motivation", _l("Give a motivation.")))
     return problems
@@ -139,8 +139,15 @@ EFFECTS: dict[str, Effect] = {
 }
 
 
-def check(application: Application, trigger: str, *, by: User, session: Session,
-          payload: dict[str, Any] | None = None, expected_version: int | None = None) -> Step:
+def check(
+    application: Application,
+    trigger: str,
+    *,
+    by: User,
+    session: Session,
+    payload: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> Step:
     """Raise the error `fire` would raise, without changing anything."""
     transition = spec.BY_TRIGGER.get(trigger)
     if transition is None:
@@ -164,12 +171,24 @@ def check(application: Application, trigger: str, *, by: User, session: Session,
     return step
 
 
-def fire(application: Application, trigger: str, *, by: User, session: Session,
-         payload: dict[str, Any] | None = None,
-         expected_version: int | None = None) -> Application:
+def fire(
+    application: Application,
+    trigger: str,
+    *,
+    by: User,
+    session: Session,
+    payload: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> Application:
     """Take one step of the lifecycle: checks, state change, effects, audit event; flushes."""
-    step = check(application, trigger, by=by, session=session, payload=payload,
-                 expected_version=expected_version)
+    step = check(
+        application,
+        trigger,
+        by=by,
+        session=session,
+        payload=payload,
+        expected_version=expected_version,
+    )
     subject = _Subject(application.state)
     from_state = subject.state
     if not machine().events[trigger].trigger(subject):  # pragma: no cover - guarded above

@@ -23,8 +23,9 @@ class DomainError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: Any = "", *, code: str | None = None,
-                 problems: list[Problem] | None = None) -> None:
+    def __init__(
+        self, message: Any = "", *, code: str | None = None, problems: list[Problem] | None = None
+    ) -> None:
         super().__init__(str(message))
         self.message = message
         if code is not None:

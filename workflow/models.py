@@ -219,7 +219,9 @@ class Application(SQLModel, table=True):
         CheckConstraint(
             "participants_women IS NULL OR participants_women >= 0", name="women_nonnegative"
         ),
-        CheckConstraint("participants_men IS NULL OR participants_men >= 0", name="men_nonnegative"),
+        CheckConstraint(
+            "participants_men IS NULL OR participants_men >= 0", name="men_nonnegative"
+        ),
         # A diary number is all three parts or none, and a draft never has one.
         CheckConstraint(
             "(diary_number IS NULL AND diary_year IS NULL AND diary_seq IS NULL)"

@@ -6,7 +6,7 @@ from typing import Any
 
 from states import application as machine
 from states.common import Role
-from workflow.models import Application, Association, User
+from workflow.models import Application, Association
 
 
 def _grants(user: Any) -> list[Any]:

@@ -45,10 +45,13 @@ class CofundingLineIn(Strict):
 
 class GoalIn(Strict):
     description: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.SHORT_TEXT_MAX)
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.SHORT_TEXT_MAX),
     ]
     indicator: ShortText | None = None
-    target: Annotated[str, StringConstraints(strip_whitespace=True, max_length=limits.NAME_MAX)] | None = None
+    target: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=limits.NAME_MAX)] | None
+    ) = None
 
 
 class ApplicationFields(Strict):
@@ -66,7 +69,9 @@ class ApplicationFields(Strict):
     start_date: date | None = None
     end_date: date | None = None
     budget: Annotated[list[BudgetLineIn], Field(max_length=limits.BUDGET_YEARS_MAX)] | None = None
-    cofunding: Annotated[list[CofundingLineIn], Field(max_length=limits.COFUNDING_MAX)] | None = None
+    cofunding: Annotated[list[CofundingLineIn], Field(max_length=limits.COFUNDING_MAX)] | None = (
+        None
+    )
     goals: Annotated[list[GoalIn], Field(max_length=limits.GOALS_MAX)] | None = None
     follow_up_plan: Plan | None = None
     gender_equality_plan: Plan | None = None

@@ -33,8 +33,9 @@ def commit() -> None:
     except IntegrityError:
         session.rollback()
         g.pop("_after_commit", None)
-        raise Conflict(_l("This conflicts with data saved at the same time."),
-                       code="conflict") from None
+        raise Conflict(
+            _l("This conflicts with data saved at the same time."), code="conflict"
+        ) from None
     for callback in g.pop("_after_commit", []):
         callback()
 

@@ -91,17 +91,25 @@ def _check(
         if lead not in members:
             problems.append(Problem("lead_member_id", _l("No such member of this association.")))
         elif lead not in permissions.member_ids_for(by, app.association_id, Role.APPLICANT):
-            problems.append(Problem("lead_member_id", _l(
-                "You can only apply on behalf of your own member organisation.")))
+            problems.append(
+                Problem(
+                    "lead_member_id",
+                    _l("You can only apply on behalf of your own member organisation."),
+                )
+            )
     if "partner_member_ids" in given and fields.partner_member_ids is not None:
         seen: set[int] = set()
         for i, member_id in enumerate(fields.partner_member_ids):
             if member_id not in members:
-                problems.append(Problem(f"partner_member_ids.{i}",
-                                        _l("No such member of this association.")))
+                problems.append(
+                    Problem(f"partner_member_ids.{i}", _l("No such member of this association."))
+                )
             elif member_id == lead:
-                problems.append(Problem(f"partner_member_ids.{i}",
-                                        _l("The lead member cannot also be a partner.")))
+                problems.append(
+                    Problem(
+                        f"partner_member_ids.{i}", _l("The lead member cannot also be a partner.")
+                    )
+                )
             elif member_id in seen:
                 problems.append(Problem(f"partner_member_ids.{i}", _l("Named twice.")))
             seen.add(member_id)
@@ -117,19 +125,28 @@ def _check(
             if line.year in years:
                 problems.append(Problem(f"budget.{i}.year", _l("The year is given twice.")))
             elif start is not None and end is not None and not start.year <= line.year <= end.year:
-                problems.append(Problem(f"budget.{i}.year", _l(
-                    "The year lies outside the period %(start)s–%(end)s.",
-                    start=start.year, end=end.year)))
+                problems.append(
+                    Problem(
+                        f"budget.{i}.year",
+                        _l(
+                            "The year lies outside the period %(start)s–%(end)s.",
+                            start=start.year,
+                            end=end.year,
+                        ),
+                    )
+                )
             years.add(line.year)
     if "cofunding" in given and fields.cofunding is not None:
         keys: set[tuple[int, int]] = set()
         for i, line in enumerate(fields.cofunding):
             if line.member_id not in members:
-                problems.append(Problem(f"cofunding.{i}.member_id",
-                                        _l("No such member of this association.")))
+                problems.append(
+                    Problem(f"cofunding.{i}.member_id", _l("No such member of this association."))
+                )
             elif (line.member_id, line.year) in keys:
-                problems.append(Problem(f"cofunding.{i}", _l(
-                    "This member and year are given twice.")))
+                problems.append(
+                    Problem(f"cofunding.{i}", _l("This member and year are given twice."))
+                )
             keys.add((line.member_id, line.year))
     return problems
 
@@ -157,8 +174,12 @@ def _apply(app: Application, fields: ApplicationFields) -> list[str]:
         ]
     if "goals" in given:
         app.goals = [
-            Goal(position=i, description=g.description, indicator=g.indicator or None,
-                 target=g.target or None)
+            Goal(
+                position=i,
+                description=g.description,
+                indicator=g.indicator or None,
+                target=g.target or None,
+            )
             for i, g in enumerate(fields.goals or [])
         ]
     after = content(app)
@@ -175,8 +196,12 @@ def create_draft(
     lead = fields.lead_member_id
     if lead is None:
         if len(own) > 1:
-            raise ValidationFailed(_l("Some fields are invalid."), problems=[Problem(
-                "lead_member_id", _l("Choose which member organisation applies."))])
+            raise ValidationFailed(
+                _l("Some fields are invalid."),
+                problems=[
+                    Problem("lead_member_id", _l("Choose which member organisation applies."))
+                ],
+            )
         lead = next(iter(own))
     app = Application(association_id=association.id, lead_member_id=lead, created_by_id=by.id)
     members = _association_members(session, association.id)
@@ -188,8 +213,15 @@ def create_draft(
     _apply(app, probe)
     session.add(app)
     session.flush()
-    audit.record(session, action="create", entity_type="application", entity_id=app.id,
-                 association_id=association.id, actor=by, to_state=app.state)
+    audit.record(
+        session,
+        action="create",
+        entity_type="application",
+        entity_id=app.id,
+        association_id=association.id,
+        actor=by,
+        to_state=app.state,
+    )
     return app
 
 
@@ -205,11 +237,15 @@ def update_fields(
     if not permissions.can_edit_application(by, app):
         raise Forbidden(_l("Only the lead member's applicants may change the application."))
     if expected_version is not None and expected_version != app.version:
-        raise Conflict(_l("The application was changed by someone else; reload and try again."),
-                       code="stale_version")
+        raise Conflict(
+            _l("The application was changed by someone else; reload and try again."),
+            code="stale_version",
+        )
     if app.state not in machine.EDITABLE:
-        raise Conflict(_l("The application can no longer be changed in its current state."),
-                       code="invalid_state")
+        raise Conflict(
+            _l("The application can no longer be changed in its current state."),
+            code="invalid_state",
+        )
     problems = _check(app, fields, _association_members(session, app.association_id), by)
     if problems:
         raise ValidationFailed(_l("Some fields are invalid."), problems=problems)
@@ -218,13 +254,21 @@ def update_fields(
         app.updated_at = utcnow()
         session.add(app)
         session.flush()
-        audit.record(session, action="update", entity_type="application", entity_id=app.id,
-                     association_id=app.association_id, actor=by,
-                     data={"fields": changed})
+        audit.record(
+            session,
+            action="update",
+            entity_type="application",
+            entity_id=app.id,
+            association_id=app.association_id,
+            actor=by,
+            data={"fields": changed},
+        )
     return app
 
 
-def freeze_version(session: Session, app: Application, *, by: User, trigger: str) -> ApplicationVersion:
+def freeze_version(
+    session: Session, app: Application, *, by: User, trigger: str
+) -> ApplicationVersion:
     """Store the application's content as the next frozen version."""
     last = session.exec(
         select(ApplicationVersion.number)
@@ -233,8 +277,11 @@ def freeze_version(session: Session, app: Application, *, by: User, trigger: str
         .limit(1)
     ).first()
     version = ApplicationVersion(
-        application_id=app.id, number=(last or 0) + 1, trigger=trigger,
-        snapshot=content(app), created_by_id=by.id,
+        application_id=app.id,
+        number=(last or 0) + 1,
+        trigger=trigger,
+        snapshot=content(app),
+        created_by_id=by.id,
     )
     session.add(version)
     session.flush()
@@ -243,8 +290,50 @@ def freeze_version(session: Session, app: Application, *, by: User, trigger: str
 
 def versions(session: Session, app: Application) -> list[ApplicationVersion]:
     """Every frozen version, oldest first."""
-    return list(session.exec(
-        select(ApplicationVersion)
-        .where(ApplicationVersion.application_id == app.id)
-        .order_by(ApplicationVersion.number)
-    ).all())
+    return list(
+        session.exec(
+            select(ApplicationVersion)
+            .where(ApplicationVersion.application_id == app.id)
+            .order_by(ApplicationVersion.number)
+        ).all()
+    )
+
+
+def visible_query(user: Any, *, association_id: int | None = None, state: str | None = None):
+    """A SELECT of the applications `user` may see, newest first (same rule as can_view)."""
+    from sqlalchemy import and_, false, or_
+
+    conditions = []
+    for assoc_id in sorted(permissions.association_ids(user)):
+        if association_id is not None and assoc_id != association_id:
+            continue
+        roles = permissions.roles_in(user, assoc_id)
+        own = permissions.member_ids_for(user, assoc_id, Role.APPLICANT)
+        clauses = []
+        if own:
+            clauses.append(Application.lead_member_id.in_(own))  # type: ignore[attr-defined]
+        if roles - {Role.APPLICANT}:
+            clauses.append(
+                and_(
+                    Application.submitted_at.is_not(None),  # type: ignore[union-attr]
+                    Application.state.not_in(  # type: ignore[attr-defined]
+                        [str(s) for s in machine.HIDDEN_BEFORE_SUBMISSION]
+                    ),
+                )
+            )
+        if clauses:
+            conditions.append(and_(Application.association_id == assoc_id, or_(*clauses)))
+    query = select(Application).where(or_(*conditions) if conditions else false())
+    if state is not None:
+        query = query.where(Application.state == state)
+    return query.order_by(Application.updated_at.desc(), Application.id.desc())  # type: ignore[attr-defined]
+
+
+def load_visible(session: Session, application_id: int, user: Any) -> Application:
+    """The application if `user` may see it; otherwise NotFound (absent and hidden look alike)."""
+    from workflow.errors import NotFound
+
+    app = session.get(Application, application_id)
+    if app is None or not permissions.can_view_application(user, app):
+        raise NotFound(_l("No such application."))
+    return app

@@ -16,42 +16,77 @@ def by_slug(session: Session, slug: str) -> Association | None:
 
 
 def create_association(
-    session: Session, *, slug: str, name: str, diary_prefix: str, delegation_limit_sek: int = 0,
+    session: Session,
+    *,
+    slug: str,
+    name: str,
+    diary_prefix: str,
+    delegation_limit_sek: int = 0,
     by: User | None = None,
 ) -> Association:
     """Create an association (flushes, never commits)."""
     if by_slug(session, slug) is not None:
-        raise ValidationFailed(_l("Some fields are invalid."), problems=[
-            Problem("slug", _l("An association with this short name already exists."))])
-    association = Association(slug=slug, name=name.strip(), diary_prefix=diary_prefix.strip(),
-                              delegation_limit_sek=delegation_limit_sek)
+        raise ValidationFailed(
+            _l("Some fields are invalid."),
+            problems=[Problem("slug", _l("An association with this short name already exists."))],
+        )
+    association = Association(
+        slug=slug,
+        name=name.strip(),
+        diary_prefix=diary_prefix.strip(),
+        delegation_limit_sek=delegation_limit_sek,
+    )
     session.add(association)
     session.flush()
-    audit.record(session, action="create_association", entity_type="association",
-                 entity_id=association.id, association_id=association.id, actor=by,
-                 data={"slug": slug, "name": association.name,
-                       "diary_prefix": association.diary_prefix,
-                       "delegation_limit_sek": delegation_limit_sek})
+    audit.record(
+        session,
+        action="create_association",
+        entity_type="association",
+        entity_id=association.id,
+        association_id=association.id,
+        actor=by,
+        data={
+            "slug": slug,
+            "name": association.name,
+            "diary_prefix": association.diary_prefix,
+            "delegation_limit_sek": delegation_limit_sek,
+        },
+    )
     return association
 
 
 def add_member(
-    session: Session, association: Association, *, name: str, party: str,
-    population: int | None = None, by: User | None = None,
+    session: Session,
+    association: Association,
+    *,
+    name: str,
+    party: str,
+    population: int | None = None,
+    by: User | None = None,
 ) -> Member:
     """Add a member organisation (flushes, never commits)."""
     exists = session.exec(
-        select(func.count()).select_from(Member).where(
-            Member.association_id == association.id, Member.name == name.strip())
+        select(func.count())
+        .select_from(Member)
+        .where(Member.association_id == association.id, Member.name == name.strip())
     ).one()
     if exists:
-        raise ValidationFailed(_l("Some fields are invalid."), problems=[
-            Problem("name", _l("The association already has a member with this name."))])
-    member = Member(association_id=association.id, name=name.strip(), party=party,
-                    population=population)
+        raise ValidationFailed(
+            _l("Some fields are invalid."),
+            problems=[Problem("name", _l("The association already has a member with this name."))],
+        )
+    member = Member(
+        association_id=association.id, name=name.strip(), party=party, population=population
+    )
     session.add(member)
     session.flush()
-    audit.record(session, action="add_member", entity_type="member", entity_id=member.id,
-                 association_id=association.id, actor=by,
-                 data={"name": member.name, "party": party, "population": population})
+    audit.record(
+        session,
+        action="add_member",
+        entity_type="member",
+        entity_id=member.id,
+        association_id=association.id,
+        actor=by,
+        data={"name": member.name, "party": party, "population": population},
+    )
     return member

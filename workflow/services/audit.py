@@ -54,13 +54,12 @@ def _lock_head(session: Session, chain_id: int) -> AuditChainHead:
         ),
         {"c": chain_id, "h": GENESIS},
     )
-    head = session.exec(
+    return session.exec(
         select(AuditChainHead)
         .where(AuditChainHead.chain_id == chain_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
-    return head
 
 
 def record(
@@ -140,8 +139,12 @@ def verify(session: Session, *, batch_size: int = 2000) -> Verification:
                 problem = "hash"
             if problem and not any(b["chain_id"] == event.chain_id for b in broken):
                 broken.append(
-                    {"chain_id": event.chain_id, "seq": event.seq, "id": event.id,
-                     "problem": problem}
+                    {
+                        "chain_id": event.chain_id,
+                        "seq": event.seq,
+                        "id": event.id,
+                        "problem": problem,
+                    }
                 )
             expected_prev[event.chain_id] = (event.seq, event.hash)
     heads = session.exec(select(AuditChainHead)).all()
@@ -151,6 +154,7 @@ def verify(session: Session, *, batch_size: int = 2000) -> Verification:
             b["chain_id"] == head.chain_id for b in broken
         ):
             # Events were deleted from the end of the chain.
-            broken.append({"chain_id": head.chain_id, "seq": head.seq, "id": None,
-                           "problem": "truncated"})
+            broken.append(
+                {"chain_id": head.chain_id, "seq": head.seq, "id": None, "problem": "truncated"}
+            )
     return Verification(ok=not broken, events=count, broken=broken)

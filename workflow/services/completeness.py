@@ -26,7 +26,9 @@ def _filled(value: Any) -> bool:
     return value is not None and (not isinstance(value, str) or value.strip() != "")
 
 
-def _required(field: str, message: Any) -> Callable[[Application, dict[int, Member]], list[Problem]]:
+def _required(
+    field: str, message: Any
+) -> Callable[[Application, dict[int, Member]], list[Problem]]:
     def check(app: Application, _members: dict[int, Member]) -> list[Problem]:
         return [] if _filled(getattr(app, field)) else [Problem(field, message)]
 
@@ -36,13 +38,23 @@ def _required(field: str, message: Any) -> Callable[[Application, dict[int, Memb
 def _parties(app: Application, members: dict[int, Member]) -> list[Problem]:
     partner_ids = [p.member_id for p in app.partners]
     if not partner_ids:
-        return [Problem("partner_member_ids", _l(
-            "Name at least one other member organisation that stands behind the insats."))]
+        return [
+            Problem(
+                "partner_member_ids",
+                _l("Name at least one other member organisation that stands behind the insats."),
+            )
+        ]
     involved = {members[m].party for m in [app.lead_member_id, *partner_ids] if m in members}
     if len(involved) < 2:
-        return [Problem("partner_member_ids", _l(
-            "The target group must exist at two or more parties (for example a municipality"
-            " and Försäkringskassan)."))]
+        return [
+            Problem(
+                "partner_member_ids",
+                _l(
+                    "The target group must exist at two or more parties (for example a municipality"
+                    " and Försäkringskassan)."
+                ),
+            )
+        ]
     return []
 
 
@@ -58,11 +70,13 @@ def _ages(app: Application, _members: dict[int, Member]) -> list[Problem]:
 def _participants(app: Application, _members: dict[int, Member]) -> list[Problem]:
     problems = []
     if app.participants_women is None:
-        problems.append(Problem("participants_women",
-                                _l("Give the expected number of women taking part.")))
+        problems.append(
+            Problem("participants_women", _l("Give the expected number of women taking part."))
+        )
     if app.participants_men is None:
-        problems.append(Problem("participants_men",
-                                _l("Give the expected number of men taking part.")))
+        problems.append(
+            Problem("participants_men", _l("Give the expected number of men taking part."))
+        )
     return problems
 
 
@@ -83,8 +97,12 @@ def _budget(app: Application, _members: dict[int, Member]) -> list[Problem]:
     years = {line.year for line in app.budget_lines}
     missing = [y for y in range(app.start_date.year, app.end_date.year + 1) if y not in years]
     if missing:
-        return [Problem("budget", _l(
-            "The budget lacks a line for %(years)s.", years=", ".join(map(str, missing))))]
+        return [
+            Problem(
+                "budget",
+                _l("The budget lacks a line for %(years)s.", years=", ".join(map(str, missing))),
+            )
+        ]
     if sum(line.amount_sek for line in app.budget_lines) <= 0:
         return [Problem("budget", _l("The amount applied for must be more than 0 kr."))]
     return []
@@ -96,32 +114,60 @@ def _goals(app: Application, _members: dict[int, Member]) -> list[Problem]:
     problems = []
     for index, goal in enumerate(app.goals):
         if not _filled(goal.indicator) or not _filled(goal.target):
-            problems.append(Problem(f"goals.{index}", _l(
-                "Goal %(n)s needs an indicator and a target value to be measurable.", n=index + 1)))
+            problems.append(
+                Problem(
+                    f"goals.{index}",
+                    _l(
+                        "Goal %(n)s needs an indicator and a target value to be measurable.",
+                        n=index + 1,
+                    ),
+                )
+            )
     return problems
 
 
 CHECKLIST: tuple[CheckItem, ...] = (
     CheckItem("title", _l("Title"), _required("title", _l("Give the application a title."))),
-    CheckItem("kind", _l("Kind of insats (individual or structural)"),
-              _required("kind", _l("Choose whether the insats is individual or structural."))),
+    CheckItem(
+        "kind",
+        _l("Kind of insats (individual or structural)"),
+        _required("kind", _l("Choose whether the insats is individual or structural.")),
+    ),
     CheckItem("partner_member_ids", _l("Lead member and at least one other party"), _parties),
-    CheckItem("target_group", _l("Target group"),
-              _required("target_group", _l("Describe the target group."))),
+    CheckItem(
+        "target_group",
+        _l("Target group"),
+        _required("target_group", _l("Describe the target group.")),
+    ),
     CheckItem("age_min", _l("Age range within working age"), _ages),
     CheckItem("participants_women", _l("Expected participants, women and men"), _participants),
     CheckItem("start_date", _l("Period"), _period),
     CheckItem("budget", _l("Budget per year"), _budget),
     CheckItem("goals", _l("Measurable goals"), _goals),
-    CheckItem("follow_up_plan", _l("Follow-up and evaluation plan"),
-              _required("follow_up_plan", _l("Attach a plan for follow-up and evaluation."))),
-    CheckItem("gender_equality_plan", _l("Gender equality plan"),
-              _required("gender_equality_plan", _l(
-                  "Describe how the insats applies the association's action plan for gender"
-                  " mainstreaming."))),
-    CheckItem("continuation_plan", _l("Continuation funding plan"),
-              _required("continuation_plan", _l(
-                  "Describe who finances the insats after the grant if it proves to work."))),
+    CheckItem(
+        "follow_up_plan",
+        _l("Follow-up and evaluation plan"),
+        _required("follow_up_plan", _l("Attach a plan for follow-up and evaluation.")),
+    ),
+    CheckItem(
+        "gender_equality_plan",
+        _l("Gender equality plan"),
+        _required(
+            "gender_equality_plan",
+            _l(
+                "Describe how the insats applies the association's action plan for gender"
+                " mainstreaming."
+            ),
+        ),
+    ),
+    CheckItem(
+        "continuation_plan",
+        _l("Continuation funding plan"),
+        _required(
+            "continuation_plan",
+            _l("Describe who finances the insats after the grant if it proves to work."),
+        ),
+    ),
 )
 
 

@@ -1,4 +1,4 @@
-"""Diary numbers (diarienummer): `{prefix} {year}/{sequence:03d}`, gap-free per association and year."""
+"""Diary numbers (diarienummer): `{prefix} {year}/{seq:03d}`, gap-free per association and year."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from datetime import UTC, timedelta
@@ -51,10 +52,8 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         key = (hasher.time_cost, hasher.memory_cost)
         if key not in _DUMMY_HASH:
             _DUMMY_HASH[key] = hasher.hash(secrets.token_hex(8))
-        try:
+        with contextlib.suppress(VerificationError):
             hasher.verify(_DUMMY_HASH[key], password)
-        except VerificationError:
-            pass
         return None
     try:
         hasher.verify(user.password_hash, password)
@@ -72,8 +71,13 @@ def issue_token(session: Session, user: User) -> str:
     """A new bearer token; only its hash is stored."""
     token = secrets.token_urlsafe(32)
     hours = current_app.config["API_TOKEN_HOURS"]
-    session.add(ApiToken(user_id=user.id, token_hash=token_digest(token),
-                         expires_at=utcnow() + timedelta(hours=hours)))
+    session.add(
+        ApiToken(
+            user_id=user.id,
+            token_hash=token_digest(token),
+            expires_at=utcnow() + timedelta(hours=hours),
+        )
+    )
     session.flush()
     return token
 
@@ -85,9 +89,7 @@ def token_digest(token: str) -> str:
 
 def user_for_token(session: Session, token: str) -> User | None:
     """The active user a valid, unexpired token belongs to."""
-    row = session.exec(
-        select(ApiToken).where(ApiToken.token_hash == token_digest(token))
-    ).first()
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == token_digest(token))).first()
     if row is None:
         return None
     expires = row.expires_at
@@ -119,8 +121,9 @@ def create_user(
     if roles:
         if association is None:
             raise ValueError("roles need an association")
-        member_ids = set(session.exec(
-            select(Member.id).where(Member.association_id == association.id)).all())
+        member_ids = set(
+            session.exec(select(Member.id).where(Member.association_id == association.id)).all()
+        )
         for i, grant in enumerate(roles):
             role = grant.get("role")
             member_id = grant.get("member_id")
@@ -130,37 +133,65 @@ def create_user(
                 continue
             if Role(role) in MEMBER_BOUND_ROLES:
                 if member_id is None:
-                    problems.append(Problem(f"roles.{i}.member_id", _l(
-                        "This role is held on behalf of a member organisation: name it.")))
+                    problems.append(
+                        Problem(
+                            f"roles.{i}.member_id",
+                            _l("This role is held on behalf of a member organisation: name it."),
+                        )
+                    )
                     continue
                 if member_id not in member_ids:
-                    problems.append(Problem(f"roles.{i}.member_id",
-                                            _l("No such member of this association.")))
+                    problems.append(
+                        Problem(f"roles.{i}.member_id", _l("No such member of this association."))
+                    )
                     continue
             else:
                 member_id = None
             if substitute and role != Role.BOARD:
-                problems.append(Problem(f"roles.{i}.substitute", _l(
-                    "Only a board grant can mark a substitute (ersättare).")))
+                problems.append(
+                    Problem(
+                        f"roles.{i}.substitute",
+                        _l("Only a board grant can mark a substitute (ersättare)."),
+                    )
+                )
                 continue
             key = (role, member_id)
             if key in {(g.role, g.member_id) for g in grants}:
                 problems.append(Problem(f"roles.{i}", _l("The same role is given twice.")))
                 continue
-            grants.append(RoleGrant(association_id=association.id, role=role,
-                                    member_id=member_id, substitute=substitute))
+            grants.append(
+                RoleGrant(
+                    association_id=association.id,
+                    role=role,
+                    member_id=member_id,
+                    substitute=substitute,
+                )
+            )
     if problems:
         raise ValidationFailed(_l("Some fields are invalid."), problems=problems)
-    user = User(email=email, name=name.strip(), password_hash=hash_password(password),
-                is_admin=is_admin, grants=grants)
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        is_admin=is_admin,
+        grants=grants,
+    )
     session.add(user)
     session.flush()
     audit.record(
-        session, action="create_user", entity_type="user", entity_id=user.id,
-        association_id=association.id if association else None, actor=by,
-        data={"email": email, "roles": [
-            {"role": g.role, "member_id": g.member_id, "substitute": g.substitute}
-            for g in grants
-        ], "is_admin": is_admin},
+        session,
+        action="create_user",
+        entity_type="user",
+        entity_id=user.id,
+        association_id=association.id if association else None,
+        actor=by,
+        data={
+            "email": email,
+            "roles": [
+                {"role": g.role, "member_id": g.member_id, "substitute": g.substitute}
+                for g in grants
+            ],
+            "is_admin": is_admin,
+        },
     )
     return user
