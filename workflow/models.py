@@ -428,3 +428,32 @@ class AuditEvent(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     prev_hash: str = Field(sa_column=Column(String(64), nullable=False))
     hash: str = Field(sa_column=Column(String(64), nullable=False))
+
+
+class AssociationBudget(SQLModel, table=True):
+    """An association's budget frame for one year (the board's issue builds on it)."""
+
+    __tablename__ = "association_budget"
+    __table_args__ = (
+        UniqueConstraint("association_id", "year"),
+        CheckConstraint(
+            "contributions_sek >= 0 AND carried_over_sek >= -1000000000"
+            " AND admin_costs_sek >= 0 AND other_costs_sek >= 0",
+            name="amounts_range",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = _fk("association.id")
+    year: int
+    # Total contributions of the year: 50 % state, 25 % region, 25 % municipalities.
+    contributions_sek: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    # Funds carried over from earlier years (balanserat resultat).
+    carried_over_sek: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    admin_costs_sek: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    other_costs_sek: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    version: int = Field(default=1, nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}

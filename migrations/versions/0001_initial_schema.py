@@ -253,6 +253,23 @@ def upgrade() -> None:
     with op.batch_alter_table('goal', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_goal_application_id'), ['application_id'], unique=False)
 
+    op.create_table('association_budget',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('association_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('contributions_sek', sa.BigInteger(), nullable=False),
+    sa.Column('carried_over_sek', sa.BigInteger(), nullable=False),
+    sa.Column('admin_costs_sek', sa.BigInteger(), nullable=False),
+    sa.Column('other_costs_sek', sa.BigInteger(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.CheckConstraint('contributions_sek >= 0 AND carried_over_sek >= -1000000000 AND admin_costs_sek >= 0 AND other_costs_sek >= 0', name=op.f('ck_association_budget_amounts_range')),
+    sa.ForeignKeyConstraint(['association_id'], ['association.id'], name=op.f('fk_association_budget_association_id_association')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_association_budget')),
+    sa.UniqueConstraint('association_id', 'year', name=op.f('uq_association_budget_association_id_year'))
+    )
+    with op.batch_alter_table('association_budget', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_association_budget_association_id'), ['association_id'], unique=False)
+
     _create_audit_guards()
 
 
@@ -290,6 +307,10 @@ def _drop_audit_guards() -> None:
 
 def downgrade() -> None:
     _drop_audit_guards()
+    with op.batch_alter_table('association_budget', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_association_budget_association_id'))
+
+    op.drop_table('association_budget')
     with op.batch_alter_table('goal', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_goal_application_id'))
 
