@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 from transitions import Machine
 
@@ -195,14 +196,21 @@ def fire(
         raise Conflict(_l("The step was refused."), code="invalid_transition")
     # All changes to the row are made before the first flush, so one step is one
     # UPDATE and one version bump; a concurrent change makes it raise StaleDataError.
-    with session.no_autoflush:
-        application.state = subject.state
-        application.updated_at = utcnow()
-        session.add(application)
-        effect = EFFECTS.get(trigger)
-        if effect is not None:
-            effect(step)
-    session.flush()
+    try:
+        with session.no_autoflush:
+            application.state = subject.state
+            application.updated_at = utcnow()
+            session.add(application)
+            effect = EFFECTS.get(trigger)
+            if effect is not None:
+                effect(step)
+        session.flush()
+    except StaleDataError:
+        # Another request moved the row since we read it: its step won, ours is refused.
+        raise Conflict(
+            _l("The application was changed by someone else; reload and try again."),
+            code="stale_version",
+        ) from None
     data = {k: v for k, v in step.payload.items() if k not in {"reason", "expected_version"}}
     audit.record(
         session,

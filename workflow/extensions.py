@@ -19,9 +19,11 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 def select_locale() -> str:
     """The language chosen with the switch, else the browser's, else Swedish."""
-    from flask import current_app
+    from flask import current_app, has_request_context
 
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and background work speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
