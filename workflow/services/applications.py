@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Select, and_, false, or_
 from sqlmodel import Session, select
 
 from states import application as machine
 from states.common import Role
 from workflow import permissions
-from workflow.errors import Conflict, Forbidden, Problem, ValidationFailed
+from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import (
     Application,
@@ -299,10 +300,10 @@ def versions(session: Session, app: Application) -> list[ApplicationVersion]:
     )
 
 
-def visible_query(user: Any, *, association_id: int | None = None, state: str | None = None):
+def visible_query(
+    user: Any, *, association_id: int | None = None, state: str | None = None
+) -> Select:
     """A SELECT of the applications `user` may see, newest first (same rule as can_view)."""
-    from sqlalchemy import and_, false, or_
-
     conditions = []
     for assoc_id in sorted(permissions.association_ids(user)):
         if association_id is not None and assoc_id != association_id:
@@ -331,8 +332,6 @@ def visible_query(user: Any, *, association_id: int | None = None, state: str | 
 
 def load_visible(session: Session, application_id: int, user: Any) -> Application:
     """The application if `user` may see it; otherwise NotFound (absent and hidden look alike)."""
-    from workflow.errors import NotFound
-
     app = session.get(Application, application_id)
     if app is None or not permissions.can_view_application(user, app):
         raise NotFound(_l("No such application."))
