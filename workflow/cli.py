@@ -1,7 +1,161 @@
-"""Flask CLI commands."""
+"""Flask CLI commands: `flask --app workflow init-db | create-admin | demo-data | verify-audit`.
 
-from flask import Flask
+The output is for the operator at a terminal, so it is plain English text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from email_validator import EmailNotValidError, validate_email
+from flask import Flask, current_app
+from flask_babel import force_locale
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from workflow import limits
+from workflow.db import make_engine
+from workflow.errors import DomainError
+from workflow.extensions import db
+from workflow.migrate import alembic_config, upgrade
+from workflow.services import audit, demo, users
 
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
+    for command in (init_db, create_admin, demo_data, verify_audit):
+        app.cli.add_command(command)
+
+
+def _fail(error: DomainError) -> click.ClickException:
+    """A clean error (exit code 1) listing the domain error's problems, in English like the rest."""
+    with force_locale("en"):
+        lines = [str(error.message)] + [f"  {p.field}: {p.message}" for p in error.problems]
+    return click.ClickException("\n".join(lines))
+
+
+def _current_revision(url: str) -> str | None:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create or migrate the database to the newest schema (safe to run again)."""
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    parsed = make_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        folder = Path(parsed.database).parent
+        if not folder.exists():
+            folder.mkdir(parents=True)
+            click.echo(f"Created the folder {folder}")
+    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    try:
+        before = _current_revision(url)
+    except OperationalError as exc:
+        raise click.ClickException(f"Cannot open the database {shown}: {exc.orig}") from None
+    if before == head:
+        click.echo(f"Database {shown} is already at revision {head}; nothing to do.")
+        return
+    upgrade(url)
+    after = _current_revision(url)
+    click.echo(f"Database {shown} migrated from {before or 'an empty schema'} to revision {after}.")
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help=f"At least {limits.PASSWORD_MIN} characters; asked for (hidden) when not given.",
+)
+@click.option("--name", default=None, help="Display name (default: the part before the @).")
+def create_admin(email: str, password: str, name: str | None) -> None:
+    """Create a system administrator who can sign in with EMAIL."""
+    try:
+        email = validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise click.ClickException(f"Not a valid e-mail address: {exc}") from None
+    if len(password) < limits.PASSWORD_MIN:
+        raise click.ClickException(
+            f"The password must be at least {limits.PASSWORD_MIN} characters long."
+        )
+    if len(password) > limits.PASSWORD_MAX:
+        raise click.ClickException(
+            f"The password must be at most {limits.PASSWORD_MAX} characters long."
+        )
+    session = db.session
+    try:
+        user = users.create_user(
+            session,
+            email=email,
+            name=name or email.split("@", 1)[0],
+            password=password,
+            is_admin=True,
+        )
+    except DomainError as exc:
+        session.rollback()
+        raise _fail(exc) from None
+    session.commit()
+    click.echo(f"Created the administrator {user.email} (id {user.id}).")
+
+
+def _print_logins() -> None:
+    width = max(len(p.email) for p in demo.PEOPLE)
+    pw_width = max(len(p.password) for p in demo.PEOPLE)
+    click.echo(f"{'e-mail'.ljust(width)}  {'password'.ljust(pw_width)}  roles")
+    for person in demo.PEOPLE:
+        click.echo(
+            f"{person.email.ljust(width)}  {person.password.ljust(pw_width)}  "
+            f"{person.describe_roles()}"
+        )
+
+
+@click.command("demo-data")
+def demo_data() -> None:
+    """Load the three samordningsförbund of Jönköpings län with users and applications."""
+    session = db.session
+    try:
+        summary = demo.build(session)
+    except DomainError as exc:
+        session.rollback()
+        raise _fail(exc) from None
+    if summary is None:
+        click.echo("The demo data is already there; nothing was changed.")
+    else:
+        session.commit()
+        states = ", ".join(f"{n} {state}" for state, n in sorted(summary.applications.items()))
+        click.echo(
+            f"Created {summary.associations} associations, {summary.members} member"
+            f" organisations, {summary.users} users and"
+            f" {sum(summary.applications.values())} applications ({states})."
+        )
+    click.echo("\nDemo logins:")
+    _print_logins()
+
+
+@click.command("verify-audit")
+def verify_audit() -> None:
+    """Check the hash chains of the audit log; exit code 1 if any is broken."""
+    result = audit.verify(db.session)
+    if result.ok:
+        click.echo(f"ok: {result.events} events")
+        return
+    for broken in result.broken:
+        where = f"event id {broken['id']}" if broken["id"] is not None else "its end"
+        click.echo(
+            f"broken: chain {broken['chain_id']} at seq {broken['seq']} ({where}):"
+            f" {broken['problem']}"
+        )
+    click.echo(f"{len(result.broken)} broken chain(s) in {result.events} events")
+    raise click.exceptions.Exit(1)

@@ -1,0 +1,62 @@
+# The newcomer's entry points: `make run` and `make test` (see README.md).
+# Needs only python3 (3.11+) and GNU make; a PostgreSQL server for `make test`.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app workflow
+PORT ?= 5000
+# The server `make test` creates its throw-away database on (trust authentication).
+PG_SERVER_URL ?= postgresql://postgres@127.0.0.1:5432
+export PG_SERVER_URL
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k cli -x"`.
+PYTEST_ARGS ?=
+PYTEST_FLAGS := -p no:cacheprovider $(if $(CI),--color=no --durations=10,)
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint format translations clean
+
+install: $(STAMP)
+	@if ls workflow/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel -q compile -d workflow/translations; \
+	fi
+
+# Reinstall only when pyproject.toml changed (or the venv is new).
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $@
+
+run: install
+	$(FLASK) init-db
+	$(FLASK) demo-data
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# A fresh database per run, dropped afterwards even when the tests fail; the exit
+# code is pytest's and its summary line is the last thing printed.
+test: install
+	@name=finsam_test_$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(6))'); \
+	$(BIN)/python scripts/testdb.py create "$$name" || exit 1; \
+	trap '$(BIN)/python scripts/testdb.py drop "$$name"; exit 130' INT TERM; \
+	status=0; \
+	TEST_DATABASE_URL="$(PG_SERVER_URL)/$$name" $(BIN)/pytest $(PYTEST_FLAGS) $(PYTEST_ARGS) || status=$$?; \
+	$(BIN)/python scripts/testdb.py drop "$$name"; \
+	exit $$status
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+translations: install
+	@if [ -f scripts/translations.sh ]; then \
+		bash scripts/translations.sh; \
+	else \
+		echo "scripts/translations.sh does not exist yet"; exit 1; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

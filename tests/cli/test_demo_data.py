@@ -1,0 +1,191 @@
+"""`flask demo-data`: the three samordningsförbund of Jönköpings län, built through the engine."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from sqlmodel import func, select
+
+from states.common import Role
+from workflow.models import (
+    Application,
+    ApplicationVersion,
+    Association,
+    AssociationBudget,
+    AuditEvent,
+    Member,
+    RoleGrant,
+    User,
+)
+from workflow.services import audit, completeness, demo, users
+
+EXPECTED_STATES = {
+    "draft": 2,
+    "submitted": 2,
+    "in_preparation": 2,
+    "completion_requested": 1,
+    "prepared": 1,
+    "proposed": 2,
+    "withdrawn": 1,
+    "approved": 1,
+}
+
+
+def _count(session, model) -> int:
+    return session.exec(select(func.count()).select_from(model)).one()
+
+
+def _load(runner) -> str:
+    result = runner.invoke(args=["demo-data"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_demo_data_builds_the_three_associations(runner, session) -> None:
+    _load(runner)
+    found = {a.slug: a for a in session.exec(select(Association)).all()}
+    assert {slug: (a.name, a.diary_prefix) for slug, a in found.items()} == {
+        "svb": ("Samordningsförbundet Södra Vätterbygden", "SVB"),
+        "hoglandet": ("Höglandets samordningsförbund", "HSF"),
+        "finnveden": ("Finnvedens samordningsförbund", "FSF"),
+    }
+    municipalities = {
+        slug: sorted(
+            m.name
+            for m in session.exec(select(Member).where(Member.association_id == a.id)).all()
+            if m.party == "municipality"
+        )
+        for slug, a in found.items()
+    }
+    assert municipalities == {
+        "svb": ["Habo kommun", "Jönköpings kommun", "Mullsjö kommun", "Vaggeryds kommun"],
+        "hoglandet": [
+            "Aneby kommun",
+            "Eksjö kommun",
+            "Nässjö kommun",
+            "Sävsjö kommun",
+            "Tranås kommun",
+            "Vetlanda kommun",
+        ],
+        "finnveden": ["Gislaveds kommun", "Gnosjö kommun", "Värnamo kommun"],
+    }
+    for association in found.values():
+        parties = Counter(
+            m.party
+            for m in session.exec(
+                select(Member).where(Member.association_id == association.id)
+            ).all()
+        )
+        assert parties["af"] == parties["fk"] == parties["region"] == 1
+    assert _count(session, Member) == 22
+    assert all(
+        m.population and m.population > 1000
+        for m in session.exec(select(Member).where(Member.party == "municipality")).all()
+    )
+
+
+def test_demo_data_budgets_come_from_the_seeds(runner, session) -> None:
+    _load(runner)
+    svb = session.exec(select(Association).where(Association.slug == "svb")).one()
+    rows = {
+        b.year: b
+        for b in session.exec(
+            select(AssociationBudget).where(AssociationBudget.association_id == svb.id)
+        ).all()
+    }
+    assert rows[2020].contributions_sek == 6_680_000  # staten 3 340 tkr, regionen 1 670 tkr
+    this_year = date.today().year
+    assert {this_year - 2, this_year - 1, this_year} <= set(rows)
+    assert _count(session, AssociationBudget) == 3 * len(demo.budgets_for("svb", this_year))
+
+
+def test_demo_data_users_one_per_role_and_a_shared_officer(runner, session) -> None:
+    _load(runner)
+    assert _count(session, User) == len(demo.PEOPLE)
+    admins = session.exec(select(User).where(User.is_admin)).all()
+    assert [a.email for a in admins] == ["admin@example.se"]
+    slugs = {a.id: a.slug for a in session.exec(select(Association)).all()}
+    for slug in ("svb", "hoglandet", "finnveden"):
+        grants = [
+            g for g in session.exec(select(RoleGrant)).all() if slugs[g.association_id] == slug
+        ]
+        roles = Counter((g.role, g.substitute) for g in grants)
+        assert roles == {
+            ("applicant", False): 2,
+            ("preparer", False): 1,
+            ("officer", False): 1,
+            ("board", False): 1,
+            ("board", True): 1,
+            ("chair", False): 1,
+            ("auditor", False): 1,
+        }, slug
+    officer = users.find_user(session, demo.SHARED_OFFICER.email)
+    assert sorted(slugs[g.association_id] for g in officer.grants if g.role == Role.OFFICER) == [
+        "finnveden",
+        "svb",
+    ]
+
+
+def test_every_printed_login_signs_in(runner, session) -> None:
+    output = _load(runner)
+    for person in demo.PEOPLE:
+        assert person.email in output
+        assert person.password in output
+        user = users.authenticate(session, person.email, person.password)
+        assert user is not None, person.email
+
+
+def test_demo_applications_stand_in_every_expected_state(runner, session) -> None:
+    output = _load(runner)
+    apps = session.exec(select(Application)).all()
+    assert Counter(a.state for a in apps) == EXPECTED_STATES
+    assert "12 applications" in output
+    for app in apps:
+        assert (app.diary_number is None) == (app.state == "draft")
+    numbers = sorted(a.diary_number for a in apps if a.diary_number)
+    assert len(numbers) == len(set(numbers)) == 10
+    se = session.exec(select(Application).where(Application.title.startswith("Supported"))).one()
+    versions = session.exec(
+        select(ApplicationVersion).where(ApplicationVersion.application_id == se.id)
+    ).all()
+    assert [v.trigger for v in sorted(versions, key=lambda v: v.number)] == ["submit", "resubmit"]
+    drafts = [a for a in apps if a.state == "draft"]
+    assert sorted(bool(completeness.missing_items(a)) for a in drafts) == [False, True]
+
+
+def test_demo_steps_are_in_the_audit_chain(runner, session) -> None:
+    _load(runner)
+    actions = Counter(e.action for e in session.exec(select(AuditEvent)).all())
+    for trigger in (
+        "submit",
+        "accept_for_preparation",
+        "request_completion",
+        "resubmit",
+        "recommend",
+        "propose",
+        "withdraw",
+        "delegated_approve",
+    ):
+        assert actions[trigger] >= 1, trigger
+    result = audit.verify(session)
+    assert result.ok, result.broken
+    assert result.events == _count(session, AuditEvent)
+
+
+def test_demo_data_is_idempotent(runner, session) -> None:
+    _load(runner)
+    counts = [_count(session, m) for m in (Association, User, Application, AuditEvent)]
+    output = _load(runner)
+    assert "already there" in output
+    assert demo.SHARED_OFFICER.email in output  # the logins are printed again
+    assert [_count(session, m) for m in (Association, User, Application, AuditEvent)] == counts
+
+
+def test_demo_data_refuses_a_database_holding_part_of_it(runner, session) -> None:
+    users.create_user(session, email="admin@example.se", name="Someone", password="x" * 12)
+    session.commit()
+    result = runner.invoke(args=["demo-data"])
+    assert result.exit_code == 1
+    assert "user admin@example.se" in result.output
+    assert _count(session, Association) == 0
