@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlmodel import Session
@@ -123,9 +124,33 @@ def session(app: Flask) -> Session:
     return db.session
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context, as in production.
+
+    The `app` fixture keeps an app context open for the test's own session; Flask would
+    reuse it for each request, sharing `g` (the database session, cached locale, CSRF
+    token, bearer user) between the test and its requests. Hiding it makes each
+    request push a fresh one, with its own session and transaction.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        test_session = db.session
+        # What the test wrote is committed before the request, as a real client would
+        # find it; this also ends the test's transaction, so it holds no lock.
+        test_session.commit()
+        token = _cv_app.set(None)  # type: ignore[arg-type]
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+            # Rows the test holds are re-read on next use: the request may have changed them.
+            test_session.expire_all()
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    """A test client for pages and API."""
+    """A test client for pages and API (requests isolated from the test's app context)."""
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 

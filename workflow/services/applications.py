@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -152,6 +153,26 @@ def _check(
     return problems
 
 
+def _merge_rows(
+    current: list[Any], new: list[Any], *, key: Callable[[Any], Any], columns: tuple[str, ...]
+) -> list[Any]:
+    """The new child rows, reusing (and updating) a current row with the same unique key.
+
+    Replacing the rows wholesale makes the flush INSERT the new row before it DELETEs the
+    old one holding the same key, which the UNIQUE constraint refuses.
+    """
+    by_key = {key(row): row for row in current}
+    merged = []
+    for row in new:
+        old = by_key.pop(key(row), None)
+        if old is not None:
+            for column in columns:
+                setattr(old, column, getattr(row, column))
+            row = old
+        merged.append(row)
+    return merged
+
+
 def _apply(app: Application, fields: ApplicationFields) -> list[str]:
     """Write the given fields onto the row; returns the names that changed."""
     given = fields.model_fields_set
@@ -163,26 +184,44 @@ def _apply(app: Application, fields: ApplicationFields) -> list[str]:
                 value = None  # an emptied text field is the same as one never filled
             setattr(app, name, value)
     if "partner_member_ids" in given:
-        app.partners = [ApplicationPartner(member_id=m) for m in fields.partner_member_ids or []]
+        app.partners = _merge_rows(
+            app.partners,
+            [ApplicationPartner(member_id=m) for m in fields.partner_member_ids or []],
+            key=lambda r: r.member_id,
+            columns=(),
+        )
     if "budget" in given:
-        app.budget_lines = [
-            BudgetLine(year=b.year, amount_sek=b.amount_sek) for b in fields.budget or []
-        ]
+        app.budget_lines = _merge_rows(
+            app.budget_lines,
+            [BudgetLine(year=b.year, amount_sek=b.amount_sek) for b in fields.budget or []],
+            key=lambda r: r.year,
+            columns=("amount_sek",),
+        )
     if "cofunding" in given:
-        app.cofunding_lines = [
-            CofundingLine(member_id=c.member_id, year=c.year, amount_sek=c.amount_sek)
-            for c in fields.cofunding or []
-        ]
+        app.cofunding_lines = _merge_rows(
+            app.cofunding_lines,
+            [
+                CofundingLine(member_id=c.member_id, year=c.year, amount_sek=c.amount_sek)
+                for c in fields.cofunding or []
+            ],
+            key=lambda r: (r.member_id, r.year),
+            columns=("amount_sek",),
+        )
     if "goals" in given:
-        app.goals = [
-            Goal(
-                position=i,
-                description=g.description,
-                indicator=g.indicator or None,
-                target=g.target or None,
-            )
-            for i, g in enumerate(fields.goals or [])
-        ]
+        app.goals = _merge_rows(
+            app.goals,
+            [
+                Goal(
+                    position=i,
+                    description=g.description,
+                    indicator=g.indicator or None,
+                    target=g.target or None,
+                )
+                for i, g in enumerate(fields.goals or [])
+            ],
+            key=lambda r: r.position,
+            columns=("description", "indicator", "target"),
+        )
     after = content(app)
     return sorted(k for k in after if after[k] != before[k])
 

@@ -1,7 +1,63 @@
-"""HTML page blueprints."""
+"""HTML page blueprints, error pages, security headers and template helpers."""
 
-from flask import Flask
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, current_app, request
+from flask_babel import get_locale
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self';"
+    " object-src 'none'"
+)
+
+
+def _security_headers(response: Response) -> Response:
+    """Headers every response carries, pages and API alike."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def _template_context() -> dict[str, Any]:
+    """What every template may use: labels, the locale and the user's menu."""
+    from workflow import permissions
+    from workflow.web.formerrors import row_caption
+    from workflow.web.labels import template_helpers
+
+    context = template_helpers()
+    context["row_caption"] = row_caption
+    context["current_locale"] = str(get_locale() or "sv")
+    context["is_admin"] = permissions.is_admin(current_user)
+    context["return_path"] = _return_path()
+    return context
+
+
+def _return_path() -> str:
+    """Where the language switch brings the user back: this page, if it can be shown again."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    try:
+        current_app.url_map.bind_to_environ(request.environ).match(request.path, method="GET")
+    except HTTPException:
+        return "/"
+    return request.path
 
 
 def init_app(app: Flask) -> None:
-    """Register the page blueprints."""
+    """Register the page blueprints, error pages, headers and template helpers."""
+    from workflow.web import admin, applications, auth, errors, main
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(main.bp)
+    app.register_blueprint(applications.bp)
+    app.register_blueprint(admin.bp)
+    errors.init_app(app)
+    app.after_request(_security_headers)
+    app.context_processor(_template_context)

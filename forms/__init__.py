@@ -1,0 +1,1 @@
+"""WTForms (Flask-WTF) classes for the pages, one module per screen family."""

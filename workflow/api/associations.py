@@ -1,0 +1,144 @@
+"""Associations, their member organisations and their users."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlmodel import select
+
+from workflow import limits, permissions, transaction
+from workflow.api.paging import paginate
+from workflow.api.registry import route
+from workflow.api.schemas import (
+    AssociationCreate,
+    AssociationOut,
+    MemberCreate,
+    MemberOut,
+    Page,
+    PageQuery,
+    UserCreate,
+    UserOut,
+)
+from workflow.api.serializers import association_json, member_json, user_json
+from workflow.errors import Forbidden, NotFound
+from workflow.extensions import db
+from workflow.i18n import _l
+from workflow.models import Association, Member, User
+from workflow.services import associations, users
+
+SLUG = {"description": "The association's short name, e.g. `svb`."}
+
+
+def load_association(slug: str, user: User) -> Association:
+    """The association if `user` may see it; otherwise 404 (absent and hidden look alike)."""
+    found = (
+        associations.by_slug(db.session, slug) if re.fullmatch(limits.SLUG_PATTERN, slug) else None
+    )
+    if found is None or not permissions.can_view_association(user, found):
+        raise NotFound(_l("No such association."))
+    return found
+
+
+def _require_manager(user: User, association: Association) -> None:
+    if not permissions.can_manage_association(user, association):
+        raise Forbidden(_l("Only administrators and the association's officers may do this."))
+
+
+@route(
+    "/associations",
+    method="POST",
+    summary="Create an association",
+    tag="associations",
+    body=AssociationCreate,
+    response=AssociationOut,
+    status=201,
+    errors=(403,),
+)
+def create_association(user: User, body: AssociationCreate) -> dict[str, Any]:
+    """Administrators only."""
+    if not permissions.is_admin(user):
+        raise Forbidden(_l("Only administrators may create associations."))
+    association = associations.create_association(db.session, **body.model_dump(), by=user)
+    transaction.commit()
+    return association_json(association, user)
+
+
+@route(
+    "/associations",
+    summary="List the associations you can see",
+    tag="associations",
+    query=PageQuery,
+    response=Page[AssociationOut],
+)
+def list_associations(user: User, query: PageQuery) -> dict[str, Any]:
+    """Those where you hold a role; administrators see all."""
+    statement = select(Association).order_by(Association.name, Association.id)
+    if not permissions.is_admin(user):
+        statement = statement.where(
+            Association.id.in_(sorted(permissions.association_ids(user)))  # type: ignore[union-attr]
+        )
+    return paginate(db.session, statement, query, lambda row: association_json(row, user))
+
+
+@route(
+    "/associations/<slug>/members",
+    method="POST",
+    summary="Add a member organisation",
+    tag="associations",
+    body=MemberCreate,
+    response=MemberOut,
+    status=201,
+    errors=(403,),
+    params={"slug": SLUG},
+)
+def create_member(user: User, slug: str, body: MemberCreate) -> dict[str, Any]:
+    """Administrators and the association's officers."""
+    association = load_association(slug, user)
+    _require_manager(user, association)
+    member = associations.add_member(db.session, association, **body.model_dump(), by=user)
+    transaction.commit()
+    return member_json(member)
+
+
+@route(
+    "/associations/<slug>/members",
+    summary="List the member organisations",
+    tag="associations",
+    query=PageQuery,
+    response=Page[MemberOut],
+    params={"slug": SLUG},
+)
+def list_members(user: User, slug: str, query: PageQuery) -> dict[str, Any]:
+    """Anyone with a role in the association."""
+    association = load_association(slug, user)
+    statement = select(Member).where(Member.association_id == association.id).order_by(Member.name)
+    return paginate(db.session, statement, query, member_json)
+
+
+@route(
+    "/associations/<slug>/users",
+    method="POST",
+    summary="Create a user with roles in the association",
+    tag="associations",
+    body=UserCreate,
+    response=UserOut,
+    status=201,
+    errors=(403,),
+    params={"slug": SLUG},
+)
+def create_user(user: User, slug: str, body: UserCreate) -> dict[str, Any]:
+    """Administrators and the association's officers; `substitute` marks an ersättare."""
+    association = load_association(slug, user)
+    _require_manager(user, association)
+    created = users.create_user(
+        db.session,
+        email=body.email,
+        name=body.name,
+        password=body.password,
+        association=association,
+        roles=[grant.model_dump() for grant in body.roles],
+        by=user,
+    )
+    transaction.commit()
+    return user_json(created, association)

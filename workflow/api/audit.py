@@ -1,0 +1,29 @@
+"""The audit log's hash chain, checked on demand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workflow import permissions
+from workflow.api.registry import route
+from workflow.api.schemas import AuditVerificationOut
+from workflow.errors import Forbidden
+from workflow.extensions import db
+from workflow.i18n import _l
+from workflow.models import User
+from workflow.services import audit
+
+
+@route(
+    "/audit/verify",
+    summary="Check the hash chain of the audit log",
+    tag="audit",
+    response=AuditVerificationOut,
+    errors=(403,),
+)
+def verify_audit(user: User) -> dict[str, Any]:
+    """Recompute every event's hash and link; admins and auditors only."""
+    if not permissions.can_verify_audit(user):
+        raise Forbidden(_l("Only administrators and auditors may check the audit log."))
+    result = audit.verify(db.session)
+    return {"ok": result.ok, "events": result.events, "broken": result.broken}

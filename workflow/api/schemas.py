@@ -1,0 +1,277 @@
+"""What the API reads and answers: pydantic models, also the source of the OpenAPI schemas."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from flask import current_app
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+from states.application import PUBLIC_TRIGGERS, State
+from states.common import Role
+from workflow import limits
+from workflow.models import KINDS, PARTIES
+from workflow.schemas import (
+    Amount,
+    ApplicationFields,
+    BudgetLineIn,
+    CofundingLineIn,
+    GoalIn,
+    Id,
+    Name,
+    Plan,
+    Strict,
+)
+
+StateName = Literal[tuple(s.value for s in State)]  # type: ignore[valid-type]
+RoleName = Literal[tuple(r.value for r in Role)]  # type: ignore[valid-type]
+PartyName = Literal[PARTIES]  # type: ignore[valid-type]
+KindName = Literal[KINDS]  # type: ignore[valid-type]
+TriggerName = Literal[tuple(sorted(PUBLIC_TRIGGERS))]  # type: ignore[valid-type]
+Version = Annotated[int, Field(ge=1, le=2**31 - 1, description="The version the client last read.")]
+
+# --- requests ------------------------------------------------------------------------------
+
+
+class TokenRequest(Strict):
+    """Credentials exchanged for a bearer token."""
+
+    email: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.EMAIL_MAX)
+    ]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=limits.PASSWORD_MAX)]
+
+
+class AssociationCreate(Strict):
+    """A new association (samordningsförbund)."""
+
+    slug: Annotated[str, StringConstraints(pattern=limits.SLUG_PATTERN)] = Field(
+        description="Short name used in addresses: lower-case letters, digits and hyphens."
+    )
+    name: Name
+    diary_prefix: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.DIARY_PREFIX_MAX),
+    ] = Field(description="Printed before the diary number, e.g. `SVB` in `SVB 2026/001`.")
+    delegation_limit_sek: Amount = 0
+
+
+class MemberCreate(Strict):
+    """A new member organisation of an association."""
+
+    name: Name
+    party: PartyName
+    population: Annotated[int, Field(ge=0, le=limits.POPULATION_MAX)] | None = None
+
+
+class RoleGrantIn(Strict):
+    """One role for the new user in this association."""
+
+    role: RoleName
+    member_id: Id | None = Field(
+        default=None, description="Required for applicant and board: the member spoken for."
+    )
+    substitute: bool = Field(default=False, description="A board grant as ersättare.")
+
+
+class UserCreate(Strict):
+    """A new user with roles in this association."""
+
+    email: EmailStr
+    name: Name
+    password: Annotated[
+        str, StringConstraints(min_length=limits.PASSWORD_MIN, max_length=limits.PASSWORD_MAX)
+    ]
+    roles: Annotated[list[RoleGrantIn], Field(min_length=1, max_length=len(Role) * 10)]
+
+
+class ApplicationPatch(ApplicationFields):
+    """Application fields to change, and optionally the version the client last read."""
+
+    expected_version: Version | None = None
+
+
+class TransitionBody(Strict):
+    """A step's reason, the version the client last read, and the step's own payload."""
+
+    reason: Annotated[str, StringConstraints(max_length=limits.REASON_MAX)] | None = None
+    expected_version: Version | None = None
+    recommendation: Literal["approve", "approve_with_conditions", "reject"] | None = Field(
+        default=None, description="Only for `recommend`."
+    )
+    motivation: Plan | None = Field(default=None, description="Only for `recommend`.")
+    proposal: Plan | None = Field(default=None, description="Only for `propose`.")
+
+
+def _page_size_schema(schema: dict[str, Any]) -> None:
+    # The limits are configuration, so the document shows the running app's values.
+    schema["default"] = current_app.config["PAGE_SIZE"]
+    schema["maximum"] = current_app.config["MAX_PAGE_SIZE"]
+
+
+class PageQuery(BaseModel):
+    """Pagination of a list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    page: int = Field(default=1, ge=1, le=1_000_000, description="1 is the first page.")
+    per_page: int = Field(
+        default_factory=lambda: current_app.config["PAGE_SIZE"],
+        ge=1,
+        description="Items per page.",
+        json_schema_extra=_page_size_schema,
+    )
+
+
+class ApplicationQuery(PageQuery):
+    """Filter and pagination of the application list."""
+
+    state: StateName | None = Field(default=None, description="Only applications in this state.")
+
+
+# --- responses -----------------------------------------------------------------------------
+
+
+class Out(BaseModel):
+    """A response object: exactly these keys (tests hold the serializers to it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProblemOut(Out):
+    field: str
+    message: str
+
+
+class ErrorBody(Out):
+    code: str = Field(description="Stable, machine-readable: `not_found`, `stale_version`, ...")
+    message: str = Field(description="For people, in the request's language.")
+    details: list[ProblemOut] = Field(description="One entry per missing or invalid item.")
+
+
+class ErrorResponse(Out):
+    """Every error answer has this shape."""
+
+    error: ErrorBody
+
+
+class TokenOut(Out):
+    token: str = Field(description="Send as `Authorization: Bearer <token>`.")
+    expires_at: datetime
+
+
+class AssociationOut(Out):
+    id: int
+    slug: str
+    name: str
+    diary_prefix: str
+    delegation_limit_sek: int
+    created_at: datetime
+    version: int
+    roles: list[RoleName] = Field(description="The caller's roles in this association.")
+
+
+class MemberOut(Out):
+    id: int
+    association: str = Field(description="The association's slug.")
+    name: str
+    party: PartyName
+    population: int | None
+    version: int
+
+
+class RoleGrantOut(Out):
+    role: RoleName
+    member_id: int | None
+    substitute: bool
+
+
+class UserOut(Out):
+    id: int
+    email: str
+    name: str
+    roles: list[RoleGrantOut] = Field(description="The user's roles in this association.")
+
+
+class ApplicationOut(Out):
+    """An application: its fields, where it stands and what the caller may do with it."""
+
+    id: int
+    association: str = Field(description="The association's slug.")
+    state: StateName
+    version: int
+    diary_number: str | None
+    submitted_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    allowed_transitions: list[TriggerName] = Field(description="The steps the caller may take now.")
+    missing: list[ProblemOut] = Field(description="What submit still lacks (the checklist).")
+    title: str | None
+    kind: KindName | None
+    lead_member_id: int
+    partner_member_ids: list[int]
+    target_group: str | None
+    age_min: int | None
+    age_max: int | None
+    participants_women: int | None
+    participants_men: int | None
+    start_date: date | None
+    end_date: date | None
+    budget: list[BudgetLineIn]
+    cofunding: list[CofundingLineIn]
+    goals: list[GoalIn]
+    follow_up_plan: str | None
+    gender_equality_plan: str | None
+    continuation_plan: str | None
+    steering_group: str | None
+    activity_description: str | None
+    report_plan: str | None
+    results_summary: str | None
+
+
+class ActorOut(Out):
+    id: int
+    name: str
+
+
+class HistoryEventOut(Out):
+    """One audit event of an application."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    id: int
+    at: datetime
+    actor: ActorOut | None
+    action: str = Field(description="`create`, `update` or the step taken.")
+    trigger: str | None = Field(description="The step, when the state moved.")
+    from_state: StateName | None = Field(alias="from")
+    to_state: StateName | None = Field(alias="to")
+    reason: str | None
+    changed_fields: list[str] = Field(description="For `update`: the fields that changed.")
+
+
+class BrokenLinkOut(Out):
+    chain_id: int
+    seq: int
+    id: int | None
+    problem: Literal["sequence", "link", "hash", "truncated"]
+
+
+class AuditVerificationOut(Out):
+    ok: bool
+    events: int = Field(description="How many events were checked.")
+    broken: list[BrokenLinkOut] = Field(description="The first break of each broken chain.")
+
+
+T = TypeVar("T")
+
+
+class Page(Out, Generic[T]):
+    """One page of a list."""
+
+    items: list[T]
+    page: int
+    per_page: int
+    total: int = Field(description="Items on all pages.")
+    pages: int = Field(description="How many pages there are (0 when the list is empty).")

@@ -1,0 +1,46 @@
+"""Bearer tokens: the API's only way to sign in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import select
+
+from workflow import transaction
+from workflow.api.errors import RateLimited, Unauthorized
+from workflow.api.registry import route
+from workflow.api.schemas import TokenOut, TokenRequest
+from workflow.api.serializers import timestamp
+from workflow.auth import login_blocked, record_failed_login
+from workflow.extensions import db
+from workflow.i18n import _l
+from workflow.models import ApiToken
+from workflow.services import users
+
+
+@route(
+    "/tokens",
+    method="POST",
+    summary="Sign in: exchange e-mail and password for a bearer token",
+    tag="auth",
+    auth=False,
+    body=TokenRequest,
+    response=TokenOut,
+    status=201,
+    errors=(401, 429),
+)
+def create_token(body: TokenRequest) -> dict[str, Any]:
+    """Failed attempts are throttled per address and per account, as on the sign-in page."""
+    wait = login_blocked(body.email)
+    if wait is not None:
+        raise RateLimited(_l("Too many failed sign-ins; try again later."), retry_after=wait)
+    user = users.authenticate(db.session, body.email, body.password)
+    if user is None:
+        record_failed_login(body.email)
+        raise Unauthorized(_l("Wrong e-mail address or password."), challenge=None)
+    token = users.issue_token(db.session, user)
+    row = db.session.exec(
+        select(ApiToken).where(ApiToken.token_hash == users.token_digest(token))
+    ).one()
+    transaction.commit()
+    return {"token": token, "expires_at": timestamp(row.expires_at)}

@@ -1,0 +1,90 @@
+"""The dashboard and the language switch."""
+
+from __future__ import annotations
+
+import math
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import refresh
+from flask_login import current_user, login_required
+from sqlmodel import func, select
+
+from forms.auth import LanguageForm
+from states.application import State
+from workflow import permissions
+from workflow.extensions import db
+from workflow.models import Association, Member
+from workflow.services import applications
+from workflow.web.navigation import safe_next
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@login_required
+def dashboard() -> ResponseReturnValue:
+    """The applications the user may see, filterable by state and paginated."""
+    state = request.args.get("state") or None
+    if state not in {s.value for s in State}:
+        state = None
+    page = max(1, request.args.get("page", 1, type=int))
+    size = current_app.config["PAGE_SIZE"]
+    query = applications.visible_query(current_user, state=state)
+    total = db.session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
+    pages = max(1, math.ceil(total / size))
+    if page > pages:
+        page = pages
+    rows = db.session.exec(query.offset((page - 1) * size).limit(size)).all()
+
+    assoc_ids = permissions.association_ids(current_user)
+    associations = (
+        db.session.exec(
+            select(Association).where(Association.id.in_(assoc_ids)).order_by(Association.name)  # type: ignore[union-attr]
+        ).all()
+        if assoc_ids
+        else []
+    )
+    by_id = {a.id: a for a in associations}
+    member_ids = {row.lead_member_id for row in rows}
+    members = (
+        {
+            m.id: m
+            for m in db.session.exec(select(Member).where(Member.id.in_(member_ids))).all()  # type: ignore[union-attr]
+        }
+        if member_ids
+        else {}
+    )
+    return render_template(
+        "main/dashboard.html",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        state=state,
+        states=list(State),
+        associations=by_id,
+        creatable=[a for a in associations if permissions.can_create_application(current_user, a)],
+        manageable=[a for a in associations if permissions.can_manage_association(current_user, a)],
+        members=members,
+    )
+
+
+@bp.route("/language", methods=["POST"])
+def language() -> ResponseReturnValue:
+    """Remember the chosen language in the session and go back to the page."""
+    form = LanguageForm()
+    if not form.validate():
+        abort(400)
+    session["lang"] = form.lang.data
+    refresh()  # Flask-Babel caches the locale for the context; the next page must not reuse it
+    return redirect(safe_next(form.next.data) or url_for("main.dashboard"), code=303)
