@@ -18,7 +18,7 @@ from forms.base import BaseForm, IntField, IntSelectField, RowForm, options
 from states.common import Role
 from workflow import limits
 from workflow.i18n import _l
-from workflow.web.labels import PARTY_LABELS, ROLE_LABELS
+from workflow.labels import PARTY_LABELS, ROLE_LABELS
 
 TOO_LONG = _l("At most %(max)d characters.")
 REQUIRED = _l("This field is required.")

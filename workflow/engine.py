@@ -21,7 +21,7 @@ from sqlmodel import Session
 from transitions import Machine
 
 from states import application as spec
-from workflow import permissions
+from workflow import labels, permissions
 from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import Application, Association, User, utcnow
@@ -162,7 +162,10 @@ def check(
         )
     if not is_allowed_from(trigger, application.state):
         raise Conflict(
-            _l("This step cannot be taken from the state %(state)s.", state=application.state),
+            _l(
+                "This step cannot be taken from the state %(state)s.",
+                state=labels.state_label(application.state),
+            ),
             code="invalid_transition",
         )
     step = Step(session, application, by, trigger, dict(payload or {}))

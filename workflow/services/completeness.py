@@ -6,11 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from workflow.errors import Problem
 from workflow.i18n import _l
-from workflow.models import Application, Member
+from workflow.models import Application, Association, Member
 
 
 @dataclass(frozen=True)
@@ -172,11 +172,13 @@ CHECKLIST: tuple[CheckItem, ...] = (
 
 
 def _members_of(app: Application) -> dict[int, Member]:
+    # Through the association in the identity map: one query per association and
+    # request, however many applications a list checks.
     session = Session.object_session(app)
-    if session is None:
+    association = session.get(Association, app.association_id) if session else None
+    if association is None:
         return {}
-    rows = session.exec(select(Member).where(Member.association_id == app.association_id)).all()
-    return {m.id: m for m in rows if m.id is not None}
+    return {m.id: m for m in association.members if m.id is not None}
 
 
 def checklist(app: Application) -> list[tuple[CheckItem, list[Problem]]]:

@@ -28,8 +28,8 @@ def _security_headers(response: Response) -> Response:
 def _template_context() -> dict[str, Any]:
     """What every template may use: labels, the locale and the user's menu."""
     from workflow import permissions
+    from workflow.labels import template_helpers
     from workflow.web.formerrors import row_caption
-    from workflow.web.labels import template_helpers
 
     context = template_helpers()
     context["row_caption"] = row_caption

@@ -19,10 +19,10 @@ from workflow import engine, permissions, schemas, transaction
 from workflow.errors import Conflict, DomainError, NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
+from workflow.labels import action_label
 from workflow.models import Application, Association, AuditEvent, Member, User
 from workflow.services import applications, associations, completeness
 from workflow.web.formerrors import FormErrors, row_caption
-from workflow.web.labels import action_label
 
 bp = Blueprint("applications", __name__)
 
