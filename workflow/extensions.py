@@ -18,18 +18,20 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 def select_locale() -> str:
-    """The language chosen with the switch, else the browser's, else Swedish."""
+    """Pages: the language chosen with the switch, else Swedish. API: Accept-Language."""
     from flask import current_app, has_request_context
 
-    languages = current_app.config["LANGUAGES"]
+    config = current_app.config
     if not has_request_context():  # CLI and background work speak the default language
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(config["LANGUAGES"]) or config[
+            "BABEL_DEFAULT_LOCALE"
+        ]
+    # Swedish is the language of the service; a browser set to English does not
+    # override it, the switch in the header does.
     chosen = session.get("lang")
-    if chosen in languages:
-        return chosen
-    return (
-        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
-    )
+    return chosen if chosen in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
 
 
 __all__ = ["babel", "csrf", "db", "limiter", "login_manager", "select_locale"]

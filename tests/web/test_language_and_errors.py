@@ -56,9 +56,9 @@ def test_language_switch_is_on_every_page(client, world, login, make_application
         assert 'lang="en">In English</button>' in body, url
 
 
-def test_browser_language_is_used_when_nothing_was_chosen(client, world):
+def test_pages_stay_swedish_for_an_english_browser_until_switched(client, world):
     body = text(client.get("/login", headers={"Accept-Language": "en-GB,en;q=0.8"}))
-    assert "<h1>Sign in</h1>" in body
+    assert "<h1>Logga in</h1>" in body
 
 
 @pytest.mark.parametrize("url", ["/login", "/no/such/page", "/api/v1/no-such-thing"])
