@@ -22,7 +22,14 @@ from transitions import Machine
 
 from states import application as spec
 from workflow import labels, permissions
-from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
+from workflow.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Problem,
+    ValidationFailed,
+    stale_application,
+)
 from workflow.i18n import _l
 from workflow.models import Application, Association, User, utcnow
 from workflow.services import applications, audit, completeness, diary
@@ -156,10 +163,7 @@ def check(
     if not permissions.can_fire(by, application, trigger):
         raise Forbidden(_l("Your role may not take this step."))
     if expected_version is not None and expected_version != application.version:
-        raise Conflict(
-            _l("The application was changed by someone else; reload and try again."),
-            code="stale_version",
-        )
+        raise stale_application()
     if not is_allowed_from(trigger, application.state):
         raise Conflict(
             _l(
@@ -210,10 +214,7 @@ def fire(
         session.flush()
     except StaleDataError:
         # Another request moved the row since we read it: its step won, ours is refused.
-        raise Conflict(
-            _l("The application was changed by someone else; reload and try again."),
-            code="stale_version",
-        ) from None
+        raise stale_application() from None
     data = {k: v for k, v in step.payload.items() if k not in {"reason", "expected_version"}}
     audit.record(
         session,

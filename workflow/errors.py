@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from workflow.i18n import _l
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -69,3 +71,11 @@ class ValidationFailed(DomainError):
 
     status = 422
     code = "validation_failed"
+
+
+def stale_application() -> Conflict:
+    """The 409 for an application changed since the caller read it."""
+    return Conflict(
+        _l("The application was changed by someone else; reload and try again."),
+        code="stale_version",
+    )

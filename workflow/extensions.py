@@ -25,9 +25,10 @@ def select_locale() -> str:
     if not has_request_context():  # CLI and background work speak the default language
         return config["BABEL_DEFAULT_LOCALE"]
     if request.path.startswith("/api/"):
-        return request.accept_languages.best_match(config["LANGUAGES"]) or config[
-            "BABEL_DEFAULT_LOCALE"
-        ]
+        return (
+            request.accept_languages.best_match(config["LANGUAGES"])
+            or config["BABEL_DEFAULT_LOCALE"]
+        )
     # Swedish is the language of the service; a browser set to English does not
     # override it, the switch in the header does.
     chosen = session.get("lang")

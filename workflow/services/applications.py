@@ -12,7 +12,14 @@ from sqlmodel import Session, select
 from states import application as machine
 from states.common import Role
 from workflow import permissions
-from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
+from workflow.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Problem,
+    ValidationFailed,
+    stale_application,
+)
 from workflow.i18n import _l
 from workflow.models import (
     Application,
@@ -277,10 +284,7 @@ def update_fields(
     if not permissions.can_edit_application(by, app):
         raise Forbidden(_l("Only the lead member's applicants may change the application."))
     if expected_version is not None and expected_version != app.version:
-        raise Conflict(
-            _l("The application was changed by someone else; reload and try again."),
-            code="stale_version",
-        )
+        raise stale_application()
     if app.state not in machine.EDITABLE:
         raise Conflict(
             _l("The application can no longer be changed in its current state."),

@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from workflow import transaction
+from workflow.api import errors as api_errors
 from workflow.errors import DomainError
 from workflow.i18n import _l
 
@@ -45,18 +46,6 @@ FALLBACK_500 = (
     "</head><body><main><h1>Något gick fel</h1><p>Försök igen om en stund.</p>"
     '<p lang="en">Something went wrong. Try again in a while.</p></main></body></html>'
 )
-CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    413: "payload_too_large",
-    422: "validation_failed",
-    429: "rate_limited",
-    500: "internal_error",
-}
 
 
 def _wants_json() -> bool:
@@ -68,14 +57,10 @@ def _respond(
 ) -> tuple[Any, int]:
     title, explanation = PAGES.get(status, PAGES[500] if status >= 500 else PAGES[400])
     if _wants_json():
-        body = {
-            "error": {
-                "code": code or CODES.get(status, "error"),
-                "message": str(message or title),
-                "details": details or [],
-            }
-        }
-        return jsonify(body), status
+        # Errors raised before the API blueprint is reached still answer in its shape.
+        return api_errors.error_response(
+            status, code or api_errors.HTTP_CODES.get(status, "error"), message or title, details
+        ), status
     html = render_template(
         "errors/error.html",
         status=status,
@@ -88,6 +73,8 @@ def _respond(
 
 
 def _http_error(exc: HTTPException) -> ResponseReturnValue:
+    if _wants_json():
+        return api_errors.http_error(exc)
     message = None
     if isinstance(exc, CSRFError):
         message = _l(
