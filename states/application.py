@@ -34,7 +34,9 @@ _PREPARER = frozenset({Role.PREPARER})
 _CHAIR = frozenset({Role.CHAIR})
 
 TRANSITIONS: tuple[TransitionSpec, ...] = (
-    TransitionSpec("submit", (S.DRAFT,), S.SUBMITTED, _APPLICANT, guards=("complete",)),
+    TransitionSpec(
+        "submit", (S.DRAFT,), S.SUBMITTED, _APPLICANT, guards=("complete", "partners_endorsed")
+    ),
     TransitionSpec(
         "withdraw",
         (S.DRAFT, S.SUBMITTED, S.IN_PREPARATION, S.COMPLETION_REQUESTED),
@@ -59,15 +61,20 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         requires=("reason",),
     ),
     TransitionSpec(
-        "resubmit", (S.COMPLETION_REQUESTED,), S.SUBMITTED, _APPLICANT, guards=("complete",)
+        "resubmit",
+        (S.COMPLETION_REQUESTED,),
+        S.SUBMITTED,
+        _APPLICANT,
+        guards=("complete", "partners_endorsed"),
     ),
     TransitionSpec(
         "recommend",
         (S.IN_PREPARATION,),
         S.PREPARED,
         _PREPARER,
-        guards=("recommendation_given",),
+        guards=("recommendation_given", "completion_requests_answered"),
         requires=("recommendation", "motivation"),
+        optional=("conditions", "override_reason"),
     ),
     TransitionSpec(
         "propose",

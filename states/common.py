@@ -32,3 +32,10 @@ class TransitionSpec:
     guards: tuple[str, ...] = ()
     # Payload keys the step requires (a reason, a recommendation, ...).
     requires: tuple[str, ...] = field(default=())
+    # Payload keys the step reads when given (conditions, a reason to override, ...).
+    optional: tuple[str, ...] = field(default=())
+
+    @property
+    def payload_keys(self) -> frozenset[str]:
+        """Every payload key the step reads; `reason` is always accepted."""
+        return frozenset({"reason", *self.requires, *self.optional})

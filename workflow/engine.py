@@ -31,8 +31,24 @@ from workflow.errors import (
     stale_application,
 )
 from workflow.i18n import _l
-from workflow.models import Application, Association, User, utcnow
-from workflow.services import applications, audit, completeness, diary
+from workflow.models import (
+    RECOMMENDATIONS,
+    Application,
+    Association,
+    Proposal,
+    Recommendation,
+    User,
+    utcnow,
+)
+from workflow.services import (
+    annotations,
+    applications,
+    audit,
+    completeness,
+    diary,
+    endorsements,
+    notifications,
+)
 
 
 @dataclass
@@ -47,8 +63,7 @@ class Step:
 
     @property
     def reason(self) -> str | None:
-        value = self.payload.get("reason")
-        return value.strip() or None if isinstance(value, str) else None
+        return _text(self, "reason")
 
 
 Guard = Callable[[Step], list[Problem]]
@@ -88,6 +103,12 @@ def is_allowed_from(trigger: str, state: str) -> bool:
 # --- guards: each returns every problem it finds, never stops at the first ---------------
 
 
+def _text(step: Step, key: str) -> str | None:
+    """A payload text, stripped; None when absent, blank or not text."""
+    value = step.payload.get(key)
+    return value.strip() or None if isinstance(value, str) else None
+
+
 def _guard_complete(step: Step) -> list[Problem]:
     return completeness.missing_items(step.application)
 
@@ -102,17 +123,44 @@ def _guard_liv_complete(step: Step) -> list[Problem]:
 
 def _guard_recommendation_given(step: Step) -> list[Problem]:
     problems = []
-    if step.payload.get("recommendation") not in {"approve", "approve_with_conditions", "reject"}:
+    recommendation = step.payload.get("recommendation")
+    if recommendation not in RECOMMENDATIONS:
         problems.append(
             Problem("recommendation", _l("Choose approve, approve with conditions or reject."))
         )
-    if not str(step.payload.get("motivation") or "").strip():
+    if not _text(step, "motivation"):
         problems.append(Problem("motivation", _l("Give a motivation.")))
+    if recommendation == "approve_with_conditions" and not _text(step, "conditions"):
+        problems.append(Problem("conditions", _l("Write the conditions of the approval.")))
     return problems
 
 
+def _guard_completion_requests_answered(step: Step) -> list[Problem]:
+    # Open shared requests for completion mean the applicant still owes an answer;
+    # the group may recommend anyway, but must say why.
+    if _text(step, "override_reason"):
+        return []
+    open_requests = annotations.open_completion_requests(step.session, step.application)
+    if not open_requests:
+        return []
+    return [
+        Problem(
+            "override_reason",
+            _l(
+                "%(n)s shared requests for completion are still open: resolve them, or say why"
+                " the group recommends anyway.",
+                n=open_requests,
+            ),
+        )
+    ]
+
+
+def _guard_partners_endorsed(step: Step) -> list[Problem]:
+    return endorsements.missing_endorsements(step.session, step.application)
+
+
 def _guard_proposal_given(step: Step) -> list[Problem]:
-    if str(step.payload.get("proposal") or "").strip():
+    if _text(step, "proposal"):
         return []
     return [Problem("proposal", _l("Write the proposal to the board."))]
 
@@ -123,6 +171,8 @@ GUARDS: dict[str, Guard] = {
     "liv_complete": _guard_liv_complete,
     "recommendation_given": _guard_recommendation_given,
     "proposal_given": _guard_proposal_given,
+    "completion_requests_answered": _guard_completion_requests_answered,
+    "partners_endorsed": _guard_partners_endorsed,
 }
 
 
@@ -141,9 +191,43 @@ def _effect_submit(step: Step) -> None:
     applications.freeze_version(step.session, app, by=step.by, trigger=step.trigger)
 
 
+def _current_version(step: Step) -> int:
+    return applications.latest_version_number(step.session, step.application)
+
+
+def _effect_recommend(step: Step) -> None:
+    recommendation = step.payload["recommendation"]
+    step.session.add(
+        Recommendation(
+            application_id=step.application.id,
+            version_number=_current_version(step),
+            recommendation=recommendation,
+            motivation=_text(step, "motivation"),
+            conditions=_text(step, "conditions")
+            if recommendation == "approve_with_conditions"
+            else None,
+            override_reason=_text(step, "override_reason"),
+            author_id=step.by.id,
+        )
+    )
+
+
+def _effect_propose(step: Step) -> None:
+    step.session.add(
+        Proposal(
+            application_id=step.application.id,
+            version_number=_current_version(step),
+            text=_text(step, "proposal"),
+            author_id=step.by.id,
+        )
+    )
+
+
 EFFECTS: dict[str, Effect] = {
     "submit": _effect_submit,
     "resubmit": _effect_submit,
+    "recommend": _effect_recommend,
+    "propose": _effect_propose,
 }
 
 
@@ -228,4 +312,5 @@ def fire(
         reason=step.reason,
         data=data,
     )
+    notifications.step_taken(step, from_state)
     return application

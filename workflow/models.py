@@ -457,3 +457,162 @@ class AssociationBudget(SQLModel, table=True):
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.__table__.c.version}
+
+
+RECOMMENDATIONS = ("approve", "approve_with_conditions", "reject")
+
+
+class Endorsement(SQLModel, table=True):
+    """A partner member's answer to a joint application: it stands behind it, or declines."""
+
+    __tablename__ = "endorsement"
+    __table_args__ = (
+        UniqueConstraint("application_id", "member_id"),
+        CheckConstraint(_in("decision", ("endorse", "decline")), name="decision_known"),
+        CheckConstraint(
+            "decision = 'endorse' OR (comment IS NOT NULL AND comment <> '')",
+            name="decline_has_comment",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = _fk("application.id", ondelete="CASCADE")
+    member_id: int = _fk("member.id", index=False)
+    decision: str = Field(sa_column=Column(String(10), nullable=False))
+    comment: str | None = Field(default=None, sa_column=Column(Text))
+    user_id: int = _fk("app_user.id", index=False)
+    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    updated_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    version: int = Field(default=1, nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class Annotation(SQLModel, table=True):
+    """A note by the beredning on one section of one frozen version, internal or shared."""
+
+    __tablename__ = "annotation"
+    __table_args__ = (
+        CheckConstraint(
+            "(resolved = false AND resolved_at IS NULL AND resolved_by_id IS NULL)"
+            " OR (resolved = true AND resolved_at IS NOT NULL AND resolved_by_id IS NOT NULL)",
+            name="resolved_iff_stamped",
+        ),
+        # Only what the applicant can read can ask the applicant to complete something.
+        CheckConstraint(
+            "requests_completion = false OR shared_with_applicant = true",
+            name="completion_request_is_shared",
+        ),
+        Index("ix_annotation_app_open", "application_id", "resolved"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = _fk("association.id", index=False)
+    application_id: int = _fk("application.id", ondelete="CASCADE", index=False)
+    # The frozen version (ApplicationVersion.number) the annotation was made on.
+    version_number: int
+    section: str = Field(sa_column=Column(String(40), nullable=False))
+    quote: str | None = Field(default=None, sa_column=Column(Text))
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    shared_with_applicant: bool = Field(default=False, nullable=False)
+    requests_completion: bool = Field(default=False, nullable=False)
+    author_id: int = _fk("app_user.id", index=False)
+    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    resolved: bool = Field(default=False, nullable=False)
+    resolved_at: datetime | None = _ts(default=None, nullable=True)
+    resolved_by_id: int | None = _fk("app_user.id", nullable=True, index=False)
+    version: int = Field(default=1, nullable=False)
+
+    replies: list["AnnotationReply"] = Relationship(
+        sa_relationship_kwargs={
+            "lazy": "selectin",
+            "cascade": "all, delete-orphan",
+            "order_by": "AnnotationReply.id",
+        }
+    )
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class AnnotationReply(SQLModel, table=True):
+    """One reply in an annotation's thread."""
+
+    __tablename__ = "annotation_reply"
+
+    id: int | None = Field(default=None, primary_key=True)
+    annotation_id: int = _fk("annotation.id", ondelete="CASCADE")
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    author_id: int = _fk("app_user.id", index=False)
+    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+
+
+class Recommendation(SQLModel, table=True):
+    """The beredningsgrupp's recommendation (a referral back may bring a second one)."""
+
+    __tablename__ = "recommendation"
+    __table_args__ = (
+        CheckConstraint(_in("recommendation", RECOMMENDATIONS), name="recommendation_known"),
+        CheckConstraint(
+            "recommendation <> 'approve_with_conditions'"
+            " OR (conditions IS NOT NULL AND conditions <> '')",
+            name="conditions_when_conditional",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = _fk("application.id", ondelete="CASCADE")
+    version_number: int
+    recommendation: str = Field(sa_column=Column(String(30), nullable=False))
+    motivation: str = Field(sa_column=Column(Text, nullable=False))
+    conditions: str | None = Field(default=None, sa_column=Column(Text))
+    # Why the group recommends although shared requests for completion are still open.
+    override_reason: str | None = Field(default=None, sa_column=Column(Text))
+    author_id: int = _fk("app_user.id", index=False)
+    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+
+
+class Proposal(SQLModel, table=True):
+    """The officer's proposal to the board (tjänsteskrivelse), as sent with `propose`."""
+
+    __tablename__ = "proposal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = _fk("application.id", ondelete="CASCADE")
+    version_number: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    author_id: int = _fk("app_user.id", index=False)
+    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+
+
+class MailMessage(SQLModel, table=True):
+    """Transactional outbox: written with the step, delivered after the commit, retried."""
+
+    __tablename__ = "mail_message"
+    __table_args__ = (
+        CheckConstraint(
+            _in("status", ("pending", "sent", "logged", "failed")), name="status_known"
+        ),
+        CheckConstraint(
+            "(status IN ('sent', 'logged')) = (sent_at IS NOT NULL)", name="sent_iff_at"
+        ),
+        Index("ix_mail_message_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int | None = _fk("association.id", nullable=True)
+    to_email: str = Field(sa_column=Column(String(limits.EMAIL_MAX), nullable=False))
+    subject: str = Field(sa_column=Column(String(300), nullable=False))
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    # What caused it (e.g. "request_completion"), for the outbox page and the log.
+    event: str = Field(sa_column=Column(String(60), nullable=False))
+    application_id: int | None = _fk("application.id", nullable=True, index=False)
+    status: str = Field(default="pending", sa_column=Column(String(10), nullable=False))
+    attempts: int = Field(default=0, nullable=False)
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    next_attempt_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    sent_at: datetime | None = _ts(default=None, nullable=True)

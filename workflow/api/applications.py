@@ -120,7 +120,7 @@ def fire_transition(
     if trigger not in PUBLIC_TRIGGERS:
         raise NotFound(_l("No such step: %(trigger)s.", trigger=trigger))
     payload = body.model_dump(exclude_unset=True, exclude={"expected_version"})
-    allowed = {"reason", *BY_TRIGGER[trigger].requires}
+    allowed = BY_TRIGGER[trigger].payload_keys
     unused = sorted(set(payload) - allowed)
     if unused:
         raise ValidationFailed(

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, and_, false, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from states import application as machine
 from states.common import Role
@@ -379,3 +379,13 @@ def load_visible(session: Session, application_id: int, user: Any) -> Applicatio
     if app is None or not permissions.can_view_application(user, app):
         raise NotFound(_l("No such application."))
     return app
+
+
+def latest_version_number(session: Session, app: Application) -> int:
+    """The number of the newest frozen version (0 before the first submit)."""
+    number = session.exec(
+        select(func.max(ApplicationVersion.number)).where(
+            ApplicationVersion.application_id == app.id
+        )
+    ).one()
+    return number or 0

@@ -371,7 +371,7 @@ def transition(application_id: int, trigger: str) -> ResponseReturnValue:
         return _render_show(app, posted=form, form_errors=errors, status=422)
     spec = machine.BY_TRIGGER[trigger]
     payload: dict[str, Any] = {}
-    for name in ("reason", *spec.requires):
+    for name in sorted(spec.payload_keys):
         value = form[name].data if name in form._fields else None
         if isinstance(value, str) and value.strip():
             payload[name] = value.strip()
