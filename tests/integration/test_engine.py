@@ -11,7 +11,15 @@ from states import application as spec
 from states.common import Role
 from workflow import engine
 from workflow.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from workflow.models import Application, ApplicationVersion, AuditEvent
+from workflow.models import (
+    Annotation,
+    Application,
+    ApplicationVersion,
+    AuditEvent,
+    Endorsement,
+    Proposal,
+    Recommendation,
+)
 from workflow.services import audit
 
 # A payload that satisfies every guard that reads one.
@@ -287,3 +295,103 @@ def test_recommend_names_both_missing_items(session, world, make_application):
             payload={"recommendation": "maybe"},
         )
     assert [p.field for p in refused.value.problems] == ["recommendation", "motivation"]
+
+
+def test_conditional_approval_needs_its_conditions(session, world, make_application):
+    app = make_application(state=spec.State.IN_PREPARATION)
+    payload = {**FULL_PAYLOAD, "recommendation": "approve_with_conditions"}
+    with pytest.raises(ValidationFailed) as refused:
+        engine.fire(app, "recommend", by=world.users["preparer"], session=session, payload=payload)
+    assert [p.field for p in refused.value.problems] == ["conditions"]
+    engine.fire(
+        app,
+        "recommend",
+        by=world.users["preparer"],
+        session=session,
+        payload={**payload, "conditions": "Extern utvärdering upphandlas."},
+    )
+    session.commit()
+    row = session.scalars(
+        select(Recommendation).where(Recommendation.application_id == app.id)
+    ).one()
+    assert (row.recommendation, row.conditions, row.version_number) == (
+        "approve_with_conditions",
+        "Extern utvärdering upphandlas.",
+        1,
+    )
+
+
+def test_open_completion_requests_block_the_recommendation_unless_explained(
+    session, world, make_application
+):
+    app = make_application(state=spec.State.IN_PREPARATION)
+    session.add(
+        Annotation(
+            association_id=app.association_id,
+            application_id=app.id,
+            version_number=1,
+            section="budget",
+            body="Komplettera budgeten för år 2.",
+            shared_with_applicant=True,
+            requests_completion=True,
+            author_id=world.users["preparer"].id,
+        )
+    )
+    session.commit()
+    with pytest.raises(ValidationFailed) as refused:
+        engine.fire(
+            app, "recommend", by=world.users["preparer"], session=session, payload=FULL_PAYLOAD
+        )
+    assert [p.field for p in refused.value.problems] == ["override_reason"]
+    engine.fire(
+        app,
+        "recommend",
+        by=world.users["preparer"],
+        session=session,
+        payload={**FULL_PAYLOAD, "override_reason": "Budgeten klaras i beslutet."},
+    )
+    session.commit()
+    row = session.scalars(
+        select(Recommendation).where(Recommendation.application_id == app.id)
+    ).one()
+    assert row.override_reason == "Budgeten klaras i beslutet."
+
+
+def test_submit_waits_for_every_partner_when_the_association_says_so(
+    session, world, make_application
+):
+    world.association.require_partner_endorsement = True
+    session.commit()
+    app = make_application()
+    with pytest.raises(ValidationFailed) as refused:
+        engine.fire(app, "submit", by=world.users["applicant"], session=session)
+    missing = sorted(p.field for p in refused.value.problems)
+    assert missing == sorted(f"endorsements.{m.member_id}" for m in app.partners)
+    assert any("Försäkringskassan" in str(p.message) for p in refused.value.problems)
+    for partner in app.partners:
+        session.add(
+            Endorsement(
+                application_id=app.id,
+                member_id=partner.member_id,
+                decision="endorse",
+                user_id=world.users["applicant"].id,
+            )
+        )
+    session.commit()
+    engine.fire(app, "submit", by=world.users["applicant"], session=session)
+    session.commit()
+    assert app.state == spec.State.SUBMITTED
+
+
+def test_propose_stores_the_proposal_text(session, world, make_application):
+    app = make_application(state=spec.State.PREPARED)
+    engine.fire(
+        app,
+        "propose",
+        by=world.users["officer"],
+        session=session,
+        payload={"proposal": "  Styrelsen föreslås bevilja 3 000 000 kr.  "},
+    )
+    session.commit()
+    row = session.scalars(select(Proposal).where(Proposal.application_id == app.id)).one()
+    assert row.text == "Styrelsen föreslås bevilja 3 000 000 kr."
