@@ -60,6 +60,22 @@ class Config:
     ARGON2_MEMORY_COST = 64 * 1024
     PAGE_SIZE = 20
     MAX_PAGE_SIZE = 100
+    # Mail: SMTP when MAIL_SERVER is set, otherwise the log and the outbox page only.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "finsam@localhost")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    # A failed delivery waits MAIL_RETRY_SECONDS, then twice that, ...; after
+    # MAIL_MAX_ATTEMPTS attempts the message is marked failed.
+    MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "60"))
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+    # Where the links in e-mails point (mail is also written outside any request).
+    APP_BASE_URL = (
+        os.environ.get("APP_BASE_URL") or os.environ.get("SERVER_URL") or "http://127.0.0.1:5000"
+    )
 
 
 class TestConfig(Config):
@@ -72,3 +88,14 @@ class TestConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 64  # KiB: the minimum for parallelism 4 is 8 per lane
     WTF_CSRF_ENABLED = True
+    # No real mail from tests: a test that wants SMTP points these at its own server.
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_SENDER = "finsam@localhost"
+    MAIL_TIMEOUT = 5.0
+    MAIL_RETRY_SECONDS = 60
+    MAIL_MAX_ATTEMPTS = 8
+    APP_BASE_URL = "http://127.0.0.1:5000"

@@ -161,6 +161,21 @@ class TransitionForm(BaseForm):
         validators=[Length(max=limits.PLAN_MAX, message=_l("At most %(max)d characters."))],
         render_kw={"rows": 4, "maxlength": limits.PLAN_MAX},
     )
+    conditions = TextAreaField(
+        _l("Conditions"),
+        description=_l("Required when the group recommends approval with conditions."),
+        validators=[Length(max=limits.PLAN_MAX, message=_l("At most %(max)d characters."))],
+        render_kw={"rows": 3, "maxlength": limits.PLAN_MAX},
+    )
+    override_reason = TextAreaField(
+        _l("Why the group recommends although requests for completion are open"),
+        description=_l(
+            "Only needed while shared annotations asking the applicant for completion are"
+            " still open."
+        ),
+        validators=[Length(max=limits.REASON_MAX, message=_l("At most %(max)d characters."))],
+        render_kw={"rows": 2, "maxlength": limits.REASON_MAX},
+    )
     proposal = TextAreaField(
         _l("Proposal to the board"),
         validators=[Length(max=limits.PLAN_MAX, message=_l("At most %(max)d characters."))],

@@ -132,6 +132,11 @@ INITIAL = S.DRAFT
 # The applicant may change the content only while it is in its own hands.
 EDITABLE: frozenset[State] = frozenset({S.DRAFT, S.COMPLETION_REQUESTED})
 TERMINAL: frozenset[State] = frozenset({S.REJECTED, S.WITHDRAWN, S.ENDED})
+# A partner member may endorse or decline a joint application, and change its answer, until
+# the beredning has made its recommendation.
+ENDORSABLE: frozenset[State] = frozenset(
+    {S.DRAFT, S.SUBMITTED, S.IN_PREPARATION, S.COMPLETION_REQUESTED}
+)
 # Preparers, officers, board and auditors see nothing before submission.
 HIDDEN_BEFORE_SUBMISSION: frozenset[State] = frozenset({S.DRAFT})
 # States in which the application has passed through submission at least once

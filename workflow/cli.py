@@ -1,4 +1,4 @@
-"""Flask CLI commands: `flask --app workflow init-db | create-admin | demo-data | verify-audit`.
+"""The `flask --app workflow` commands: init-db, create-admin, demo-data, verify-audit, send-mail.
 
 The output is for the operator at a terminal, so it is plain English text.
 """
@@ -21,12 +21,12 @@ from workflow.db import make_engine
 from workflow.errors import DomainError
 from workflow.extensions import db
 from workflow.migrate import alembic_config, upgrade
-from workflow.services import audit, demo, users
+from workflow.services import audit, demo, mail, users
 
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (init_db, create_admin, demo_data, verify_audit):
+    for command in (init_db, create_admin, demo_data, verify_audit, send_mail):
         app.cli.add_command(command)
 
 
@@ -159,3 +159,22 @@ def verify_audit() -> None:
         )
     click.echo(f"{len(result.broken)} broken chain(s) in {result.events} events")
     raise click.exceptions.Exit(1)
+
+
+@click.command("send-mail")
+@click.option(
+    "--limit",
+    default=500,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="At most this many messages in one run.",
+)
+def send_mail(limit: int) -> None:
+    """Deliver the outbox's due messages, retries included (safe to run again; for cron)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    result = mail.deliver_pending(app, limit=limit)
+    waiting = mail.pending_count(app.extensions["db_engine"])
+    click.echo(
+        f"sent {result.sent}, logged {result.logged}, to retry {result.retrying},"
+        f" failed {result.failed}; {waiting} pending in the outbox."
+    )

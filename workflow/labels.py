@@ -50,6 +50,8 @@ ACTION_LABELS: dict[str, Any] = {
     "propose_liv": _l("Propose for LIV"),
     "liv_approve": _l("Approved for LIV"),
     "phase_out": _l("Phase out"),
+    "endorse": _l("Endorsed by a partner"),
+    "decline": _l("Declined by a partner"),
 }
 
 PARTY_LABELS: dict[str, Any] = {
@@ -77,6 +79,14 @@ RECOMMENDATION_LABELS: dict[str, Any] = {
     "approve": _l("Approve"),
     "approve_with_conditions": _l("Approve with conditions"),
     "reject": _l("Reject"),
+}
+
+
+# A partner member's answer to a joint application; None while it has not answered.
+ENDORSEMENT_LABELS: dict[str | None, Any] = {
+    "endorse": _l("Endorses the application"),
+    "decline": _l("Declines"),
+    None: _l("Has not answered yet"),
 }
 
 
@@ -117,6 +127,11 @@ def recommendation_label(value: str | None) -> Any:
     return _label(RECOMMENDATION_LABELS, value)
 
 
+def endorsement_label(value: str | None) -> Any:
+    """The translated name of a partner's answer (or of no answer yet)."""
+    return ENDORSEMENT_LABELS.get(value, value)
+
+
 def template_helpers() -> dict[str, Any]:
     """What the templates get from this module."""
     return {
@@ -126,5 +141,6 @@ def template_helpers() -> dict[str, Any]:
         "kind_label": kind_label,
         "role_label": role_label,
         "recommendation_label": recommendation_label,
+        "endorsement_label": endorsement_label,
         "STATE_LABELS": STATE_LABELS,
     }

@@ -295,6 +295,17 @@ class Application(SQLModel, table=True):
             "order_by": "Goal.position",
         }
     )
+    # Read-only views of the beredning's outcome, oldest first (selectin: no N+1 in lists).
+    recommendations: list["Recommendation"] = Relationship(
+        sa_relationship_kwargs={
+            "lazy": "selectin",
+            "viewonly": True,
+            "order_by": "Recommendation.id",
+        }
+    )
+    proposals: list["Proposal"] = Relationship(
+        sa_relationship_kwargs={"lazy": "selectin", "viewonly": True, "order_by": "Proposal.id"}
+    )
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
@@ -574,6 +585,8 @@ class Recommendation(SQLModel, table=True):
     author_id: int = _fk("app_user.id", index=False)
     created_at: datetime = _ts(default_factory=utcnow, nullable=False)
 
+    author: "User" = Relationship(sa_relationship_kwargs={"lazy": "selectin", "viewonly": True})
+
 
 class Proposal(SQLModel, table=True):
     """The officer's proposal to the board (tjänsteskrivelse), as sent with `propose`."""
@@ -586,6 +599,8 @@ class Proposal(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     author_id: int = _fk("app_user.id", index=False)
     created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+
+    author: "User" = Relationship(sa_relationship_kwargs={"lazy": "selectin", "viewonly": True})
 
 
 class MailMessage(SQLModel, table=True):

@@ -56,10 +56,16 @@ def has_been_submitted(application: Application) -> bool:
     )
 
 
+def partner_member_ids(user: Any, application: Application) -> set[int]:
+    """The partner members of a joint application that the user is an applicant for."""
+    own = member_ids_for(user, application.association_id, Role.APPLICANT)
+    return {p.member_id for p in application.partners if p.member_id in own}
+
+
 def can_view_application(user: Any, application: Application) -> bool:
-    """Applicants see their own organisation's; everyone else only what has been submitted."""
+    """Applicants see their member's own and joint ones (drafts too); others what is submitted."""
     roles = acting_roles(user, application)
-    if Role.APPLICANT in roles:
+    if Role.APPLICANT in roles or partner_member_ids(user, application):
         return True
     roles.discard(Role.APPLICANT)
     return bool(roles) and has_been_submitted(application)
@@ -68,6 +74,12 @@ def can_view_application(user: Any, application: Application) -> bool:
 def can_edit_application(user: Any, application: Application) -> bool:
     """The lead member's applicants may change the content (the state is checked apart)."""
     return Role.APPLICANT in acting_roles(user, application)
+
+
+def can_endorse(user: Any, application: Application, member_id: int | None = None) -> bool:
+    """Applicants of a partner member answer for it (for `member_id`, or for any partner)."""
+    partners = partner_member_ids(user, application)
+    return member_id in partners if member_id is not None else bool(partners)
 
 
 def can_create_application(user: Any, association: Association) -> bool:
@@ -109,3 +121,31 @@ def can_verify_audit(user: Any) -> bool:
 def can_view_history(user: Any, application: Application) -> bool:
     """Whoever sees the application sees its history."""
     return can_view_application(user, application)
+
+
+def outbox_scope(user: Any) -> set[int] | None:
+    """The associations whose outgoing mail the user may read: None means all (admins)."""
+    if is_admin(user):
+        return None
+    return {g.association_id for g in _grants(user) if g.role == Role.OFFICER}
+
+
+def can_view_outbox(user: Any) -> bool:
+    """Admins, and officers for their own associations, see the mail outbox."""
+    scope = outbox_scope(user)
+    return scope is None or bool(scope)
+
+
+def can_draft_proposal(user: Any, application: Application) -> bool:
+    """The association's officers write the proposal to the board (tjänsteskrivelse)."""
+    return Role.OFFICER in roles_in(user, application.association_id)
+
+
+def can_view_inbox(user: Any, association: Association) -> bool:
+    """The officer's inbox: the association's officers."""
+    return Role.OFFICER in roles_in(user, association.id)
+
+
+def can_view_preparation_queue(user: Any, association: Association) -> bool:
+    """The beredningsgrupp's queue: preparers and officers."""
+    return bool({Role.PREPARER, Role.OFFICER} & roles_in(user, association.id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -106,6 +107,7 @@ def test_every_secured_operation_answers_401_without_a_token(api, world):
     for method, path in secured:
         for placeholder, value in filled.items():
             path = path.replace(placeholder, value)
+        path = re.sub(r"\{\w+\}", "1", path)  # any other id: the token is checked first
         response = api.request(method, path, json={})
         assert response.status_code == 401, (method, path)
         assert error_code(response) == "unauthorized"

@@ -6,12 +6,28 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Importing the modules registers their error handlers and routes on `bp`.
 from workflow.api import (  # noqa: E402
+    annotations,
     applications,
     associations,
     audit,
+    beredning,
     errors,
     openapi,
+    queues,
     tokens,
+    versions,
 )
 
-__all__ = ["applications", "associations", "audit", "bp", "errors", "openapi", "tokens"]
+__all__ = [
+    "annotations",
+    "applications",
+    "associations",
+    "audit",
+    "beredning",
+    "bp",
+    "errors",
+    "openapi",
+    "queues",
+    "tokens",
+    "versions",
+]

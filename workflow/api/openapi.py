@@ -49,6 +49,8 @@ TAGS = [
     {"name": "auth", "description": "Bearer tokens."},
     {"name": "associations", "description": "Associations, members and users."},
     {"name": "applications", "description": "Applications and their lifecycle."},
+    {"name": "annotations", "description": "The preparation's notes on sections of versions."},
+    {"name": "versions", "description": "Frozen versions of an application and their diff."},
     {"name": "audit", "description": "The hash-chained audit log."},
     {"name": "meta", "description": "This document."},
 ]

@@ -30,6 +30,7 @@ PartyName = Literal[PARTIES]  # type: ignore[valid-type]
 KindName = Literal[KINDS]  # type: ignore[valid-type]
 TriggerName = Literal[tuple(sorted(PUBLIC_TRIGGERS))]  # type: ignore[valid-type]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1, description="The version the client last read.")]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=limits.REASON_MAX)]
 
 # --- requests ------------------------------------------------------------------------------
 
@@ -101,6 +102,17 @@ class TransitionBody(Strict):
         default=None, description="Only for `recommend`."
     )
     motivation: Plan | None = Field(default=None, description="Only for `recommend`.")
+    conditions: Plan | None = Field(
+        default=None,
+        description="Only for `recommend`; required with `approve_with_conditions`.",
+    )
+    override_reason: Reason | None = Field(
+        default=None,
+        description=(
+            "Only for `recommend`: why the group recommends although shared requests for"
+            " completion are still open (required then)."
+        ),
+    )
     proposal: Plan | None = Field(default=None, description="Only for `propose`.")
 
 
@@ -167,6 +179,9 @@ class AssociationOut(Out):
     name: str
     diary_prefix: str
     delegation_limit_sek: int
+    require_partner_endorsement: bool = Field(
+        description="Whether submit waits for every partner's endorsement."
+    )
     created_at: datetime
     version: int
     roles: list[RoleName] = Field(description="The caller's roles in this association.")
@@ -192,6 +207,36 @@ class UserOut(Out):
     email: str
     name: str
     roles: list[RoleGrantOut] = Field(description="The user's roles in this association.")
+
+
+class ActorOut(Out):
+    id: int
+    name: str
+
+
+class RecommendationOut(Out):
+    """The beredningsgrupp's recommendation, given with `recommend`."""
+
+    id: int
+    version_number: int = Field(description="The frozen version it was given on.")
+    recommendation: Literal["approve", "approve_with_conditions", "reject"]
+    motivation: str
+    conditions: str | None
+    override_reason: str | None = Field(
+        description="Why it was given although shared requests for completion were open."
+    )
+    author: ActorOut
+    created_at: datetime
+
+
+class ProposalOut(Out):
+    """The officer's proposal to the board (tjänsteskrivelse), as sent with `propose`."""
+
+    id: int
+    version_number: int
+    text: str
+    author: ActorOut
+    created_at: datetime
 
 
 class ApplicationOut(Out):
@@ -228,11 +273,10 @@ class ApplicationOut(Out):
     activity_description: str | None
     report_plan: str | None
     results_summary: str | None
-
-
-class ActorOut(Out):
-    id: int
-    name: str
+    recommendation: RecommendationOut | None = Field(
+        description="The beredningsgrupp's latest recommendation, if any."
+    )
+    proposal: ProposalOut | None = Field(description="The latest proposal to the board, if any.")
 
 
 class HistoryEventOut(Out):

@@ -8,7 +8,15 @@ from typing import Any
 from sqlmodel import Session
 
 from workflow import permissions
-from workflow.models import Application, Association, AuditEvent, Member, User
+from workflow.models import (
+    Application,
+    Association,
+    AuditEvent,
+    Member,
+    Proposal,
+    Recommendation,
+    User,
+)
 from workflow.services import applications, completeness
 
 
@@ -43,8 +51,42 @@ def application_json(app: Application, user: Any) -> dict[str, Any]:
         updated_at=timestamp(app.updated_at),
         allowed_transitions=permissions.allowed_transitions(user, app),
         missing=[problem.as_dict() for problem in completeness.missing_items(app)],
+        recommendation=recommendation_json(app.recommendations[-1])
+        if app.recommendations
+        else None,
+        proposal=proposal_json(app.proposals[-1]) if app.proposals else None,
     )
     return data
+
+
+def actor_json(user: User | None) -> dict[str, Any] | None:
+    """Who did something: id and name."""
+    return {"id": user.id, "name": user.name} if user is not None else None
+
+
+def recommendation_json(recommendation: Recommendation) -> dict[str, Any]:
+    """The beredningsgrupp's recommendation."""
+    return {
+        "id": recommendation.id,
+        "version_number": recommendation.version_number,
+        "recommendation": recommendation.recommendation,
+        "motivation": recommendation.motivation,
+        "conditions": recommendation.conditions,
+        "override_reason": recommendation.override_reason,
+        "author": actor_json(recommendation.author),
+        "created_at": timestamp(recommendation.created_at),
+    }
+
+
+def proposal_json(proposal: Proposal) -> dict[str, Any]:
+    """The officer's proposal to the board."""
+    return {
+        "id": proposal.id,
+        "version_number": proposal.version_number,
+        "text": proposal.text,
+        "author": actor_json(proposal.author),
+        "created_at": timestamp(proposal.created_at),
+    }
 
 
 def association_json(association: Association, user: Any) -> dict[str, Any]:
@@ -55,6 +97,7 @@ def association_json(association: Association, user: Any) -> dict[str, Any]:
         "name": association.name,
         "diary_prefix": association.diary_prefix,
         "delegation_limit_sek": association.delegation_limit_sek,
+        "require_partner_endorsement": association.require_partner_endorsement,
         "created_at": timestamp(association.created_at),
         "version": association.version,
         "roles": sorted(permissions.roles_in(user, association.id)),

@@ -356,6 +356,14 @@ def visible_query(
         clauses = []
         if own:
             clauses.append(Application.lead_member_id.in_(own))  # type: ignore[attr-defined]
+            # Joint applications the user's member is a partner in (read-only for them).
+            clauses.append(
+                Application.id.in_(  # type: ignore[union-attr]
+                    select(ApplicationPartner.application_id).where(
+                        ApplicationPartner.member_id.in_(own)  # type: ignore[attr-defined]
+                    )
+                )
+            )
         if roles - {Role.APPLICANT}:
             clauses.append(
                 and_(

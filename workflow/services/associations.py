@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, func, select
 
-from workflow.errors import Problem, ValidationFailed
+from workflow.errors import Conflict, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import Association, Member, User
 from workflow.services import audit
@@ -90,3 +90,47 @@ def add_member(
         data={"name": member.name, "party": party, "population": population},
     )
     return member
+
+
+def update_settings(
+    session: Session,
+    association: Association,
+    *,
+    by: User,
+    name: str | None = None,
+    delegation_limit_sek: int | None = None,
+    require_partner_endorsement: bool | None = None,
+    expected_version: int | None = None,
+) -> Association:
+    """Change an association's name, delegation limit or endorsement rule (flushes, audits)."""
+    if expected_version is not None and expected_version != association.version:
+        raise Conflict(
+            _l("The association was changed by someone else; reload and try again."),
+            code="stale_version",
+        )
+    wanted = {
+        "name": name.strip() if name is not None else None,
+        "delegation_limit_sek": delegation_limit_sek,
+        "require_partner_endorsement": require_partner_endorsement,
+    }
+    changed = {
+        key: value
+        for key, value in wanted.items()
+        if value is not None and getattr(association, key) != value
+    }
+    if not changed:
+        return association
+    for key, value in changed.items():
+        setattr(association, key, value)
+    session.add(association)
+    session.flush()
+    audit.record(
+        session,
+        action="update_association",
+        entity_type="association",
+        entity_id=association.id,
+        association_id=association.id,
+        actor=by,
+        data=changed,
+    )
+    return association

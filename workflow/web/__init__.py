@@ -52,12 +52,30 @@ def _return_path() -> str:
 
 def init_app(app: Flask) -> None:
     """Register the page blueprints, error pages, headers and template helpers."""
-    from workflow.web import admin, applications, auth, errors, main
+    from workflow.web import (
+        admin,
+        applications,
+        auth,
+        beredning,
+        errors,
+        main,
+        outbox,
+        queues,
+        versions,
+    )
+
+    # Imported by its full name: the package's own `annotations` is the __future__ feature.
+    from workflow.web.annotations import bp as annotations_bp
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(applications.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(outbox.bp)
+    app.register_blueprint(annotations_bp)
+    app.register_blueprint(versions.bp)
+    app.register_blueprint(beredning.bp)
+    app.register_blueprint(queues.bp)
     errors.init_app(app)
     app.after_request(_security_headers)
     app.context_processor(_template_context)

@@ -306,8 +306,9 @@ def _transition_form(
     """The form of one step button, keeping what the user typed when the step was refused."""
     data: dict[str, Any] = {"expected_version": app.version}
     if posted is not None:
-        for name in ("reason", "recommendation", "motivation", "proposal"):
-            data[name] = posted[name].data
+        for field in posted:
+            if field.short_name not in {"csrf_token", "expected_version"}:
+                data[field.short_name] = field.data
     return TransitionForm(formdata=None, prefix=trigger, data=data)
 
 

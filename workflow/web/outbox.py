@@ -1,0 +1,146 @@
+"""The mail outbox page: what was sent, logged, is waiting or failed; and "send due mail now"."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from flask_login import current_user, login_required
+from sqlmodel import func, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from workflow import permissions, transaction
+from workflow.errors import NotFound
+from workflow.extensions import db
+from workflow.i18n import _l
+from workflow.models import Association, MailMessage
+from workflow.services import mail
+
+bp = Blueprint("outbox", __name__, url_prefix="/admin/outbox")
+
+STATUS_LABELS: dict[str, Any] = {
+    "pending": _l("Waiting"),
+    "sent": _l("Sent"),
+    "logged": _l("Logged, not sent"),
+    "failed": _l("Failed"),
+}
+# A manual run is bounded like a cron run, so the button cannot tie up a worker for long.
+SEND_NOW_LIMIT = 200
+
+
+@bp.app_context_processor
+def _outbox_link() -> dict[str, Any]:
+    """Whether the menu shows the outbox (admins and officers)."""
+    return {"can_view_outbox": permissions.can_view_outbox(current_user)}
+
+
+def _scope() -> set[int] | None:
+    """The associations the user's outbox shows (None: all); 403 for anyone else."""
+    if not permissions.can_view_outbox(current_user):
+        abort(403)
+    return permissions.outbox_scope(current_user)
+
+
+def _visible(scope: set[int] | None) -> SelectOfScalar[MailMessage]:
+    query = select(MailMessage)
+    if scope is not None:
+        query = query.where(MailMessage.association_id.in_(scope))  # type: ignore[union-attr]
+    return query
+
+
+def _association_names(ids: set[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = db.session.exec(select(Association).where(Association.id.in_(wanted))).all()  # type: ignore[union-attr]
+    return {a.id: a.name for a in rows if a.id is not None}
+
+
+@bp.route("")
+@login_required
+def index() -> ResponseReturnValue:
+    """Every message the user may see, newest first, filterable by status and paginated."""
+    scope = _scope()
+    status = request.args.get("status") or None
+    if status not in STATUS_LABELS:
+        status = None
+    query = _visible(scope)
+    if status is not None:
+        query = query.where(MailMessage.status == status)
+    page = max(1, request.args.get("page", 1, type=int))
+    size = current_app.config["PAGE_SIZE"]
+    total = db.session.exec(select(func.count()).select_from(query.subquery())).one()
+    pages = max(1, math.ceil(total / size))
+    page = min(page, pages)
+    rows = db.session.exec(
+        query.order_by(MailMessage.id.desc()).offset((page - 1) * size).limit(size)  # type: ignore[union-attr]
+    ).all()
+    return render_template(
+        "outbox/index.html",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        status=status,
+        status_labels=STATUS_LABELS,
+        associations=_association_names({row.association_id for row in rows}),
+        show_association=scope is None or len(scope) > 1,
+        mail_server=current_app.config.get("MAIL_SERVER"),
+    )
+
+
+@bp.route("/<int:message_id>")
+@login_required
+def detail(message_id: int) -> ResponseReturnValue:
+    """One message with its body, as it was (or will be) sent."""
+    scope = _scope()
+    message = db.session.exec(_visible(scope).where(MailMessage.id == message_id)).first()
+    if message is None:
+        raise NotFound(_l("No such message."))
+    return render_template(
+        "outbox/detail.html",
+        message=message,
+        status_labels=STATUS_LABELS,
+        associations=_association_names({message.association_id}),
+    )
+
+
+@bp.route("/send", methods=["POST"])
+@login_required
+def send_now() -> ResponseReturnValue:
+    """Deliver the due messages of the user's associations now (the cron job does the same)."""
+    scope = _scope()
+    # End the request's read first: delivery claims rows in transactions of its own, and
+    # on SQLite an open transaction of this request would hold the lock they wait for.
+    transaction.commit()
+    result = mail.deliver_pending(
+        current_app._get_current_object(),  # type: ignore[attr-defined]
+        limit=SEND_NOW_LIMIT,
+        association_ids=scope,
+    )
+    if result.attempted == 0:
+        flash(gettext("No messages were due."), "info")
+    else:
+        flash(
+            gettext(
+                "Sent: %(sent)s. Logged: %(logged)s. To retry: %(retrying)s. Failed: %(failed)s.",
+                sent=result.sent,
+                logged=result.logged,
+                retrying=result.retrying,
+                failed=result.failed,
+            ),
+            "success" if result.retrying == result.failed == 0 else "error",
+        )
+    return redirect(url_for("outbox.index"), code=303)
