@@ -9,11 +9,13 @@ from sqlmodel import func, select
 
 from states.common import Role
 from workflow.models import (
+    Annotation,
     Application,
     ApplicationVersion,
     Association,
     AssociationBudget,
     AuditEvent,
+    Endorsement,
     Member,
     RoleGrant,
     User,
@@ -189,3 +191,18 @@ def test_demo_data_refuses_a_database_holding_part_of_it(runner, session) -> Non
     assert result.exit_code == 1
     assert "user admin@example.se" in result.output
     assert _count(session, Association) == 0
+
+
+def test_demo_beredning_has_annotations_and_an_endorsement(runner, session) -> None:
+    _load(runner)
+    notes = session.exec(select(Annotation)).all()
+    assert sorted((n.section, n.shared_with_applicant, n.requests_completion) for n in notes) == [
+        ("budget", False, False),
+        ("budget", False, False),
+        ("steering_group", True, True),
+    ]
+    answers = session.exec(select(Endorsement)).all()
+    assert [a.decision for a in answers] == ["endorse"]
+    member = session.get(Member, answers[0].member_id)
+    association = session.get(Association, member.association_id)
+    assert (member.name, association.slug) == ("Region Jönköpings län", "svb")

@@ -18,7 +18,7 @@ from workflow import engine
 from workflow.errors import Conflict
 from workflow.models import Association, AssociationBudget, Member, RoleGrant, User
 from workflow.schemas import ApplicationFields, parse
-from workflow.services import applications, associations, audit, users
+from workflow.services import annotations, applications, associations, audit, endorsements, users
 
 # Fixed so a newcomer can sign in straight away; README lists every login.
 PASSWORD_YEAR = 2026
@@ -369,6 +369,25 @@ class Fire:
 
 
 @dataclass(frozen=True)
+class Annotate:
+    """A preparer or officer annotates a section of the newest version."""
+
+    actor: str
+    section: str
+    body: str
+    shared: bool = False
+    requests_completion: bool = False
+
+
+@dataclass(frozen=True)
+class Endorse:
+    """A partner member's applicant stands behind the application."""
+
+    actor: str
+    member: str
+
+
+@dataclass(frozen=True)
 class Edit:
     """The applicant changes fields (e.g. to answer a request for completion)."""
 
@@ -383,7 +402,7 @@ class DemoApplication:
     slug: str
     author: str
     fields: dict[str, Any]
-    steps: tuple[Fire | Edit, ...] = ()
+    steps: tuple[Fire | Edit | Annotate | Endorse, ...] = ()
 
 
 def _goal(description: str, indicator: str, target: str) -> dict[str, str]:
@@ -561,7 +580,16 @@ def applications_for(year: int) -> tuple[DemoApplication, ...]:
                 "steering_group": "Jönköpings kommun (FHO) och psykosvården, Region Jönköpings"
                 " län.",
             },
-            (SUBMIT, ACCEPT),
+            (
+                Endorse("region_applicant", "Region Jönköpings län"),
+                SUBMIT,
+                ACCEPT,
+                Annotate(
+                    "preparer",
+                    "budget",
+                    "Stäm av med psykosvården om de kan stå för lokalerna år 2.",
+                ),
+            ),
         ),
         DemoApplication(
             "svb",
@@ -632,6 +660,18 @@ def applications_for(year: int) -> tuple[DemoApplication, ...]:
             (
                 SUBMIT,
                 ACCEPT,
+                Annotate(
+                    "preparer",
+                    "steering_group",
+                    "Vilka ingår i styrgruppen? Ange en representant per part.",
+                    shared=True,
+                    requests_completion=True,
+                ),
+                Annotate(
+                    "officer",
+                    "budget",
+                    "Internt: jämför med kostnaden för efterstöd i Enter innan rekommendation.",
+                ),
                 Fire(
                     "request_completion",
                     "preparer",
@@ -1090,6 +1130,18 @@ def build(session: Session, *, year: int | None = None) -> DemoSummary | None:
                 applications.update_fields(
                     session, app, _resolve(step.fields, members[spec_app.slug]), by=actor
                 )
+            elif isinstance(step, Annotate):
+                annotations.annotate(
+                    session,
+                    app,
+                    by=actor,
+                    section=step.section,
+                    body=step.body,
+                    shared_with_applicant=step.shared,
+                    requests_completion=step.requests_completion,
+                )
+            elif isinstance(step, Endorse):
+                endorsements.endorse(session, app, members[spec_app.slug][step.member].id, by=actor)
             else:
                 engine.fire(app, step.trigger, by=actor, session=session, payload=step.payload)
         summary.applications[app.state] = summary.applications.get(app.state, 0) + 1
