@@ -239,22 +239,12 @@ class ProposalOut(Out):
     created_at: datetime
 
 
-class ApplicationOut(Out):
-    """An application: its fields, where it stands and what the caller may do with it."""
+class ApplicationContentOut(Out):
+    """The fields an applicant writes (services.applications.content); a frozen version's too."""
 
-    id: int
-    association: str = Field(description="The association's slug.")
-    state: StateName
-    version: int
-    diary_number: str | None
-    submitted_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-    allowed_transitions: list[TriggerName] = Field(description="The steps the caller may take now.")
-    missing: list[ProblemOut] = Field(description="What submit still lacks (the checklist).")
     title: str | None
     kind: KindName | None
-    lead_member_id: int
+    lead_member_id: int | None
     partner_member_ids: list[int]
     target_group: str | None
     age_min: int | None
@@ -273,6 +263,22 @@ class ApplicationOut(Out):
     activity_description: str | None
     report_plan: str | None
     results_summary: str | None
+
+
+class ApplicationOut(ApplicationContentOut):
+    """An application: its fields, where it stands and what the caller may do with it."""
+
+    id: int
+    association: str = Field(description="The association's slug.")
+    state: StateName
+    version: int
+    diary_number: str | None
+    submitted_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    allowed_transitions: list[TriggerName] = Field(description="The steps the caller may take now.")
+    missing: list[ProblemOut] = Field(description="What submit still lacks (the checklist).")
+    lead_member_id: int
     recommendation: RecommendationOut | None = Field(
         description="The beredningsgrupp's latest recommendation, if any."
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -10,11 +10,10 @@ from sqlmodel import select
 
 from workflow.api.paging import paginate
 from workflow.api.registry import ID, route
-from workflow.api.schemas import ActorOut, KindName, Out, Page, PageQuery
+from workflow.api.schemas import ActorOut, ApplicationContentOut, Out, Page, PageQuery
 from workflow.api.serializers import timestamp
 from workflow.extensions import db
 from workflow.models import ApplicationVersion, User
-from workflow.schemas import BudgetLineIn, CofundingLineIn, GoalIn
 from workflow.services import annotations, applications, diff
 from workflow.services.diff import FieldDiff, SectionDiff
 
@@ -33,30 +32,8 @@ class VersionOut(Out):
     created_by: ActorOut | None
 
 
-class SnapshotOut(Out):
+class SnapshotOut(ApplicationContentOut):
     """The application's fields as they stood in the version."""
-
-    title: str | None
-    kind: KindName | None
-    lead_member_id: int | None
-    partner_member_ids: list[int]
-    target_group: str | None
-    age_min: int | None
-    age_max: int | None
-    participants_women: int | None
-    participants_men: int | None
-    start_date: date | None
-    end_date: date | None
-    budget: list[BudgetLineIn]
-    cofunding: list[CofundingLineIn]
-    goals: list[GoalIn]
-    follow_up_plan: str | None
-    gender_equality_plan: str | None
-    continuation_plan: str | None
-    steering_group: str | None
-    activity_description: str | None
-    report_plan: str | None
-    results_summary: str | None
 
 
 class VersionDetailOut(VersionOut):
