@@ -631,3 +631,94 @@ class MailMessage(SQLModel, table=True):
     created_at: datetime = _ts(default_factory=utcnow, nullable=False)
     next_attempt_at: datetime = _ts(default_factory=utcnow, nullable=False)
     sent_at: datetime | None = _ts(default=None, nullable=True)
+
+
+MEETING_STATES = ("planned", "open", "closed", "protocol_signed")
+DECISION_OUTCOMES = ("approve", "approve_with_conditions", "reject", "refer_back")
+
+
+class Meeting(SQLModel, table=True):
+    """A board meeting (styrelsemöte): planned → open → closed → protocol_signed."""
+
+    __tablename__ = "meeting"
+    __table_args__ = (
+        CheckConstraint(_in("state", MEETING_STATES), name="state_known"),
+        Index("ix_meeting_assoc_date", "association_id", "date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = _fk("association.id", index=False)
+    date: date
+    state: str = Field(default="planned", sa_column=Column(String(20), nullable=False))
+    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    version: int = Field(default=1, nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class Decision(SQLModel, table=True):
+    """A decision on an application: by the board at a meeting (a §), or by delegation."""
+
+    __tablename__ = "decision"
+    __table_args__ = (
+        CheckConstraint(_in("outcome", DECISION_OUTCOMES), name="outcome_known"),
+        CheckConstraint(
+            "outcome <> 'approve_with_conditions' OR (conditions IS NOT NULL AND conditions <> '')",
+            name="conditions_when_conditional",
+        ),
+        # A board decision has its meeting and paragraph; a delegated one has neither.
+        CheckConstraint(
+            "(delegated = true AND meeting_id IS NULL AND paragraph IS NULL)"
+            " OR (delegated = false AND meeting_id IS NOT NULL AND paragraph IS NOT NULL"
+            " AND paragraph_year IS NOT NULL)",
+            name="board_or_delegated",
+        ),
+        CheckConstraint(
+            "delegated = false OR outcome IN ('approve', 'reject')", name="delegated_outcomes"
+        ),
+        # One decision per item and meeting; paragraphs are never reused within a year.
+        UniqueConstraint("meeting_id", "application_id"),
+        UniqueConstraint("association_id", "paragraph_year", "paragraph"),
+        Index("ix_decision_application", "application_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = _fk("association.id", index=False)
+    application_id: int = _fk("application.id", index=False)
+    meeting_id: int | None = _fk("meeting.id", nullable=True, index=False)
+    paragraph_year: int | None = None
+    paragraph: int | None = None
+    delegated: bool = Field(default=False, nullable=False)
+    outcome: str = Field(sa_column=Column(String(30), nullable=False))
+    conditions: str | None = Field(default=None, sa_column=Column(Text))
+    # The board's questions when it refers an application back (återremiss).
+    questions: str | None = Field(default=None, sa_column=Column(Text))
+    decided_by_id: int = _fk("app_user.id", index=False)
+    decided_at: datetime = _ts(default_factory=utcnow, nullable=False)
+
+    amounts: list["DecisionAmount"] = Relationship(
+        sa_relationship_kwargs={
+            "lazy": "selectin",
+            "cascade": "all, delete-orphan",
+            "order_by": "DecisionAmount.year",
+        }
+    )
+
+
+class DecisionAmount(SQLModel, table=True):
+    """What a decision grants for one year; the budget counts these as committed."""
+
+    __tablename__ = "decision_amount"
+    __table_args__ = (
+        UniqueConstraint("decision_id", "year"),
+        CheckConstraint(
+            f"amount_sek >= 0 AND amount_sek <= {limits.AMOUNT_MAX}", name="amount_range"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = _fk("decision.id", ondelete="CASCADE")
+    year: int
+    amount_sek: int = Field(sa_column=Column(BigInteger, nullable=False))
