@@ -128,6 +128,10 @@ PUBLIC_TRIGGERS: frozenset[str] = frozenset(
     }
 )
 
+# The officer's decision within the delegation limit: one request, fired as
+# delegated_approve or delegated_reject by its outcome (workflow/services/meetings.py).
+DECIDE_DELEGATED = "decide_delegated"
+
 INITIAL = S.DRAFT
 # The applicant may change the content only while it is in its own hands.
 EDITABLE: frozenset[State] = frozenset({S.DRAFT, S.COMPLETION_REQUESTED})

@@ -45,6 +45,7 @@ ACTION_LABELS: dict[str, Any] = {
     "board_refer_back": _l("Referred back by the board"),
     "delegated_approve": _l("Approved by delegation"),
     "delegated_reject": _l("Rejected by delegation"),
+    "decide_delegated": _l("Decide by delegation"),
     "start": _l("Start"),
     "accept_final_report": _l("Accept the final report"),
     "propose_liv": _l("Propose for LIV"),

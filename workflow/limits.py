@@ -17,6 +17,9 @@ PARTICIPANTS_MAX = 100_000
 # One budget line above 100 MSEK is not a plausible Finsam grant: the biggest
 # associations turn over a few tens of millions a year.
 AMOUNT_MAX = 100_000_000
+# One year of an association's budget (contributions, costs, carried over): the database
+# allows a carried-over deficit down to minus this.
+BUDGET_MAX = 1_000_000_000
 POPULATION_MAX = 20_000_000
 YEAR_MIN = 2000
 YEAR_MAX = 2100

@@ -23,6 +23,7 @@ from sqlmodel import Field, Relationship, SQLModel
 
 from states.application import State
 from states.common import MEMBER_BOUND_ROLES, Role
+from states.meeting import AGENDA_KINDS, DISSENT_KINDS, SEATS, VOTES, MeetingState
 from workflow import limits
 
 # Stable constraint names, so Alembic can compare and migrations can address them.
@@ -633,7 +634,7 @@ class MailMessage(SQLModel, table=True):
     sent_at: datetime | None = _ts(default=None, nullable=True)
 
 
-MEETING_STATES = ("planned", "open", "closed", "protocol_signed")
+MEETING_STATES = tuple(s.value for s in MeetingState)
 DECISION_OUTCOMES = ("approve", "approve_with_conditions", "reject", "refer_back")
 
 
@@ -643,6 +644,19 @@ class Meeting(SQLModel, table=True):
     __tablename__ = "meeting"
     __table_args__ = (
         CheckConstraint(_in("state", MEETING_STATES), name="state_known"),
+        # Each state carries the stamps of the steps that led to it, and no others.
+        CheckConstraint("(opened_at IS NULL) = (state = 'planned')", name="opened_iff_not_planned"),
+        CheckConstraint(
+            "(closed_at IS NULL) = (state IN ('planned', 'open'))", name="closed_iff_held"
+        ),
+        CheckConstraint(
+            "(signed_at IS NULL) = (state <> 'protocol_signed')", name="signed_iff_signed"
+        ),
+        CheckConstraint("opened_at IS NULL OR chair_id IS NOT NULL", name="opened_has_chair"),
+        CheckConstraint(
+            "signed_at IS NULL OR (signed_by_id IS NOT NULL AND justerare_id IS NOT NULL)",
+            name="signed_has_signatories",
+        ),
         Index("ix_meeting_assoc_date", "association_id", "date"),
     )
 
@@ -650,8 +664,28 @@ class Meeting(SQLModel, table=True):
     association_id: int = _fk("association.id", index=False)
     date: date
     state: str = Field(default="planned", sa_column=Column(String(20), nullable=False))
+    location: str | None = Field(default=None, sa_column=Column(String(limits.NAME_MAX)))
     created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    opened_at: datetime | None = _ts(default=None, nullable=True)
+    closed_at: datetime | None = _ts(default=None, nullable=True)
+    signed_at: datetime | None = _ts(default=None, nullable=True)
+    # Who chaired (opened) the meeting, who signed the protocol, and the member chosen to
+    # check it with the chair (justerare).
+    chair_id: int | None = _fk("app_user.id", nullable=True, index=False)
+    signed_by_id: int | None = _fk("app_user.id", nullable=True, index=False)
+    justerare_id: int | None = _fk("app_user.id", nullable=True, index=False)
     version: int = Field(default=1, nullable=False)
+
+    agenda_items: list["AgendaItem"] = Relationship(
+        sa_relationship_kwargs={
+            "lazy": "selectin",
+            "viewonly": True,
+            "order_by": "(AgendaItem.position, AgendaItem.id)",
+        }
+    )
+    attendance: list["Attendance"] = Relationship(
+        sa_relationship_kwargs={"lazy": "selectin", "viewonly": True, "order_by": "Attendance.id"}
+    )
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
@@ -678,6 +712,15 @@ class Decision(SQLModel, table=True):
         CheckConstraint(
             "delegated = false OR outcome IN ('approve', 'reject')", name="delegated_outcomes"
         ),
+        CheckConstraint(
+            "casting_vote IS NULL OR (delegated = false AND casting_vote IN ('yes', 'no'))",
+            name="casting_vote_known",
+        ),
+        # A board decision records how many seats the board had and how many were filled.
+        CheckConstraint("(delegated = true) = (quorum_seats IS NULL)", name="board_has_quorum"),
+        CheckConstraint(
+            "(quorum_seats IS NULL) = (quorum_present IS NULL)", name="quorum_both_or_none"
+        ),
         # One decision per item and meeting; paragraphs are never reused within a year.
         UniqueConstraint("meeting_id", "application_id"),
         UniqueConstraint("association_id", "paragraph_year", "paragraph"),
@@ -697,12 +740,31 @@ class Decision(SQLModel, table=True):
     questions: str | None = Field(default=None, sa_column=Column(Text))
     decided_by_id: int = _fk("app_user.id", index=False)
     decided_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    # On a tie the chair's casting vote (utslagsröst) decides: the side it fell on.
+    casting_vote: str | None = Field(default=None, sa_column=Column(String(10)))
+    # The board's seats and how many were filled for this item (jäviga left out).
+    quorum_seats: int | None = None
+    quorum_present: int | None = None
 
     amounts: list["DecisionAmount"] = Relationship(
         sa_relationship_kwargs={
             "lazy": "selectin",
             "cascade": "all, delete-orphan",
             "order_by": "DecisionAmount.year",
+        }
+    )
+    votes: list["Vote"] = Relationship(
+        sa_relationship_kwargs={
+            "lazy": "selectin",
+            "cascade": "all, delete-orphan",
+            "order_by": "Vote.id",
+        }
+    )
+    dissents: list["Dissent"] = Relationship(
+        sa_relationship_kwargs={
+            "lazy": "selectin",
+            "cascade": "all, delete-orphan",
+            "order_by": "Dissent.id",
         }
     )
 
@@ -722,3 +784,115 @@ class DecisionAmount(SQLModel, table=True):
     decision_id: int = _fk("decision.id", ondelete="CASCADE")
     year: int
     amount_sek: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class AgendaItem(SQLModel, table=True):
+    """One item on a meeting's agenda: a decision to take, or a delegated decision to report."""
+
+    __tablename__ = "agenda_item"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "application_id"),
+        # A delegated decision is reported to the board once.
+        UniqueConstraint("decision_id"),
+        CheckConstraint(_in("kind", AGENDA_KINDS), name="kind_known"),
+        CheckConstraint(
+            "(kind = 'delegation_report') = (decision_id IS NOT NULL)", name="report_has_decision"
+        ),
+        # A report takes its own paragraph at the meeting; a decision's paragraph is the
+        # decision's own.
+        CheckConstraint(
+            "paragraph IS NULL OR kind = 'delegation_report'", name="paragraph_only_for_reports"
+        ),
+        CheckConstraint(
+            "(paragraph IS NULL) = (paragraph_year IS NULL)", name="paragraph_with_year"
+        ),
+        CheckConstraint("position >= 1", name="position_positive"),
+        UniqueConstraint("meeting_id", "paragraph"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = _fk("meeting.id", ondelete="CASCADE")
+    application_id: int = _fk("application.id", index=False)
+    position: int
+    kind: str = Field(default="decision", sa_column=Column(String(20), nullable=False))
+    decision_id: int | None = _fk("decision.id", nullable=True, index=False)
+    paragraph_year: int | None = None
+    paragraph: int | None = None
+    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+
+
+class Attendance(SQLModel, table=True):
+    """Whether one board member (ledamot or ersättare) is present at a meeting."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "user_id"),
+        CheckConstraint(_in("seat", SEATS), name="seat_known"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = _fk("meeting.id", ondelete="CASCADE")
+    user_id: int = _fk("app_user.id", index=False)
+    # The member organisation the person sits for, and as what (from the board grant).
+    member_id: int = _fk("member.id", index=False)
+    seat: str = Field(sa_column=Column(String(10), nullable=False))
+    present: bool = Field(default=False, nullable=False)
+    updated_at: datetime = _ts(default_factory=utcnow, nullable=False)
+
+
+class Vote(SQLModel, table=True):
+    """One voter's vote on a board decision: for approval (yes), against (no), or abstaining."""
+
+    __tablename__ = "vote"
+    __table_args__ = (
+        UniqueConstraint("decision_id", "user_id"),
+        CheckConstraint(_in("vote", VOTES), name="vote_known"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = _fk("decision.id", ondelete="CASCADE")
+    user_id: int = _fk("app_user.id", index=False)
+    vote: str = Field(sa_column=Column(String(10), nullable=False))
+
+
+class Dissent(SQLModel, table=True):
+    """A reservation (dissent with written reasons) or a lighter note in the minutes."""
+
+    __tablename__ = "dissent"
+    __table_args__ = (
+        UniqueConstraint("decision_id", "user_id", "kind"),
+        CheckConstraint(_in("kind", DISSENT_KINDS), name="kind_known"),
+        CheckConstraint("text <> ''", name="text_given"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = _fk("decision.id", ondelete="CASCADE")
+    user_id: int = _fk("app_user.id", index=False)
+    kind: str = Field(sa_column=Column(String(20), nullable=False))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Recusal(SQLModel, table=True):
+    """A board member who is jävig on an item: recorded, and out of its quorum and vote."""
+
+    __tablename__ = "recusal"
+    __table_args__ = (UniqueConstraint("meeting_id", "application_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = _fk("meeting.id", ondelete="CASCADE")
+    application_id: int = _fk("application.id", index=False)
+    user_id: int = _fk("app_user.id", index=False)
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+
+
+class ParagraphCounter(SQLModel, table=True):
+    """The last paragraph (§) number given per association and year (row-locked on use)."""
+
+    __tablename__ = "paragraph_counter"
+
+    association_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("association.id"), primary_key=True)
+    )
+    year: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    last_paragraph: int = Field(default=0, nullable=False)

@@ -95,12 +95,16 @@ def can_fire(user: Any, application: Application, trigger: str) -> bool:
 
 def allowed_transitions(user: Any, application: Application) -> list[str]:
     """The public steps the user may take now, from the application's current state."""
-    return [
+    steps = [
         trigger
-        for trigger in sorted(machine.PUBLIC_TRIGGERS)
+        for trigger in machine.PUBLIC_TRIGGERS
         if application.state in machine.BY_TRIGGER[trigger].sources
         and can_fire(user, application, trigger)
     ]
+    delegated = machine.BY_TRIGGER["delegated_approve"]
+    if application.state in delegated.sources and can_fire(user, application, delegated.trigger):
+        steps.append(machine.DECIDE_DELEGATED)
+    return sorted(steps)
 
 
 def can_manage_association(user: Any, association: Association) -> bool:
@@ -149,3 +153,54 @@ def can_view_inbox(user: Any, association: Association) -> bool:
 def can_view_preparation_queue(user: Any, association: Association) -> bool:
     """The beredningsgrupp's queue: preparers and officers."""
     return bool({Role.PREPARER, Role.OFFICER} & roles_in(user, association.id))
+
+
+BUDGET_READERS = frozenset({Role.OFFICER, Role.BOARD, Role.CHAIR, Role.AUDITOR})
+
+
+def can_view_budget(user: Any, association: Association) -> bool:
+    """The budget: the association's officers, board members, chair and auditors."""
+    return bool(BUDGET_READERS & roles_in(user, association.id))
+
+
+def can_edit_budget(user: Any, association: Association) -> bool:
+    """The association's officers keep the budget."""
+    return Role.OFFICER in roles_in(user, association.id)
+
+
+# --- board meetings and delegation (issue 5) ---------------------------------------------------
+
+
+def can_view_meetings(user: Any, association_id: int) -> bool:
+    """Officers, the board, the chair and auditors read the association's meetings; admins too."""
+    return is_admin(user) or bool(
+        {Role.OFFICER, Role.BOARD, Role.CHAIR, Role.AUDITOR} & roles_in(user, association_id)
+    )
+
+
+def can_plan_meetings(user: Any, association_id: int) -> bool:
+    """The officers plan meetings and build their agendas."""
+    return Role.OFFICER in roles_in(user, association_id)
+
+
+def can_record_attendance(user: Any, association_id: int) -> bool:
+    """The officers and the chair record who is present."""
+    return bool({Role.OFFICER, Role.CHAIR} & roles_in(user, association_id))
+
+
+def can_chair(user: Any, association_id: int) -> bool:
+    """The chair opens and closes meetings, records decisions and signs the protocol."""
+    return Role.CHAIR in roles_in(user, association_id)
+
+
+def can_fire_meeting(user: Any, association_id: int, trigger: str) -> bool:
+    """Whether one of the user's roles may take this step of a meeting (state checked apart)."""
+    from states import meeting as meeting_machine
+
+    spec = meeting_machine.BY_TRIGGER.get(trigger)
+    return spec is not None and bool(spec.roles & roles_in(user, association_id))
+
+
+def can_decide_delegated(user: Any, application: Application) -> bool:
+    """The officers decide within the delegation limit (the state and the limit apart)."""
+    return can_fire(user, application, "delegated_approve")

@@ -51,6 +51,8 @@ TAGS = [
     {"name": "applications", "description": "Applications and their lifecycle."},
     {"name": "annotations", "description": "The preparation's notes on sections of versions."},
     {"name": "versions", "description": "Frozen versions of an application and their diff."},
+    {"name": "budgets", "description": "The budget of an association per year."},
+    {"name": "meetings", "description": "Board meetings: agenda, attendance and decisions."},
     {"name": "audit", "description": "The hash-chained audit log."},
     {"name": "meta", "description": "This document."},
 ]

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from flask import Response, jsonify, request
 from flask_babel import lazy_ngettext
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, RootModel, ValidationError
 from werkzeug.routing import parse_converter_args
 
 from workflow.api import bp
@@ -199,7 +199,9 @@ def read_body(schema: type[M]) -> M:
         data = json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, RecursionError):
         raise BadRequest(_l("The body is not valid JSON.")) from None
-    if not isinstance(data, dict):
+    # A list body only where the schema is a list (PUT /meetings/{id}/attendance).
+    list_body = isinstance(data, list) and issubclass(schema, RootModel)
+    if not isinstance(data, dict) and not list_body:
         raise BadRequest(_l("The body must be a JSON object."))
     nul = _nul_fields(data)
     if nul:

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from flask import current_app
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from states.application import PUBLIC_TRIGGERS, State
+from states.application import DECIDE_DELEGATED, PUBLIC_TRIGGERS, State
 from states.common import Role
 from workflow import limits
 from workflow.models import KINDS, PARTIES
@@ -28,7 +28,7 @@ StateName = Literal[tuple(s.value for s in State)]  # type: ignore[valid-type]
 RoleName = Literal[tuple(r.value for r in Role)]  # type: ignore[valid-type]
 PartyName = Literal[PARTIES]  # type: ignore[valid-type]
 KindName = Literal[KINDS]  # type: ignore[valid-type]
-TriggerName = Literal[tuple(sorted(PUBLIC_TRIGGERS))]  # type: ignore[valid-type]
+TriggerName = Literal[tuple(sorted(PUBLIC_TRIGGERS | {DECIDE_DELEGATED}))]  # type: ignore[valid-type]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1, description="The version the client last read.")]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=limits.REASON_MAX)]
 

@@ -57,8 +57,10 @@ def init_app(app: Flask) -> None:
         applications,
         auth,
         beredning,
+        budget,
         errors,
         main,
+        meetings,
         outbox,
         queues,
         versions,
@@ -76,6 +78,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(versions.bp)
     app.register_blueprint(beredning.bp)
     app.register_blueprint(queues.bp)
+    app.register_blueprint(meetings.bp)
+    app.register_blueprint(budget.bp)
     errors.init_app(app)
     app.after_request(_security_headers)
     app.context_processor(_template_context)

@@ -1,0 +1,54 @@
+"""The budget page: one form per year."""
+
+from __future__ import annotations
+
+from wtforms.fields import IntegerField
+from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.widgets import HiddenInput
+
+from forms.admin import REQUIRED
+from forms.base import BaseForm, IntField
+from workflow import limits
+from workflow.i18n import _l
+
+BETWEEN = _l("Must be between %(min)s and %(max)s.")
+
+
+def _kronor(label: str, description: str | None = None, *, low: int = 0) -> IntField:
+    return IntField(
+        label,
+        description=description,
+        validators=[
+            InputRequired(message=REQUIRED),
+            NumberRange(min=low, max=limits.BUDGET_MAX, message=BETWEEN),
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+
+
+class BudgetForm(BaseForm):
+    """One year's budget in whole kronor; built with `prefix=f"y{year}"`."""
+
+    version = IntegerField(
+        widget=HiddenInput(),
+        invalid_value_message=_l("The form is incomplete; reload the page."),
+        validators=[Optional()],
+    )
+    contributions_sek = _kronor(
+        _l("Contributions (SEK)"),
+        _l(
+            "Half from the state, a quarter from the region and a quarter from the"
+            " municipalities, by population."
+        ),
+    )
+    carried_over_sek = _kronor(
+        _l("Carried over from the year before (SEK)"),
+        _l(
+            "Used for the first year, and for a year after a year without budget; otherwise"
+            " the projected balance of the year before is carried forward. A deficit is"
+            " negative."
+        ),
+        low=-limits.BUDGET_MAX,
+    )
+    admin_costs_sek = _kronor(_l("Administration (SEK)"), _l("Office, board and the like."))
+    other_costs_sek = _kronor(_l("Other costs (SEK)"), _l("For example competence development."))

@@ -1,0 +1,241 @@
+"""The budget page: the carried-forward budget of a range of years, as a table and a chart."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import format_decimal, gettext
+from flask_login import current_user, login_required
+from sqlmodel import select
+
+from forms.budget import BudgetForm
+from workflow import limits, permissions, transaction
+from workflow.errors import DomainError, NotFound, ValidationFailed
+from workflow.extensions import db
+from workflow.i18n import _l
+from workflow.models import Association
+from workflow.services import associations, budget
+from workflow.services.budget import BudgetWarning, YearBudget
+from workflow.web.budget_chart import balance_chart
+from workflow.web.formerrors import FormErrors
+
+bp = Blueprint("budget", __name__)
+
+YEAR = f"int(min={limits.YEAR_MIN}, max={limits.YEAR_MAX})"
+# Warnings about how the contributions are split: shown once for the page, not per year.
+SPLIT_NOTES = frozenset({"equal_split", "no_region", "no_municipality", "no_local_members"})
+
+
+def tkr(value: int | None) -> str:
+    """Kronor as whole thousands (tkr), rounded half away from zero; '–' for nothing."""
+    if value is None:
+        return "–"
+    thousands = (abs(value) + 500) // 1000
+    return format_decimal(thousands if value >= 0 else -thousands)
+
+
+def _association(slug: str) -> Association:
+    """The association if the user may read its budget: 404 if not theirs, 403 by role."""
+    association = associations.by_slug(db.session, slug)
+    if association is None or not permissions.can_view_association(current_user, association):
+        raise NotFound(_l("No such association."))
+    if not permissions.can_view_budget(current_user, association):
+        abort(403)
+    return association
+
+
+def _default_years() -> range:
+    this_year = date.today().year
+    return range(this_year - 1, this_year + 3)
+
+
+def _years(errors: FormErrors) -> range:
+    """The years asked for in the query string; problems go to `errors`, the default is used."""
+    labels = {"from": gettext("From year"), "to": gettext("To year")}
+    ends: dict[str, int | None] = {}
+    for name in ("from", "to"):
+        raw = (request.args.get(name) or "").strip()
+        ends[name] = None
+        if not raw:
+            continue
+        if not raw.isdigit() or not limits.YEAR_MIN <= int(raw) <= limits.YEAR_MAX:
+            errors.add(
+                name,
+                labels[name],
+                _l(
+                    "Must be between %(min)s and %(max)s.", min=limits.YEAR_MIN, max=limits.YEAR_MAX
+                ),
+            )
+            continue
+        ends[name] = int(raw)
+    if errors:
+        return _default_years()
+    try:
+        return budget.choose_years(ends["from"], ends["to"], _default_years())
+    except ValidationFailed as exc:
+        for problem in exc.problems:
+            errors.add(problem.field, labels.get(problem.field, ""), problem.message)
+        return _default_years()
+
+
+def _blank_form(row: YearBudget) -> BudgetForm:
+    """The form of one year as stored; a new year suggests what would be carried in."""
+    stored = row.stored
+    data: dict[str, Any] = {"carried_over_sek": row.carried_over_sek}
+    if stored is not None:
+        data = {name: getattr(stored, name) for name in budget.FIGURES}
+        data["version"] = stored.version
+    return BudgetForm(prefix=f"y{row.year}", formdata=None, data=data)
+
+
+def _locator(form: BudgetForm) -> Any:
+    def locate(name: str) -> tuple[str | None, Any, str | None]:
+        if name in form._fields and name != "version":
+            return form[name].id, form[name].label.text, None
+        return None, "", None
+
+    return locate
+
+
+def _render(
+    association: Association,
+    years: range,
+    errors: FormErrors,
+    *,
+    posted: tuple[int, BudgetForm] | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    rows = budget.projection(db.session, association, years=years)
+    editable = permissions.can_edit_budget(current_user, association)
+    forms = {}
+    if editable:
+        forms = {row.year: _blank_form(row) for row in rows}
+        if posted is not None and posted[0] in forms:
+            forms[posted[0]] = posted[1]
+    notes: dict[str, BudgetWarning] = {}
+    for row in rows:
+        for warning in row.warnings:
+            if warning.code in SPLIT_NOTES:
+                notes.setdefault(warning.code, warning)
+    chart = balance_chart(
+        rows,
+        title=gettext(
+            "Committed amounts and projected balance, %(first)s–%(last)s",
+            first=years.start,
+            last=years.stop - 1,
+        ),
+        description=" ".join(
+            gettext(
+                "%(year)s: committed %(committed)s tkr, projected balance %(balance)s tkr.",
+                year=row.year,
+                committed=tkr(row.committed_sek),
+                balance=tkr(row.projected_balance_sek),
+            )
+            for row in rows
+        ),
+        labels={
+            "unit": gettext("tkr"),
+            "committed": gettext("Committed insatser"),
+            "balance": gettext("Projected balance in December"),
+        },
+        tkr=tkr,
+    )
+    return (
+        render_template(
+            "budget/index.html",
+            association=association,
+            budgeted_years=set(budget.stored_figures(db.session, association.id)),
+            region_names=", ".join(m.name for m in association.members if m.party == "region"),
+            rows=rows,
+            first_year=years.start,
+            last_year=years.stop - 1,
+            forms=forms,
+            posted_year=posted[0] if posted is not None else None,
+            errors=errors,
+            notes=list(notes.values()),
+            split_notes=SPLIT_NOTES,
+            chart=chart,
+            tkr=tkr,
+            kronor=format_decimal,
+        ),
+        status,
+    )
+
+
+@bp.route("/associations/<slug>/budget")
+@login_required
+def show(slug: str) -> ResponseReturnValue:
+    """The budget of a range of years; officers also get a form per year."""
+    association = _association(slug)
+    errors = FormErrors()
+    years = _years(errors)
+    return _render(association, years, errors, status=422 if errors else 200)
+
+
+@bp.route(f"/associations/<slug>/budget/<{YEAR}:year>", methods=["POST"])
+@login_required
+def save(slug: str, year: int) -> ResponseReturnValue:
+    """Enter or change one year's budget (officers)."""
+    association = _association(slug)
+    if not permissions.can_edit_budget(current_user, association):
+        abort(403)
+    errors = FormErrors()
+    # The years shown around the form: those of the page it came from, if they hold the year.
+    years = _years(FormErrors())
+    if year not in years:
+        years = range(year, min(year + 4, limits.YEAR_MAX + 1))
+    form = BudgetForm(prefix=f"y{year}")
+    if not form.validate():
+        errors.add_form(form)
+        return _render(association, years, errors, posted=(year, form), status=422)
+    try:
+        budget.set_budget(
+            db.session,
+            association,
+            year,
+            contributions_sek=form.contributions_sek.data,
+            carried_over_sek=form.carried_over_sek.data,
+            admin_costs_sek=form.admin_costs_sek.data,
+            other_costs_sek=form.other_costs_sek.data,
+            by=current_user,
+            expected_version=form.version.data,
+        )
+        transaction.commit()
+    except DomainError as exc:
+        transaction.rollback()
+        if exc.problems:
+            errors.add_problems(exc.problems, _locator(form))
+        else:
+            errors.add(None, "", exc.message)
+        return _render(_association(slug), years, errors, posted=(year, form), status=exc.status)
+    flash(gettext("The budget for %(year)s is saved.", year=year), "success")
+    target = url_for(
+        "budget.show",
+        slug=association.slug,
+        **{"from": years.start, "to": years.stop - 1},
+    )
+    return redirect(f"{target}#year-{year}", code=303)
+
+
+@bp.app_template_global("budget_links")
+def budget_links() -> list[tuple[str, str]]:
+    """The budgets the signed-in user may read: (label, address), for the menu."""
+    wanted = [
+        a
+        for a in permissions.association_ids(current_user)
+        if permissions.BUDGET_READERS & permissions.roles_in(current_user, a)
+    ]
+    if not wanted:
+        return []
+    rows = db.session.exec(
+        select(Association).where(Association.id.in_(wanted))  # type: ignore[union-attr]
+    ).all()
+    several = len(rows) > 1
+    label = gettext("Budget")
+    return [
+        (f"{label} – {row.name}" if several else label, url_for("budget.show", slug=row.slug))
+        for row in sorted(rows, key=lambda r: r.name)
+    ]
