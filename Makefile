@@ -11,14 +11,35 @@ PG_SERVER_URL ?= postgresql://postgres@127.0.0.1:5432
 export PG_SERVER_URL
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k cli -x"`.
 PYTEST_ARGS ?=
-PYTEST_FLAGS := -p no:cacheprovider $(if $(CI),--color=no --durations=10,)
+# Tests run in parallel, one process per core (`PYTEST_WORKERS=0` runs them in one).
+PYTEST_WORKERS ?= auto
+PYTEST_FLAGS := -p no:cacheprovider -n $(PYTEST_WORKERS) $(if $(CI),--color=no --durations=10,)
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format translations clean
+.PHONY: install system-deps run test lint format translations clean
 
-install: $(STAMP)
+# Debian packages the app and its tests need beyond Python: WeasyPrint's libraries for
+# the protocol PDFs, poppler to read PDFs back, Chromium for the browser tests.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+	poppler-utils chromium
+
+install: system-deps $(STAMP)
 	@if ls workflow/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
 		$(BIN)/pybabel -q compile -d workflow/translations; \
+	fi
+
+# Installs only what is missing, and only as root (CI and these machines run as root);
+# anyone else is told the apt-get line to run.
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian packages:" $$missing; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+		else \
+			echo "Missing Debian packages:" $$missing; \
+			echo "Run: sudo apt-get install" $$missing; \
+		fi; \
 	fi
 
 # Reinstall only when pyproject.toml changed (or the venv is new).

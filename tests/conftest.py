@@ -39,12 +39,16 @@ def _server_url(database_url: str, dbname: str) -> str:
 def pg_url() -> Iterator[str]:
     """A migrated PostgreSQL database for this test session."""
     given = os.environ.get("TEST_DATABASE_URL")
+    # Under pytest-xdist each worker needs a database of its own: it creates one beside
+    # the given database (or the local server's) and drops it at the end.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
     owned = None
-    if given:
+    if given and not worker:
         url = normalise_database_url(given)
     else:
         owned = f"finsam_test_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(normalise_database_url(LOCAL_PG), isolation_level="AUTOCOMMIT")
+        server = _server_url(normalise_database_url(given), "postgres") if given else LOCAL_PG
+        admin = create_engine(normalise_database_url(server), isolation_level="AUTOCOMMIT")
         try:
             with admin.connect() as conn:
                 conn.execute(text(f'CREATE DATABASE "{owned}"'))
@@ -52,11 +56,11 @@ def pg_url() -> Iterator[str]:
             pytest.fail(f"PostgreSQL is required for the test suite and is not reachable: {exc}")
         finally:
             admin.dispose()
-        url = normalise_database_url(_server_url(LOCAL_PG, owned))
+        url = normalise_database_url(_server_url(server, owned))
     upgrade(url)
     yield url
     if owned:
-        admin = create_engine(normalise_database_url(LOCAL_PG), isolation_level="AUTOCOMMIT")
+        admin = create_engine(normalise_database_url(server), isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{owned}" WITH (FORCE)'))
         admin.dispose()

@@ -896,3 +896,8 @@ class ParagraphCounter(SQLModel, table=True):
     )
     year: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
     last_paragraph: int = Field(default=0, nullable=False)
+
+
+# The tables of later stages live in their own modules; importing them here registers
+# them on SQLModel.metadata wherever `workflow.models` is imported.
+from workflow.models import liv, protocols, reports, security, statistics  # noqa: E402, F401

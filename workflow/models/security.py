@@ -1,0 +1,3 @@
+"""Trust: two-factor sign-in and attachments."""
+
+from __future__ import annotations

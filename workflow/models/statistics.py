@@ -1,0 +1,3 @@
+"""Statistics: the association's socio-economic parameters."""
+
+from __future__ import annotations
