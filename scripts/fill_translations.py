@@ -31,7 +31,7 @@ def main() -> int:
                 filled += 1
     with CATALOG.open("wb") as fh:
         write_po(fh, catalog, width=100, sort_output=True, include_previous=False)
-    print(f"filled {filled} translations from {len(sources)} pending file(s)")
+    sys.stdout.write(f"filled {filled} translations from {len(sources)} pending file(s)\n")
     return 0
 
 
