@@ -16,7 +16,7 @@ PYTEST_WORKERS ?= auto
 PYTEST_FLAGS := -p no:cacheprovider -n $(PYTEST_WORKERS) $(if $(CI),--color=no --durations=10,)
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps run test lint format translations clean
+.PHONY: install system-deps run test lint format translations clean bench
 
 # Debian packages the app and its tests need beyond Python: WeasyPrint's libraries for
 # the protocol PDFs, poppler to read PDFs back, Chromium for the browser tests.
@@ -63,6 +63,12 @@ test: install
 	TEST_DATABASE_URL="$(PG_SERVER_URL)/$$name" $(BIN)/pytest $(PYTEST_FLAGS) $(PYTEST_ARGS) || status=$$?; \
 	$(BIN)/python scripts/testdb.py drop "$$name"; \
 	exit $$status
+
+# Not part of `make test`: seeds SQLite and PostgreSQL (BENCH_APPLICATIONS=N, default
+# 50000; a database of that size is reused), serves with gunicorn and granian (2 workers
+# each), loads each endpoint with 8 clients and writes bench-results.json (see README.md).
+bench: install
+	$(BIN)/python scripts/bench.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import tempfile
+import uuid
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -40,7 +42,6 @@ class Config:
     # Sessions: signed cookies, so any app instance can serve any request.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MB: every body above it answers 413
@@ -52,6 +53,12 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "finsam")
+    # Every attempt (not only failures) at the sign-in form, the token endpoint and the
+    # two-factor code check, per client address; and a generous default for the API.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30 per minute")
+    TWO_FACTOR_RATE_LIMIT = os.environ.get("TWO_FACTOR_RATE_LIMIT", "10 per minute")
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "12"))
@@ -76,6 +83,27 @@ class Config:
     APP_BASE_URL = (
         os.environ.get("APP_BASE_URL") or os.environ.get("SERVER_URL") or "http://127.0.0.1:5000"
     )
+    # Served over HTTPS (APP_BASE_URL starts with https://, or PREFER_HTTPS is set): HSTS and
+    # cookies sent over HTTPS only.
+    PREFER_HTTPS = _bool("PREFER_HTTPS", APP_BASE_URL.startswith("https://"))
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", PREFER_HTTPS)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
+    # Attachments: outside the static folder, on a disk all instances share.
+    ATTACHMENTS_DIR = os.environ.get("ATTACHMENTS_DIR") or str(INSTANCE_DIR / "attachments")
+    ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+    # The name the authenticator app shows beside the code.
+    TWO_FACTOR_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "Finsam")
+
+
+class _Fresh:
+    """A class attribute that reads as a new random value each time (one per app instance)."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+
+    def __get__(self, instance: object, owner: type) -> str:
+        return self.pattern.format(uuid.uuid4().hex)
 
 
 class TestConfig(Config):
@@ -84,7 +112,19 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"  # noqa: S105 - fixed key keeps tests deterministic
     SQLALCHEMY_DATABASE_URI = "sqlite://"
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    # A fresh prefix and directory for each app instance: tests (and parallel workers)
+    # never share rate-limit counters in Redis, nor attachment files.
+    RATELIMIT_KEY_PREFIX = _Fresh("finsam-test-{}")
+    ATTACHMENTS_DIR = _Fresh(str(Path(tempfile.gettempdir()) / "finsam-attachments-{}"))
+    # With REDIS_URL set (CI), jobs go through RQ but run at once, as the tests expect;
+    # tests/scale/test_jobs.py drives a real queue and worker.
+    JOB_QUEUE_ASYNC = False
+    JOB_QUEUE = _Fresh("finsam-test-jobs-{}")
+    # Generous, so a long test never trips them; the rate-limit tests set their own.
+    LOGIN_RATE_LIMIT = "1000 per minute"
+    TWO_FACTOR_RATE_LIMIT = "1000 per minute"
+    API_RATE_LIMIT = "100000 per minute"
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 64  # KiB: the minimum for parallelism 4 is 8 per lane
     WTF_CSRF_ENABLED = True

@@ -26,7 +26,11 @@ def main() -> int:
             if not message.id or not message.string:
                 continue
             target = catalog.get(message.id)
-            if target is not None and not target.string:
+            # A plural's string is a tuple, empty when every form is empty.
+            empty = target is not None and not (
+                any(target.string) if isinstance(target.string, tuple) else target.string
+            )
+            if target is not None and empty:
                 target.string = message.string
                 filled += 1
     with CATALOG.open("wb") as fh:

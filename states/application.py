@@ -93,16 +93,35 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
     TransitionSpec("board_refer_back", (S.ON_AGENDA,), S.IN_PREPARATION, _CHAIR),
     TransitionSpec("delegated_approve", (S.PREPARED,), S.APPROVED, _OFFICER),
     TransitionSpec("delegated_reject", (S.PREPARED,), S.REJECTED, _OFFICER),
-    TransitionSpec("start", (S.APPROVED,), S.ACTIVE, _OFFICER),
-    TransitionSpec("accept_final_report", (S.ACTIVE,), S.CLOSED, _OFFICER),
+    # The agreement date, and a confirmation per condition of an approval with conditions.
+    TransitionSpec(
+        "start",
+        (S.APPROVED,),
+        S.ACTIVE,
+        _OFFICER,
+        guards=("agreement_recorded", "conditions_met"),
+        requires=("agreement_date",),
+        optional=("confirmed_conditions",),
+    ),
+    TransitionSpec(
+        "accept_final_report", (S.ACTIVE,), S.CLOSED, _OFFICER, guards=("final_report_accepted",)
+    ),
+    # The three LIV texts may come with the step: the application is no longer editable.
     TransitionSpec(
         "propose_liv",
         (S.ACTIVE, S.CLOSED),
         S.LIV_PROPOSED,
         _APPLICANT,
         guards=("liv_complete",),
+        optional=("activity_description", "report_plan", "results_summary"),
     ),
     TransitionSpec("liv_approve", (S.LIV_PROPOSED,), S.IN_LIV, _CHAIR),
+    # A refused LIV proposal returns the insats to where it stood (workflow/services/liv.py).
+    TransitionSpec("liv_reject_active", (S.LIV_PROPOSED,), S.ACTIVE, _CHAIR),
+    TransitionSpec("liv_reject_closed", (S.LIV_PROPOSED,), S.CLOSED, _CHAIR),
+    # The board's yearly financing decision keeps the activity in LIV; as a step it is
+    # audited and bumps the version like any other.
+    TransitionSpec("liv_year_decision", (S.IN_LIV,), S.IN_LIV, _CHAIR),
     TransitionSpec("phase_out", (S.IN_LIV,), S.ENDED, _OFFICER),
 )
 
@@ -143,6 +162,9 @@ ENDORSABLE: frozenset[State] = frozenset(
 )
 # Preparers, officers, board and auditors see nothing before submission.
 HIDDEN_BEFORE_SUBMISSION: frozenset[State] = frozenset({S.DRAFT})
+# LIV steps the board takes at a meeting without an agenda state of their own: the admission
+# of a proposed activity, and each yearly financing decision of one in LIV.
+BOARD_LIV: frozenset[State] = frozenset({S.LIV_PROPOSED, S.IN_LIV})
 # States in which the application has passed through submission at least once
 # and therefore carries a diary number (withdrawn is ambiguous: see services).
 REGISTERED: frozenset[State] = frozenset(State) - {S.DRAFT, S.WITHDRAWN}

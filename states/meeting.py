@@ -23,13 +23,14 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
     # The justerare may be chosen when the meeting opens, when it closes or when it is signed.
     TransitionSpec("open", (M.PLANNED,), M.OPEN, _CHAIR, optional=("justerare_id",)),
     TransitionSpec("close", (M.OPEN,), M.CLOSED, _CHAIR, optional=("justerare_id",)),
-    # Justering: the chair signs with the justerare; the signed protocol locks the meeting.
+    # Justering: the justerare signs first, then the chair's signature completes it; the
+    # signed protocol locks the meeting. Items left undecided must leave the agenda first.
     TransitionSpec(
         "sign",
         (M.CLOSED,),
         M.PROTOCOL_SIGNED,
         _CHAIR,
-        guards=("justerare_chosen",),
+        guards=("justerare_chosen", "justerare_signed", "undecided_items_released"),
         optional=("justerare_id",),
     ),
 )

@@ -45,6 +45,10 @@ def create_app(config_class: type = Config, **overrides: object) -> Flask:
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
     init_web(app)
 
+    from workflow import security
+
+    security.init_app(app)
+
     from workflow import cli
 
     cli.init_app(app)

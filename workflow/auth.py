@@ -58,6 +58,13 @@ def _login_limits() -> list[tuple[Any, str, str]]:
     ]
 
 
+def _prefix() -> str:
+    """The app's rate-limit key prefix (each test app has its own, see TestConfig)."""
+    from flask import current_app
+
+    return current_app.config.get("RATELIMIT_KEY_PREFIX", "")
+
+
 def _identifiers(email: str) -> dict[str, str]:
     return {
         "address": request.remote_addr or "unknown",
@@ -73,8 +80,8 @@ def login_blocked(email: str) -> int | None:
     waits = []
     for limit, scope, key in _login_limits():
         identifier = key.format(**ids)
-        if not limiter.limiter.test(limit, scope, identifier):
-            stats = limiter.limiter.get_window_stats(limit, scope, identifier)
+        if not limiter.limiter.test(limit, _prefix(), scope, identifier):
+            stats = limiter.limiter.get_window_stats(limit, _prefix(), scope, identifier)
             waits.append(max(1, int(stats.reset_time - time.time())))
     return max(waits) if waits else None
 
@@ -85,4 +92,4 @@ def record_failed_login(email: str) -> None:
 
     ids = _identifiers(email)
     for limit, scope, key in _login_limits():
-        limiter.limiter.hit(limit, scope, key.format(**ids))
+        limiter.limiter.hit(limit, _prefix(), scope, key.format(**ids))

@@ -28,6 +28,15 @@ def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (init_db, create_admin, demo_data, verify_audit, send_mail):
         app.cli.add_command(command)
+    from workflow import cli_scale
+
+    cli_scale.init_app(app)
+    from workflow import cli_backup
+
+    cli_backup.init_app(app)
+    from workflow.services import reminders
+
+    reminders.init_app(app)
 
 
 def _fail(error: DomainError) -> click.ClickException:

@@ -48,6 +48,7 @@ from workflow.services import (
     diary,
     endorsements,
     notifications,
+    reports,
 )
 
 
@@ -118,7 +119,9 @@ def _guard_reason_given(step: Step) -> list[Problem]:
 
 
 def _guard_liv_complete(step: Step) -> list[Problem]:
-    return completeness.missing_for_liv(step.application)
+    # A text sent with the step counts: the effect stores it on the application.
+    missing = completeness.missing_for_liv(step.application)
+    return [p for p in missing if not _text(step, p.field)]
 
 
 def _guard_recommendation_given(step: Step) -> list[Problem]:
@@ -173,6 +176,9 @@ GUARDS: dict[str, Guard] = {
     "proposal_given": _guard_proposal_given,
     "completion_requests_answered": _guard_completion_requests_answered,
     "partners_endorsed": _guard_partners_endorsed,
+    "agreement_recorded": reports.guard_agreement_recorded,
+    "conditions_met": reports.guard_conditions_met,
+    "final_report_accepted": reports.guard_final_report_accepted,
 }
 
 
@@ -223,11 +229,20 @@ def _effect_propose(step: Step) -> None:
     )
 
 
+def _effect_propose_liv(step: Step) -> None:
+    for name, _message in completeness.LIV_FIELDS:
+        value = _text(step, name)
+        if value is not None:
+            setattr(step.application, name, value)
+
+
 EFFECTS: dict[str, Effect] = {
+    "propose_liv": _effect_propose_liv,
     "submit": _effect_submit,
     "resubmit": _effect_submit,
     "recommend": _effect_recommend,
     "propose": _effect_propose,
+    "start": reports.effect_start,
 }
 
 

@@ -23,7 +23,7 @@ from workflow import permissions
 from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import Meeting, User, utcnow
-from workflow.services import audit, meetings
+from workflow.services import audit, meetings, protocols
 
 
 def stale_meeting() -> Conflict:
@@ -97,7 +97,7 @@ def allowed_transitions(user: Any, meeting: Meeting) -> list[str]:
 # --- guards ----------------------------------------------------------------------------------
 
 
-def _justerare_problems(step: Step) -> list[Problem]:
+def justerare_problems(step: Step) -> list[Problem]:
     """A justerare given must be a board member, not recorded absent, and not the chair."""
     chosen = step.justerare_id
     if (
@@ -133,7 +133,33 @@ def _guard_justerare_chosen(step: Step) -> list[Problem]:
     return []
 
 
-GUARDS: dict[str, Guard] = {"justerare_chosen": _guard_justerare_chosen}
+def _guard_justerare_signed(step: Step) -> list[Problem]:
+    chosen = step.justerare_id or step.meeting.justerare_id
+    if chosen is not None and not protocols.justerare_signed(step.session, step.meeting, chosen):
+        return [Problem("justerare_id", _l("The justerare has not signed the protocol yet."))]
+    return []
+
+
+def _guard_undecided_items_released(step: Step) -> list[Problem]:
+    titles = protocols.undecided_titles(step.session, step.meeting)
+    if titles:
+        return [
+            Problem(
+                "agenda",
+                _l(
+                    "Take the items the board left undecided off the agenda first: %(titles)s.",
+                    titles=", ".join(titles),
+                ),
+            )
+        ]
+    return []
+
+
+GUARDS: dict[str, Guard] = {
+    "justerare_chosen": _guard_justerare_chosen,
+    "justerare_signed": _guard_justerare_signed,
+    "undecided_items_released": _guard_undecided_items_released,
+}
 
 
 # --- effects ---------------------------------------------------------------------------------
@@ -161,6 +187,8 @@ AFTER: dict[str, Callable[[Step], Any]] = {
     "open": lambda step: meetings.add_reports(step.session, step.meeting),
     # The reports take their paragraphs at the meeting, after its decisions.
     "close": lambda step: meetings.number_reports(step.session, step.meeting),
+    # The chair's signature beside the justerare's, with the same time as the meeting's stamp.
+    "sign": lambda step: protocols.record_chair_signature(step.session, step.meeting, step.by),
 }
 
 
@@ -190,7 +218,7 @@ def check(
             code="invalid_transition",
         )
     step = Step(session, meeting, by, trigger, dict(payload or {}))
-    problems = _justerare_problems(step)
+    problems = justerare_problems(step)
     problems += [p for name in transition.guards for p in GUARDS[name](step)]
     if problems:
         raise ValidationFailed(_l("The step cannot be taken yet."), problems=problems)

@@ -204,3 +204,62 @@ def can_fire_meeting(user: Any, association_id: int, trigger: str) -> bool:
 def can_decide_delegated(user: Any, application: Application) -> bool:
     """The officers decide within the delegation limit (the state and the limit apart)."""
     return can_fire(user, application, "delegated_approve")
+
+
+# --- LIV and statistics (issue 6) -------------------------------------------------------------
+
+
+def can_manage_liv(user: Any, association_id: int) -> bool:
+    """The officers record a LIV activity's uppdragsavtal."""
+    return Role.OFFICER in roles_in(user, association_id)
+
+
+def can_view_statistics(user: Any, association: Association) -> bool:
+    """The statistics: the association's officers, board, chair and auditors (as the budget)."""
+    return bool(BUDGET_READERS & roles_in(user, association.id))
+
+
+def can_edit_statistics(user: Any, association: Association) -> bool:
+    """The officers set the socio-economic parameters."""
+    return Role.OFFICER in roles_in(user, association.id)
+
+
+# --- attachments (issue 7) --------------------------------------------------------------------
+
+# Officers may add a file (a budget workbook, a note) while the office and the beredning work.
+OFFICER_ATTACH_STATES = frozenset(
+    {machine.State.SUBMITTED, machine.State.IN_PREPARATION, machine.State.PREPARED}
+)
+
+
+def can_view_attachments(user: Any, application: Application) -> bool:
+    """Whoever sees the application sees and downloads its attachments."""
+    return can_view_application(user, application)
+
+
+def can_add_attachment(user: Any, application: Application) -> bool:
+    """Applicants while the application is theirs to edit; officers while it is prepared."""
+    roles = acting_roles(user, application)
+    if Role.APPLICANT in roles and application.state in machine.EDITABLE:
+        return True
+    return Role.OFFICER in roles and application.state in OFFICER_ATTACH_STATES
+
+
+def can_delete_attachment(user: Any, application: Application, uploaded_by_id: int) -> bool:
+    """Who may add may remove: their own files, and applicants those of their colleagues."""
+    if not can_add_attachment(user, application):
+        return False
+    if uploaded_by_id == user.id:
+        return True
+    colleagues = member_ids_for(user, application.association_id, Role.APPLICANT)
+    return Role.APPLICANT in acting_roles(user, application) and any(
+        g.role == Role.APPLICANT and g.member_id in colleagues
+        for g in _uploader_grants(uploaded_by_id)
+    )
+
+
+def _uploader_grants(user_id: int) -> list[Any]:
+    from workflow.extensions import db
+    from workflow.models import RoleGrant
+
+    return list(db.session.query(RoleGrant).filter(RoleGrant.user_id == user_id).all())

@@ -19,7 +19,9 @@ from workflow.models import (
     Endorsement,
     Proposal,
     Recommendation,
+    utcnow,
 )
+from workflow.models.reports import Report
 from workflow.services import audit
 
 # A payload that satisfies every guard that reads one.
@@ -28,6 +30,7 @@ FULL_PAYLOAD = {
     "recommendation": "approve",
     "motivation": "Insatsen möter behov hos flera parter.",
     "proposal": "Förbundschefen föreslår att styrelsen beviljar medel.",
+    "agreement_date": "2025-01-15",
 }
 LIV_FIELDS = {
     "activity_description": "Verksamhetsbeskrivning",
@@ -58,11 +61,32 @@ def _counts(session: Any, app_id: int) -> tuple[int, int]:
     return events, versions
 
 
+def _accepted_final_report(session: Any, world: Any, app: Application) -> None:
+    now = utcnow()
+    session.add(
+        Report(
+            association_id=app.association_id,
+            application_id=app.id,
+            kind="final",
+            year=app.end_date.year,
+            due_date=app.end_date,
+            state="accepted",
+            submitted_at=now,
+            accepted_at=now,
+            created_by_id=world.users["applicant"].id,
+        )
+    )
+
+
 @pytest.mark.parametrize("trigger", [t.trigger for t in spec.TRANSITIONS])
 def test_trigger_from_every_state_by_every_role(session, world, make_application, trigger):
     """403 for a role that may not, 409 from a wrong state, else the step to its destination."""
     transition = spec.BY_TRIGGER[trigger]
     apps = {state: make_application(state=state, **LIV_FIELDS) for state in spec.State}
+    # `accept_final_report` closes an insats only on its accepted final report.
+    for app in apps.values():
+        _accepted_final_report(session, world, app)
+    session.commit()
     for state, app in apps.items():
         for role, user_key in ROLE_USERS.items():
             user = world.users[user_key]

@@ -13,7 +13,7 @@ from tests.meetings.conftest import YEAR
 from workflow import meeting_engine
 from workflow.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from workflow.models import AgendaItem, Application, AuditEvent, Meeting
-from workflow.services import audit, meetings
+from workflow.services import audit, meetings, protocols
 
 
 def _order(session, meeting: Meeting) -> list[int]:
@@ -194,6 +194,8 @@ def test_open_close_sign_stamp_the_meeting(session, world, board, plan, attend, 
     assert meeting.opened_at is not None
     step(meeting, "close")
     assert meeting.closed_at is not None
+    protocols.sign_as_justerare(session, meeting, by=board.ledamot["habo"])
+    session.commit()
     step(meeting, "sign")
     assert (meeting.state, meeting.signed_by_id) == ("protocol_signed", world.users["chair"].id)
     assert meeting.version == 4
@@ -203,7 +205,7 @@ def test_open_close_sign_stamp_the_meeting(session, world, board, plan, attend, 
             select(AuditEvent).where(AuditEvent.entity_type == "meeting").order_by(AuditEvent.id)
         ).all()
     ]
-    assert actions == ["create_meeting", "record_attendance", "open", "close", "sign"]
+    assert actions == ["create_meeting", "record_attendance", "open", "close", "justera", "sign"]
 
 
 def test_meeting_step_refusals(session, world, board, plan, attend, step):
@@ -235,5 +237,10 @@ def test_meeting_step_refusals(session, world, board, plan, attend, step):
         meeting_engine.fire(meeting, "sign", by=chair, session=session)
     assert [p.field for p in refused.value.problems] == ["justerare_id"]
     session.rollback()
+    # Chosen after the meeting, the justerare signs before the chair can.
+    protocols.choose_justerare(session, meeting, board.ledamot["af"].id, by=chair)
+    session.commit()
+    protocols.sign_as_justerare(session, meeting, by=board.ledamot["af"])
+    session.commit()
     step(meeting, "sign", justerare_id=board.ledamot["af"].id)
     assert meeting.state == "protocol_signed"

@@ -190,6 +190,9 @@ def test_open_decide_close_and_sign(api, bearer, session, board, budgets, plan, 
     assert (twice.status_code, error_code(twice)) == (409, "already_decided")
     closed = api.post(f"{base}/transitions/close", token=bearer("chair"))
     assert closed.get_json()["paragraphs"] == {"first": 1, "last": 1}
+    # Justering: the justerare signs first, the chair's signature completes it.
+    justered = api.post(f"{base}/protocol/justering", token=bearer(board.ledamot["habo"]))
+    assert justered.status_code == 201
     signed = api.post(f"{base}/transitions/sign", token=bearer("chair"))
     assert signed.get_json()["state"] == "protocol_signed"
     item = signed.get_json()["agenda"][0]

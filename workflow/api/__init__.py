@@ -9,29 +9,42 @@ from workflow.api import (  # noqa: E402
     annotations,
     applications,
     associations,
+    attachments,
     audit,
     beredning,
     budgets,
     errors,
+    liv,
     meetings,
     openapi,
+    protocols,
     queues,
+    reports,
+    statistics,
     tokens,
     versions,
 )
+from workflow.security import limit_api  # noqa: E402
+
+limit_api(bp)
 
 __all__ = [
     "annotations",
     "applications",
     "associations",
+    "attachments",
     "audit",
     "beredning",
     "bp",
     "budgets",
     "errors",
+    "liv",
     "meetings",
     "openapi",
+    "protocols",
     "queues",
+    "reports",
+    "statistics",
     "tokens",
     "versions",
 ]

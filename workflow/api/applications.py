@@ -119,7 +119,8 @@ def fire_transition(
     app = applications.load_visible(db.session, application_id, user)
     if trigger not in PUBLIC_TRIGGERS:
         raise NotFound(_l("No such step: %(trigger)s.", trigger=trigger))
-    payload = body.model_dump(exclude_unset=True, exclude={"expected_version"})
+    # JSON mode: a date in the payload reaches the audit event as ISO text.
+    payload = body.model_dump(mode="json", exclude_unset=True, exclude={"expected_version"})
     allowed = BY_TRIGGER[trigger].payload_keys
     unused = sorted(set(payload) - allowed)
     if unused:

@@ -22,8 +22,10 @@ class Unauthorized(DomainError):
     status = 401
     code = "unauthorized"
 
-    def __init__(self, message: Any = "", *, challenge: str | None = "Bearer") -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: Any = "", *, challenge: str | None = "Bearer", code: str | None = None
+    ) -> None:
+        super().__init__(message, code=code)
         self.challenge = challenge
 
 
@@ -83,7 +85,7 @@ def _http_message(status: int) -> Any:
     if status == 413:
         return _l(
             "The body is too large: at most %(n)s bytes are accepted.",
-            n=current_app.config["MAX_CONTENT_LENGTH"],
+            n=request.max_content_length or current_app.config["MAX_CONTENT_LENGTH"],
         )
     return HTTP_MESSAGES.get(status, HTTP_MESSAGES[400])
 

@@ -31,7 +31,7 @@ from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import DECISION_OUTCOMES, Decision, Meeting, User
 from workflow.schemas import BudgetLineIn, Id, Name, Plan, Strict
-from workflow.services import applications, meetings
+from workflow.services import applications, meetings, protocols
 from workflow.services.meetings import AgendaEntry
 
 MEETING = f"/meetings/<{ID}:meeting_id>"
@@ -201,6 +201,12 @@ class DecisionOut(Out):
     quorum: DecisionQuorumOut | None
     decided_by: ActorOut | None
     decided_at: datetime
+    legal_force_on: date | None = Field(
+        description=(
+            "A board decision's laga kraft date if not appealed: the day after the three-week"
+            " appeal period from the posting of the signed protocol; null until posted."
+        )
+    )
 
 
 class AgendaItemOut(Out):
@@ -306,7 +312,12 @@ def decision_json(
         "quorum": quorum,
         "decided_by": actor_json(people.get(decision.decided_by_id)),
         "decided_at": timestamp(decision.decided_at),
+        "legal_force_on": _iso(protocols.legal_force_for(db.session, decision)),
     }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def _user_ids(entries: list[AgendaEntry]) -> set[int]:

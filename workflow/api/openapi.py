@@ -28,7 +28,7 @@ ERROR_MEANINGS: dict[int, str] = {
         "Validation or a guard failed (`validation_failed`); `details` names every problem as"
         " `{field, message}`."
     ),
-    429: "Too many failed sign-ins (`rate_limited`); see `Retry-After`.",
+    429: ("Too many requests, or too many failed sign-ins (`rate_limited`); see `Retry-After`."),
     500: "An unexpected error (`internal_error`); it has been logged.",
 }
 ERROR_HEADERS: dict[int, dict[str, Any]] = {
@@ -116,7 +116,9 @@ def _operation(
             parameter["schema"] = schema
             parameters.append(parameter)
     success: dict[str, Any] = {"description": HTTPStatus(op.status).phrase}
-    if op.response is not None:
+    if op.media_type != "application/json":
+        success["content"] = {op.media_type: {"schema": {"type": "string", "format": "binary"}}}
+    elif op.response is not None:
         success["content"] = {"application/json": {"schema": refs[(op.response, "serialization")]}}
     else:
         success["content"] = {"application/json": {"schema": {"type": "object"}}}

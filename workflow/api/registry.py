@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from flask import Response, jsonify, request
 from flask_babel import lazy_ngettext
 from pydantic import BaseModel, RootModel, ValidationError
-from werkzeug.routing import parse_converter_args
+from werkzeug.routing import BaseConverter, parse_converter_args
 
 from workflow.api import bp
 from workflow.api.errors import Unauthorized
@@ -28,7 +28,32 @@ from workflow.models import User
 from workflow.schemas import problems_from
 
 # Path converter for row ids: bounded, so a huge number is a 404, not a database error.
-ID = "int(min=1, max=2147483647)"
+ID = "id"
+ID_MAX = 2147483647
+
+
+class IdConverter(BaseConverter):
+    """A row id, 1 to 2^31 - 1, matched by its pattern alone.
+
+    With `int(min=1, ...)` an id out of range fails only after the URL pattern matched, and
+    Werkzeug then answers a method another rule on the path allows with 405, not 404.
+    """
+
+    regex = (
+        r"(?:[1-9]\d{0,8}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}"
+        r"|21474[0-7]\d{4}|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d|214748364[0-7])"
+    )
+    part_isolating = True
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: Any) -> str:
+        return str(int(value))
+
+
+# Registered before the blueprint's rules are added (this runs before any route is declared).
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("id", IdConverter))
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -52,6 +77,8 @@ class Operation:
     status: int
     errors: tuple[int, ...]
     params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # A document (e.g. "application/pdf") instead of JSON: the view returns the Response.
+    media_type: str = "application/json"
 
     @property
     def path(self) -> str:
@@ -62,7 +89,9 @@ class Operation:
         """Each path parameter's name and JSON schema, from its converter."""
         for match in _PATH_PARAM.finditer(self.rule):
             schema: dict[str, Any] = {"type": "string"}
-            if match["converter"] == "int":
+            if match["converter"] == ID:
+                schema = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
+            elif match["converter"] == "int":
                 schema = {"type": "integer"}
                 _args, kwargs = parse_converter_args(match["args"] or "")
                 if "min" in kwargs:
@@ -75,7 +104,7 @@ class Operation:
     @property
     def statuses(self) -> list[int]:
         """Every status this operation can answer."""
-        codes = {self.status, 500, *self.errors}
+        codes = {self.status, 429, 500, *self.errors}  # 429: every call is rate limited
         if self.auth:
             codes.add(401)
         if self.body is not None:
@@ -104,6 +133,7 @@ def route(
     status: int = 200,
     errors: tuple[int, ...] = (),
     params: Mapping[str, Mapping[str, Any]] | None = None,
+    media_type: str = "application/json",
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `view` under the API blueprint and in the registry.
 
@@ -126,6 +156,7 @@ def route(
             status=status,
             errors=tuple(errors),
             params=dict(params or {}),
+            media_type=media_type,
         )
 
         @wraps(view)
@@ -137,7 +168,8 @@ def route(
                 kwargs["query"] = read_query(query)
             if body is not None:
                 kwargs["body"] = read_body(body)
-            answer = jsonify(view(**kwargs))
+            result = view(**kwargs)
+            answer = result if isinstance(result, Response) else jsonify(result)
             answer.status_code = status
             return answer
 

@@ -42,6 +42,13 @@ class TokenRequest(Strict):
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.EMAIL_MAX)
     ]
     password: Annotated[str, StringConstraints(min_length=1, max_length=limits.PASSWORD_MAX)]
+    otp: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = Field(
+        default=None,
+        description=(
+            "The code of the authenticator app (or a recovery code), for users with two-factor"
+            " sign-in."
+        ),
+    )
 
 
 class AssociationCreate(Strict):
@@ -114,6 +121,27 @@ class TransitionBody(Strict):
         ),
     )
     proposal: Plan | None = Field(default=None, description="Only for `propose`.")
+    activity_description: Plan | None = Field(
+        default=None, description="Only for `propose_liv` (else the application's own)."
+    )
+    report_plan: Plan | None = Field(
+        default=None, description="Only for `propose_liv` (else the application's own)."
+    )
+    results_summary: Plan | None = Field(
+        default=None, description="Only for `propose_liv` (else the application's own)."
+    )
+    agreement_date: date | None = Field(
+        default=None, description="Only for `start`: the date the agreement was signed."
+    )
+    confirmed_conditions: (
+        Annotated[list[Annotated[int, Field(ge=1, le=100)]], Field(max_length=100)] | None
+    ) = Field(
+        default=None,
+        description=(
+            "Only for `start`: the numbers (1, 2, …) of the decision's conditions, one per line"
+            " of its conditions text, that the officer confirms are met."
+        ),
+    )
 
 
 def _page_size_schema(schema: dict[str, Any]) -> None:

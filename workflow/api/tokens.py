@@ -12,10 +12,17 @@ from workflow.api.registry import route
 from workflow.api.schemas import TokenOut, TokenRequest
 from workflow.api.serializers import timestamp
 from workflow.auth import login_blocked, record_failed_login
-from workflow.extensions import db
+from workflow.errors import Forbidden
+from workflow.extensions import db, limiter
 from workflow.i18n import _l
 from workflow.models import ApiToken
-from workflow.services import users
+from workflow.services import twofactor, users
+
+
+def _token_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 @route(
@@ -27,8 +34,9 @@ from workflow.services import users
     body=TokenRequest,
     response=TokenOut,
     status=201,
-    errors=(401, 429),
+    errors=(401, 403, 429),
 )
+@limiter.limit(_token_limit)  # below @route: the registry's handler calls the limited view
 def create_token(body: TokenRequest) -> dict[str, Any]:
     """Failed attempts are throttled per address and per account, as on the sign-in page."""
     wait = login_blocked(body.email)
@@ -38,6 +46,27 @@ def create_token(body: TokenRequest) -> dict[str, Any]:
     if user is None:
         record_failed_login(body.email)
         raise Unauthorized(_l("Wrong e-mail address or password."), challenge=None)
+    if twofactor.is_enabled(db.session, user):
+        if not body.otp:
+            transaction.commit()  # a password hash upgraded to current parameters is kept
+            raise Unauthorized(
+                _l("This account uses two-factor sign-in: send the code as `otp`."),
+                code="otp_required",
+                challenge=None,
+            )
+        if not twofactor.verify_sign_in(db.session, user, body.otp):
+            transaction.rollback()
+            record_failed_login(body.email)
+            raise Unauthorized(
+                _l("The two-factor code is wrong or has already been used."),
+                code="otp_invalid",
+                challenge=None,
+            )
+    elif twofactor.must_enrol(db.session, user):
+        raise Forbidden(
+            _l("Your association requires two-factor sign-in: set it up on the web first."),
+            code="two_factor_enrolment_required",
+        )
     token = users.issue_token(db.session, user)
     row = db.session.exec(
         select(ApiToken).where(ApiToken.token_hash == users.token_digest(token))

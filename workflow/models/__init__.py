@@ -236,6 +236,9 @@ class Application(SQLModel, table=True):
         UniqueConstraint("association_id", "diary_year", "diary_seq"),
         Index("ix_application_assoc_state", "association_id", "state"),
         Index("ix_application_lead_state", "lead_member_id", "state"),
+        # Lists newest first (migration 0009).
+        Index("ix_application_assoc_updated", "association_id", "updated_at"),
+        Index("ix_application_updated", "updated_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,3 +1,265 @@
 """After the decision: start, reporting plan, yearly and final reports."""
 
-from __future__ import annotations
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import declared_attr
+from sqlmodel import Field, Relationship, SQLModel
+
+from states.report import REPORT_KINDS, ReportState
+from workflow.models import _fk, _in, _ts, utcnow
+
+OUTCOMES = ("work", "subsidised_work", "studies", "job_seeking", "other_support", "other")
+SUPPORT_SOURCES = (
+    "salary",
+    "sickness_benefit",
+    "activity_compensation",
+    "unemployment_benefit",
+    "income_support",
+    "other",
+)
+SUPPORT_PHASES = ("start", "end")
+REMINDER_STAGES = ("before", "overdue")
+REPORT_STATES = tuple(s.value for s in ReportState)
+
+# Defaults when an association has no ReportSettings row: 28 February, 60 days.
+DEFAULT_ANNUAL_DUE_MONTH = 2
+DEFAULT_ANNUAL_DUE_DAY = 28
+DEFAULT_FINAL_DUE_DAYS = 60
+
+
+class ReportSettings(SQLModel, table=True):
+    """An association's reporting dates: annual report due date, final report delay."""
+
+    __tablename__ = "report_settings"
+    __table_args__ = (
+        CheckConstraint("annual_due_month BETWEEN 1 AND 12", name="month_range"),
+        CheckConstraint("annual_due_day BETWEEN 1 AND 31", name="day_range"),
+        CheckConstraint("final_due_days BETWEEN 0 AND 366", name="final_days_range"),
+    )
+
+    association_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("association.id"), primary_key=True)
+    )
+    annual_due_month: int = Field(default=DEFAULT_ANNUAL_DUE_MONTH, nullable=False)
+    annual_due_day: int = Field(default=DEFAULT_ANNUAL_DUE_DAY, nullable=False)
+    final_due_days: int = Field(default=DEFAULT_FINAL_DUE_DAYS, nullable=False)
+    version: int = Field(default=1, nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class InsatsStart(SQLModel, table=True):
+    """The `start` of an approved insats: agreement date, who started it and when."""
+
+    __tablename__ = "insats_start"
+    __table_args__ = (UniqueConstraint("application_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = _fk("application.id", ondelete="CASCADE", index=False)
+    # The board's (or delegated) decision the start rests on.
+    decision_id: int | None = _fk("decision.id", nullable=True, index=False)
+    agreement_date: date
+    started_by_id: int = _fk("app_user.id", index=False)
+    started_at: datetime = _ts(default_factory=utcnow, nullable=False)
+
+
+class ConditionConfirmation(SQLModel, table=True):
+    """The officer's confirmation that one condition of the decision is met."""
+
+    __tablename__ = "condition_confirmation"
+    __table_args__ = (
+        UniqueConstraint("decision_id", "position"),
+        CheckConstraint("position >= 1", name="position_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = _fk("application.id", ondelete="CASCADE")
+    decision_id: int = _fk("decision.id", index=False)
+    # 1-based line of the decision's conditions text.
+    position: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    confirmed_by_id: int = _fk("app_user.id", index=False)
+    confirmed_at: datetime = _ts(default_factory=utcnow, nullable=False)
+
+
+class Report(SQLModel, table=True):
+    """A yearly (annual) or final report of an insats: draft → submitted → accepted|returned."""
+
+    __tablename__ = "report"
+    __table_args__ = (
+        CheckConstraint(_in("kind", REPORT_KINDS), name="kind_known"),
+        CheckConstraint(_in("state", REPORT_STATES), name="state_known"),
+        CheckConstraint(
+            "participants_women >= 0 AND participants_men >= 0 AND new_women >= 0"
+            " AND new_men >= 0 AND ended_women >= 0 AND ended_men >= 0",
+            name="counts_nonnegative",
+        ),
+        CheckConstraint(
+            "ended_women <= participants_women AND ended_men <= participants_men"
+            " AND new_women <= participants_women AND new_men <= participants_men",
+            name="counts_within_participants",
+        ),
+        CheckConstraint("costs_sek >= 0", name="costs_nonnegative"),
+        CheckConstraint("year BETWEEN 2000 AND 2200", name="year_range"),
+        CheckConstraint(
+            "(state IN ('submitted', 'accepted')) = (submitted_at IS NOT NULL)",
+            name="submitted_iff_at",
+        ),
+        CheckConstraint("(state = 'accepted') = (accepted_at IS NOT NULL)", name="accepted_iff_at"),
+        CheckConstraint(
+            "state <> 'returned' OR (return_reason IS NOT NULL AND return_reason <> '')",
+            name="returned_has_reason",
+        ),
+        # One report per insats, kind and year; the final report is unique per insats below.
+        UniqueConstraint("application_id", "kind", "year"),
+        Index(
+            "uq_report_one_final",
+            "application_id",
+            unique=True,
+            sqlite_where=text("kind = 'final'"),
+            postgresql_where=text("kind = 'final'"),
+        ),
+        Index("ix_report_assoc_state", "association_id", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = _fk("association.id", index=False)
+    application_id: int = _fk("application.id", ondelete="CASCADE")
+    kind: str = Field(sa_column=Column(String(10), nullable=False))
+    # The calendar year reported on (for the final report: the year the insats ended).
+    year: int
+    state: str = Field(
+        default=ReportState.DRAFT.value, sa_column=Column(String(20), nullable=False)
+    )
+    due_date: date
+    participants_women: int = Field(default=0, nullable=False)
+    participants_men: int = Field(default=0, nullable=False)
+    new_women: int = Field(default=0, nullable=False)
+    new_men: int = Field(default=0, nullable=False)
+    ended_women: int = Field(default=0, nullable=False)
+    ended_men: int = Field(default=0, nullable=False)
+    costs_sek: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    narrative: str | None = Field(default=None, sa_column=Column(Text))
+    created_by_id: int = _fk("app_user.id", index=False)
+    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    updated_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    submitted_at: datetime | None = _ts(default=None, nullable=True)
+    submitted_by_id: int | None = _fk("app_user.id", nullable=True, index=False)
+    accepted_at: datetime | None = _ts(default=None, nullable=True)
+    accepted_by_id: int | None = _fk("app_user.id", nullable=True, index=False)
+    # The officer's reason the last time the report was returned (kept after resubmission).
+    return_reason: str | None = Field(default=None, sa_column=Column(Text))
+    returned_at: datetime | None = _ts(default=None, nullable=True)
+    version: int = Field(default=1, nullable=False)
+
+    outcomes: list["ReportOutcome"] = Relationship(
+        sa_relationship_kwargs={
+            "lazy": "selectin",
+            "cascade": "all, delete-orphan",
+            "order_by": "ReportOutcome.id",
+        }
+    )
+    goal_results: list["ReportGoalResult"] = Relationship(
+        sa_relationship_kwargs={
+            "lazy": "selectin",
+            "cascade": "all, delete-orphan",
+            "order_by": "ReportGoalResult.goal_index",
+        }
+    )
+    supports: list["ReportSupport"] = Relationship(
+        sa_relationship_kwargs={
+            "lazy": "selectin",
+            "cascade": "all, delete-orphan",
+            "order_by": "ReportSupport.id",
+        }
+    )
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class ReportOutcome(SQLModel, table=True):
+    """Where those who ended went (avslutsorsak), by gender: one row per outcome."""
+
+    __tablename__ = "report_outcome"
+    __table_args__ = (
+        UniqueConstraint("report_id", "outcome"),
+        CheckConstraint(_in("outcome", OUTCOMES), name="outcome_known"),
+        CheckConstraint("women >= 0 AND men >= 0", name="counts_nonnegative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = _fk("report.id", ondelete="CASCADE")
+    outcome: str = Field(sa_column=Column(String(20), nullable=False))
+    women: int = Field(default=0, nullable=False)
+    men: int = Field(default=0, nullable=False)
+
+
+class ReportGoalResult(SQLModel, table=True):
+    """The value reported for one goal of the application (goal_index = Goal.position)."""
+
+    __tablename__ = "report_goal_result"
+    __table_args__ = (
+        UniqueConstraint("report_id", "goal_index"),
+        CheckConstraint("value <> ''", name="value_given"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = _fk("report.id", ondelete="CASCADE")
+    goal_id: int = _fk("goal.id", ondelete="CASCADE", index=False)
+    goal_index: int
+    value: str = Field(sa_column=Column(String(200), nullable=False))
+
+
+class ReportSupport(SQLModel, table=True):
+    """Participants' main source of support (försörjning) at start or end, by gender."""
+
+    __tablename__ = "report_support"
+    __table_args__ = (
+        UniqueConstraint("report_id", "phase", "source"),
+        CheckConstraint(_in("phase", SUPPORT_PHASES), name="phase_known"),
+        CheckConstraint(_in("source", SUPPORT_SOURCES), name="source_known"),
+        CheckConstraint("women >= 0 AND men >= 0", name="counts_nonnegative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = _fk("report.id", ondelete="CASCADE")
+    phase: str = Field(sa_column=Column(String(10), nullable=False))
+    source: str = Field(sa_column=Column(String(30), nullable=False))
+    women: int = Field(default=0, nullable=False)
+    men: int = Field(default=0, nullable=False)
+
+
+class ReportReminder(SQLModel, table=True):
+    """A reminder sent for one planned report and stage; the row makes sending idempotent."""
+
+    __tablename__ = "report_reminder"
+    __table_args__ = (
+        UniqueConstraint("application_id", "kind", "year", "stage"),
+        CheckConstraint(_in("kind", REPORT_KINDS), name="kind_known"),
+        CheckConstraint(_in("stage", REMINDER_STAGES), name="stage_known"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = _fk("application.id", ondelete="CASCADE", index=False)
+    kind: str = Field(sa_column=Column(String(10), nullable=False))
+    year: int
+    stage: str = Field(sa_column=Column(String(10), nullable=False))
+    due_date: date
+    sent_at: datetime = _ts(default_factory=utcnow, nullable=False)

@@ -8,17 +8,37 @@ never commits: the `demo-data` command commits once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from states.application import State
 from states.common import Role
-from workflow import engine
+from workflow import engine, meeting_engine
 from workflow.errors import Conflict
-from workflow.models import Association, AssociationBudget, Member, RoleGrant, User
+from workflow.models import (
+    Application,
+    Association,
+    AssociationBudget,
+    Meeting,
+    Member,
+    RoleGrant,
+    User,
+)
 from workflow.schemas import ApplicationFields, parse
-from workflow.services import annotations, applications, associations, audit, endorsements, users
+from workflow.services import (
+    annotations,
+    applications,
+    associations,
+    audit,
+    endorsements,
+    meetings,
+    protocols,
+    reports,
+    users,
+)
 
 # Fixed so a newcomer can sign in straight away; README lists every login.
 PASSWORD_YEAR = 2026
@@ -1119,6 +1139,7 @@ def build(session: Session, *, year: int | None = None) -> DemoSummary | None:
         people[person.key] = user
     summary.users = len(people)
 
+    made: dict[str, Application] = {}
     for spec_app in applications_for(year):
         association = by_slug[spec_app.slug]
         author = people[actor_key(spec_app.slug, spec_app.author)]
@@ -1145,4 +1166,88 @@ def build(session: Session, *, year: int | None = None) -> DemoSummary | None:
             else:
                 engine.fire(app, step.trigger, by=actor, session=session, payload=step.payload)
         summary.applications[app.state] = summary.applications.get(app.state, 0) + 1
+        made[app.title or ""] = app
+    _held_meeting(session, by_slug["svb"], people, made[MEETING_ITEM])
+    summary.applications[State.PROPOSED] -= 1
+    summary.applications[State.APPROVED] = summary.applications.get(State.APPROVED, 0) + 1
+    # A running insats with an accepted annual report and an overdue one (issue 6).
+    reports.build_demo(
+        session,
+        by_slug["svb"],
+        applicant=people[actor_key("svb", "applicant")],
+        preparer=people[actor_key("svb", "preparer")],
+        officer=people[actor_key("svb", "officer")],
+        year=year,
+    )
+    summary.applications[State.ACTIVE] = summary.applications.get(State.ACTIVE, 0) + 1
     return summary
+
+
+# The demo's held meeting decides this proposed application, so `make run` shows a real
+# protocol: signed by the chair and the justerare, its notice posted.
+MEETING_ITEM = "Enter – samlad väg till arbete"
+
+
+def _held_meeting(
+    session: Session, association: Association, people: dict[str, User], app: Application
+) -> Meeting:
+    """A board meeting five weeks ago: Enter approved, protocol signed, notice posted."""
+    officer = people[actor_key("svb", "officer")]
+    chair = people[actor_key("svb", "chair")]
+    ledamot = people[actor_key("svb", "board")]
+    substitute = people[actor_key("svb", "substitute")]
+    held_on = date.today() - timedelta(days=35)
+    meeting = meetings.create_meeting(
+        session, association, on=held_on, location="Förbundets kansli, Jönköping", by=officer
+    )
+    meetings.add_to_agenda(session, meeting, [app.id], by=officer)  # type: ignore[list-item]
+    meetings.record_attendance(
+        session,
+        meeting,
+        [meetings.AttendanceIn(ledamot.id, True), meetings.AttendanceIn(substitute.id, True)],  # type: ignore[arg-type]
+        by=officer,
+    )
+    meeting_engine.fire(
+        meeting, "open", by=chair, session=session, payload={"justerare_id": ledamot.id}
+    )
+    meetings.decide(
+        session,
+        meeting,
+        meetings.DecisionInput(
+            application_id=app.id,  # type: ignore[arg-type]
+            outcome="approve_with_conditions",
+            amounts=meetings.requested_amounts(app),
+            conditions="Insatsen redovisar deltagarnas försörjning vid start och avslut.",
+            dissents=[
+                meetings.DissentIn(
+                    ledamot.id,  # type: ignore[arg-type]
+                    "protocol_note",
+                    "Jönköpings kommun vill att uppföljningen redovisas för styrelsen i juni.",
+                )
+            ],
+        ),
+        by=chair,
+    )
+    meeting_engine.fire(meeting, "close", by=chair, session=session)
+    protocols.sign_as_justerare(session, meeting, by=ledamot)
+    meeting_engine.fire(meeting, "sign", by=chair, session=session)
+    # The steps ran now; the meeting they record was held on `held_on`, 09.00–10.30.
+    zone = ZoneInfo("Europe/Stockholm")
+    meeting.opened_at = datetime.combine(held_on, time(9, 0), zone).astimezone(UTC)
+    meeting.closed_at = datetime.combine(held_on, time(10, 30), zone).astimezone(UTC)
+    meeting.signed_at = datetime.combine(held_on + timedelta(days=3), time(14, 0), zone).astimezone(
+        UTC
+    )
+    for signature in protocols.signatures(session, meeting).values():
+        signature.signed_at = meeting.signed_at
+        session.add(signature)
+    session.add(meeting)
+    session.flush()
+    protocols.record_posting(
+        session,
+        meeting,
+        posted_on=held_on + timedelta(days=4),
+        kept_at="Förbundets kansli, Jönköping",
+        by=officer,
+    )
+    return meeting

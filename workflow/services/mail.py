@@ -1,7 +1,7 @@
 """The mail outbox: rows written in the step's transaction, delivered after it commits, retried.
 
 `queue` only writes `MailMessage` rows (status `pending`) with the caller's session and asks
-`workflow.transaction.after_commit` to deliver them once the request has committed, so a step
+`workflow.jobs.after_commit` to deliver them once the request has committed, so a step
 that rolls back leaves no mail behind. `deliver_pending` claims one due row at a time in a short
 transaction of its own (a conditional UPDATE, plus SKIP LOCKED on PostgreSQL), sends it without
 holding any transaction open, and records the outcome in another short transaction: a mail
@@ -23,7 +23,7 @@ from flask import Flask, current_app
 from sqlalchemy import Engine, func, select, update
 from sqlmodel import Session
 
-from workflow import transaction
+from workflow import jobs
 from workflow.models import MailMessage, utcnow
 
 SUBJECT_MAX = 300  # the column's length
@@ -95,10 +95,15 @@ def queue(
         return rows
     session.add_all(rows)
     session.flush()
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
     ids = [row.id for row in rows if row.id is not None]
-    transaction.after_commit(lambda: deliver_after_commit(app, ids))
+    # Through the job queue (inline without REDIS_URL); the rows stay pending until sent.
+    jobs.after_commit("workflow.services.mail.deliver_job", ids)
     return rows
+
+
+def deliver_job(ids: list[int]) -> None:
+    """The job queue's entry point: deliver these committed messages with the current app."""
+    deliver_after_commit(current_app._get_current_object(), ids)  # type: ignore[attr-defined]
 
 
 def deliver_after_commit(app: Flask, ids: list[int]) -> None:

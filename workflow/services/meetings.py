@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import or_, text
 from sqlmodel import Session, select
 
 from states import meeting as spec
@@ -44,7 +44,7 @@ from workflow.models import (
     Vote,
     utcnow,
 )
-from workflow.services import audit, budget
+from workflow.services import audit, budget, liv
 
 APPROVALS = ("approve", "approve_with_conditions")
 BOARD_TRIGGERS = {
@@ -457,13 +457,14 @@ def attendance_rows(session: Session, meeting: Meeting) -> list[tuple[BoardMembe
 
 
 def ready_for_agenda(session: Session, association_id: int) -> list[Application]:
-    """Applications the officer has proposed to the board and not yet placed on an agenda."""
+    """Applications the officer has proposed to the board and not yet placed on an agenda,
+    and LIV items (admission, yearly financing) not waiting on one."""
     return list(
         session.exec(
             select(Application)
             .where(
                 Application.association_id == association_id,
-                Application.state == State.PROPOSED.value,
+                or_(Application.state == State.PROPOSED.value, liv.ready_clause()),
             )
             .order_by(Application.diary_year, Application.diary_seq, Application.id)  # type: ignore[arg-type]
         ).all()
@@ -517,7 +518,10 @@ def add_to_agenda(
             problems.append(Problem(where, _l("This application is listed twice.")))
             continue
         seen.add(application_id)
-        if app.state != State.PROPOSED:
+        liv_conflict = liv.agenda_conflict(session, app) if liv.is_liv_item(app) else None
+        if liv_conflict is not None:
+            conflicts.append(Problem(where, liv_conflict))
+        elif app.state != State.PROPOSED and not liv.is_liv_item(app):
             conflicts.append(
                 Problem(
                     where,
@@ -542,9 +546,11 @@ def add_to_agenda(
     position = max((i.position for i in items), default=0)
     added = []
     for app in apps:
-        engine.fire(
-            app, "place_on_agenda", by=by, session=session, payload={"meeting_id": meeting.id}
-        )
+        # A LIV item keeps its state: the agenda item itself says it waits for the board.
+        if not liv.is_liv_item(app):
+            engine.fire(
+                app, "place_on_agenda", by=by, session=session, payload={"meeting_id": meeting.id}
+            )
         position += 1
         item = AgendaItem(
             meeting_id=meeting.id, application_id=app.id, position=position, kind="decision"
@@ -574,6 +580,9 @@ def remove_from_agenda(
             _l("A reported delegated decision stays on the agenda."), code="invalid_state"
         )
     decided = board_decision(session, meeting, application_id) is not None
+    if meeting.state in spec.TERMINAL:
+        # The signed protocol is the record: its meeting no longer changes.
+        raise _state_conflict(_l("The protocol is signed: the meeting can no longer be changed."))
     if not (meeting.state in spec.AGENDA_EDITABLE or (meeting.state in spec.HELD and not decided)):
         raise _state_conflict(
             _l(
@@ -583,9 +592,10 @@ def remove_from_agenda(
         )
     app = _lock_application(session, application_id)
     assert app is not None
-    engine.fire(
-        app, "remove_from_agenda", by=by, session=session, payload={"meeting_id": meeting.id}
-    )
+    if not liv.is_liv_item(app):
+        engine.fire(
+            app, "remove_from_agenda", by=by, session=session, payload={"meeting_id": meeting.id}
+        )
     session.delete(item)
     session.flush()
     _renumber(session, [i for i in _items(session, meeting) if i.id != item.id])
@@ -755,6 +765,8 @@ def _by_year(amounts: Sequence[AmountIn]) -> dict[int, int]:
 
 def requested_amounts(app: Application) -> list[AmountIn]:
     """The amounts the application asks for, per year (what a decision form starts from)."""
+    if liv.is_liv_item(app):
+        return [AmountIn(year, amount) for year, amount in liv.suggested_amounts(app)]
     return [AmountIn(line.year, line.amount_sek) for line in app.budget_lines]
 
 
@@ -1000,7 +1012,11 @@ def decide(session: Session, meeting: Meeting, data: DecisionInput, *, by: User)
             _l("The board has already decided this item (§ %(n)s).", n=earlier.paragraph),
             code="already_decided",
         )
-    trigger = BOARD_TRIGGERS.get(data.outcome)
+    liv_item = liv.is_liv_item(app)
+    if liv_item:
+        trigger = liv.board_trigger(session, app, data.outcome)
+    else:
+        trigger = BOARD_TRIGGERS.get(data.outcome)
     if trigger is not None:
         # Role and state as the engine sees them (409 when the application moved on).
         engine.check(app, trigger, by=by, session=session)
@@ -1009,7 +1025,9 @@ def decide(session: Session, meeting: Meeting, data: DecisionInput, *, by: User)
     present = present_user_ids(session, meeting)
     conditions, questions = _clean(data.conditions), _clean(data.questions)
     problems: list[Problem] = []
-    if trigger is None:
+    if trigger is None and liv_item:
+        problems.append(liv.outcome_problem())
+    elif trigger is None:
         problems.append(
             Problem(
                 "outcome",
@@ -1026,7 +1044,12 @@ def decide(session: Session, meeting: Meeting, data: DecisionInput, *, by: User)
         if value is not None and len(value) > limits.PLAN_MAX:
             problems.append(Problem(name, _l("At most %(n)s characters.", n=limits.PLAN_MAX)))
     approval = data.outcome in APPROVALS
-    amount_issues = amount_problems(app, data.amounts) if approval else []
+    if not approval:
+        amount_issues = []
+    elif liv_item:
+        amount_issues = liv.amount_problems(session, app, data.amounts)
+    else:
+        amount_issues = amount_problems(app, data.amounts)
     problems += amount_issues
     problems += _recusal_problems(data.recusals, people)
     recused_ids = {r.user_id for r in data.recusals if r.user_id in people}
@@ -1098,6 +1121,8 @@ def decide(session: Session, meeting: Meeting, data: DecisionInput, *, by: User)
             )
         )
     session.flush()
+    if liv_item:
+        liv.record_year(session, app, decision)
     engine.fire(
         app,
         trigger,

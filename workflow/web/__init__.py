@@ -59,10 +59,15 @@ def init_app(app: Flask) -> None:
         beredning,
         budget,
         errors,
+        exports,
+        liv,
         main,
         meetings,
         outbox,
+        protocols,
         queues,
+        reports,
+        statistics,
         versions,
     )
 
@@ -79,7 +84,16 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(beredning.bp)
     app.register_blueprint(queues.bp)
     app.register_blueprint(meetings.bp)
+    app.register_blueprint(protocols.bp)
+    app.register_blueprint(reports.bp)
     app.register_blueprint(budget.bp)
+    app.register_blueprint(exports.bp)
+    app.register_blueprint(liv.bp)
+    app.register_blueprint(statistics.bp)
+    from workflow.web import diagram, health
+
+    app.register_blueprint(diagram.bp)
+    app.register_blueprint(health.bp)
     errors.init_app(app)
     app.after_request(_security_headers)
     app.context_processor(_template_context)

@@ -21,8 +21,8 @@ from flask_login import login_user, logout_user
 
 from forms.auth import LoginForm, LogoutForm
 from workflow import auth, transaction
-from workflow.extensions import db
-from workflow.services import users
+from workflow.extensions import db, limiter
+from workflow.services import twofactor, users
 from workflow.web.formerrors import FormErrors
 from workflow.web.navigation import safe_next
 
@@ -39,7 +39,12 @@ def _renew_session() -> None:
         session["lang"] = lang
 
 
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
 def login() -> ResponseReturnValue:
     """The sign-in form; repeated failures from one address or for one account answer 429."""
     form = LoginForm()
@@ -75,6 +80,10 @@ def login() -> ResponseReturnValue:
         )
         return render_template("auth/login.html", form=form, errors=errors), 200
     transaction.commit()  # a password hash upgraded to current parameters is kept
+    if twofactor.is_enabled(db.session, user):
+        from workflow.web.twofactor import begin_sign_in
+
+        return begin_sign_in(user, safe_next(form.next.data))
     _renew_session()
     login_user(user)
     return redirect(safe_next(form.next.data) or url_for("main.dashboard"), code=303)

@@ -1,0 +1,478 @@
+"""`make bench`: seed SQLite and PostgreSQL, serve with gunicorn and granian, load, report.
+
+BENCH_APPLICATIONS=N (default 50000) sets the data size; a database already seeded with that
+size is reused. BENCH_SECONDS (default 10) is the duration per endpoint, BENCH_CLIENTS (8) the
+concurrency. Writes bench-results.json at the repository root: "results" holds the figures of
+the deployment server (granian, the faster here), "servers" both servers' figures.
+"""
+
+# ruff: noqa: T201, S603, S106 - a command-line script running its own binaries
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import platform
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+from config import normalise_database_url  # noqa: E402
+from workflow.services.seed_scale import EMAIL_DOMAIN, PASSWORD, SLUG_PREFIX  # noqa: E402
+
+N = int(os.environ.get("BENCH_APPLICATIONS", "50000"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
+PG_SERVER = os.environ.get("PG_SERVER_URL", "postgresql://postgres@127.0.0.1:5432")
+ASSOCIATIONS = max(2, min(80, N // 625))
+YEARS = 10
+SUBMIT_DRAFTS = int(os.environ.get("BENCH_SUBMITS", "3000"))
+BENCH_TITLE = "Bench draft"
+ENDPOINTS = ("healthz", "dashboard", "list", "application", "meeting", "statistics", "submit")
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def env_for(url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=url,
+        SECRET_KEY="bench-secret-key",
+        # Sign-ins of the bench itself must not be rate-limited away.
+        LOGIN_LIMIT_PER_ADDRESS="1000 per minute",
+        LOGIN_LIMIT_PER_ACCOUNT="1000 per minute",
+        PYTHONPATH=str(ROOT),
+    )
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def flask(url: str, *args: str) -> str:
+    result = subprocess.run(
+        [str(BIN / "flask"), "--app", "workflow", *args],
+        env=env_for(url),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        sys.exit(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def seeded_size(url: str) -> int | None:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(
+                text(
+                    "SELECT count(*) FROM application a JOIN association s"
+                    " ON s.id = a.association_id WHERE s.slug LIKE :p AND"
+                    " (a.title IS NULL OR a.title NOT LIKE :b)"
+                ),
+                {"p": f"{SLUG_PREFIX}%", "b": f"{BENCH_TITLE}%"},
+            ).scalar_one()
+    except Exception:
+        return None
+    finally:
+        engine.dispose()
+
+
+def prepare(db: str) -> tuple[str, float | None]:
+    """The database URL, seeded with N applications (reused when it already is)."""
+    if db == "sqlite":
+        path = ROOT / "instance" / f"bench-{N}.db"
+        url = f"sqlite:///{path}"
+        if seeded_size(url) == N:
+            log(f"[{db}] reusing {path}")
+            return url, None
+        path.parent.mkdir(exist_ok=True)
+        path.unlink(missing_ok=True)
+    else:
+        name = f"finsam_bench_{N}"
+        url = normalise_database_url(f"{PG_SERVER}/{name}")
+        if seeded_size(url) == N:
+            log(f"[{db}] reusing database {name}")
+            return url, None
+        admin = create_engine(
+            normalise_database_url(f"{PG_SERVER}/postgres"), isolation_level="AUTOCOMMIT"
+        )
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+    flask(url, "init-db")
+    log(f"[{db}] seeding {N} applications in {ASSOCIATIONS} associations ...")
+    out = flask(
+        url,
+        "seed-scale",
+        "--associations",
+        str(ASSOCIATIONS),
+        "--applications",
+        str(N),
+        "--years",
+        str(YEARS),
+        "--quiet",
+    )
+    log(f"[{db}] {out.strip().splitlines()[0]}")
+    peak = re.search(r"peak memory (\d+) MB", out)
+    if db == "postgresql":
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
+        engine.dispose()
+    return url, float(peak.group(1)) if peak else None
+
+
+def targets(url: str) -> dict[str, Any]:
+    """Ids the endpoints need, and fresh complete drafts for `submit` (cloned from one)."""
+    slug = f"{SLUG_PREFIX}01"
+    engine = create_engine(url)
+    with engine.begin() as c:
+        assoc = c.execute(
+            text("SELECT id FROM association WHERE slug = :s"), {"s": slug}
+        ).scalar_one()
+        heavy = c.execute(
+            text("SELECT min(id) FROM application WHERE association_id = :a"), {"a": assoc}
+        ).scalar_one()
+        meeting = c.execute(
+            text(
+                "SELECT m.id FROM meeting m JOIN agenda_item i ON i.meeting_id = m.id"
+                " WHERE m.association_id = :a GROUP BY m.id ORDER BY count(*) DESC LIMIT 1"
+            ),
+            {"a": assoc},
+        ).scalar_one()
+        lead = c.execute(
+            text("SELECT lead_member_id FROM application WHERE id = :i"), {"i": heavy}
+        ).scalar_one()
+        template = c.execute(
+            text(
+                "SELECT id FROM application WHERE association_id = :a AND state = 'draft'"
+                " AND report_plan IS NOT NULL AND lead_member_id = :m ORDER BY id LIMIT 1"
+            ),
+            {"a": assoc, "m": lead},
+        ).scalar()
+        if template is None:
+            template = c.execute(
+                text(
+                    "SELECT id FROM application WHERE association_id = :a AND state = 'draft'"
+                    " AND report_plan IS NOT NULL ORDER BY id LIMIT 1"
+                ),
+                {"a": assoc},
+            ).scalar_one()
+            lead = c.execute(
+                text("SELECT lead_member_id FROM application WHERE id = :i"), {"i": template}
+            ).scalar_one()
+        applicant = c.execute(
+            text(
+                "SELECT u.email FROM app_user u JOIN role_grant g ON g.user_id = u.id"
+                " WHERE g.role = 'applicant' AND g.member_id = :m"
+            ),
+            {"m": lead},
+        ).scalar_one()
+        drafts = clone_drafts(c, template, SUBMIT_DRAFTS)
+    engine.dispose()
+    return {
+        "slug": slug,
+        "heavy": heavy,
+        "meeting": meeting,
+        "drafts": drafts,
+        "applicant": applicant,
+        "officer": f"officer.1.{slug}@{EMAIL_DOMAIN}",
+        "applicant_dashboard": f"applicant.0.{slug}@{EMAIL_DOMAIN}",
+    }
+
+
+def clone_drafts(c: Any, template: int, count: int) -> list[int]:
+    """`count` copies of a complete draft (with its partner, budget and goals), version 1."""
+    from workflow.models import metadata
+
+    start = c.execute(text("SELECT max(id) FROM application")).scalar_one() + 1
+    # Through the tables, so dates come back as dates on SQLite too.
+    apps_table = metadata.tables["application"]
+    row = dict(c.execute(apps_table.select().where(apps_table.c.id == template)).mappings().one())
+    children = {}
+    for name in ("application_partner", "budget_line", "goal"):
+        table = metadata.tables[name]
+        query = table.select().where(table.c.application_id == template)
+        children[name] = [dict(r) for r in c.execute(query).mappings()]
+    ids = list(range(start, start + count))
+    apps = [{**row, "id": i, "title": f"{BENCH_TITLE} {i}", "version": 1} for i in ids]
+    c.execute(metadata.tables["application"].insert(), apps)
+    for table, rows in children.items():
+        copies = []
+        for i in ids:
+            for r in rows:
+                copy = {k: v for k, v in r.items() if k != "id"}
+                copy["application_id"] = i
+                copies.append(copy)
+        if copies:
+            c.execute(metadata.tables[table].insert(), copies)
+    if c.dialect.name == "postgresql":
+        for table in ("application", *children):
+            # Table names are this script's own constants.
+            sequence = f"pg_get_serial_sequence('{table}', 'id')"
+            c.execute(text(f"SELECT setval({sequence}, (SELECT max(id) FROM {table}))"))  # noqa: S608
+    return ids
+
+
+def sign_in(port: int, email: str) -> str:
+    """Sign in through the page; the session cookie header."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/login")
+    response = conn.getresponse()
+    html = response.read().decode()
+    cookie = _session_cookie(response, "")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert token, "no CSRF token on /login"
+    body = urlencode({"email": email, "password": PASSWORD, "csrf_token": token.group(1)})
+    conn.request(
+        "POST",
+        "/login",
+        body=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+    )
+    response = conn.getresponse()
+    response.read()
+    assert response.status in (302, 303), f"sign-in of {email} failed: {response.status}"
+    return _session_cookie(response, cookie)
+
+
+def _session_cookie(response: http.client.HTTPResponse, default: str) -> str:
+    """The `session=...` pair among the response's cookies (the default when none is set)."""
+    for header, value in response.getheaders():
+        if header.lower() == "set-cookie" and value.startswith("session="):
+            return value.split(";")[0]
+    return default
+
+
+def api_token(port: int, email: str) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request(
+        "POST",
+        "/api/v1/tokens",
+        body=json.dumps({"email": email, "password": PASSWORD}),
+        headers={"Content-Type": "application/json"},
+    )
+    response = conn.getresponse()
+    data = json.loads(response.read())
+    assert response.status == 201, data
+    return data["token"]
+
+
+def status_of(port: int, path: str, cookie: str) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path, headers={"Cookie": cookie})
+    response = conn.getresponse()
+    response.read()
+    return response.status
+
+
+def start_server(kind: str, url: str, port: int) -> subprocess.Popen[bytes]:
+    if kind == "gunicorn":
+        cmd = [
+            str(BIN / "gunicorn"),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "workflow:create_app()",
+        ]
+    else:
+        cmd = [
+            str(BIN / "granian"), "--interface", "wsgi", "--workers", "2", "--host", "127.0.0.1",
+            "--port", str(port), "--factory", "--log-level", "warning", "workflow:create_app",
+        ]  # fmt: skip
+    proc = subprocess.Popen(cmd, env=env_for(url), cwd=ROOT, start_new_session=True)
+    for _ in range(200):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    sys.exit(f"{kind} did not start")
+
+
+def worker_rss_mb(proc: subprocess.Popen[bytes]) -> float:
+    """The largest resident memory among the server's processes (workers), in MB."""
+    pids = [proc.pid]
+    seen: list[int] = []
+    while pids:
+        pid = pids.pop()
+        seen.append(pid)
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                children = Path(f"/proc/{pid}/task/{task}/children").read_text().split()
+                pids.extend(int(c) for c in children)
+        except OSError:
+            continue
+    rss = []
+    for pid in seen:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"VmRSS:\s+(\d+) kB", status)
+        if match:
+            rss.append(int(match.group(1)) / 1024)
+    workers = rss[1:] or rss  # the first is the master process
+    return round(max(workers), 1) if workers else 0.0
+
+
+def load(port: int, spec: dict[str, Any]) -> dict[str, Any]:
+    spec = {"host": "127.0.0.1", "port": port, "clients": CLIENTS, "seconds": SECONDS, **spec}
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "loadgen.py"), json.dumps(spec)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_server(
+    kind: str, db: str, url: str, info: dict[str, Any], drafts: list[int]
+) -> tuple[list[dict[str, Any]], float]:
+    port = free_port()
+    proc = start_server(kind, url, port)
+    try:
+        officer = sign_in(port, info["officer"])
+        applicant = sign_in(port, info["applicant_dashboard"])
+        token = api_token(port, info["applicant"])
+        year = time.gmtime().tm_year - 1
+        stats_path = f"/associations/{info['slug']}/statistics?year={year}"
+        specs: dict[str, dict[str, Any]] = {
+            "healthz": {"method": "GET", "paths": ["/healthz"]},
+            "dashboard": {"method": "GET", "paths": ["/"], "headers": {"Cookie": applicant}},
+            "list": {
+                "method": "GET",
+                "paths": [f"/?state=closed&page={p}" for p in (1, 2, 3)],
+                "headers": {"Cookie": officer},
+            },
+            "application": {
+                "method": "GET",
+                "paths": [f"/applications/{info['heavy']}"],
+                "headers": {"Cookie": officer},
+            },
+            "meeting": {
+                "method": "GET",
+                "paths": [f"/meetings/{info['meeting']}"],
+                "headers": {"Cookie": officer},
+            },
+            "statistics": {"method": "GET", "paths": [stats_path], "headers": {"Cookie": officer}},
+            "submit": {
+                "method": "POST",
+                "paths": [f"/api/v1/applications/{i}/transitions/submit" for i in drafts],
+                "headers": {"Authorization": f"Bearer {token}"},
+                "body": {"expected_version": 1},
+                "once": True,
+            },
+        }
+        if status_of(port, stats_path, officer) != 200:
+            log(f"[{db} {kind}] no statistics page here; left out")
+            specs.pop("statistics")
+        results = []
+        baseline = None
+        for endpoint, spec in specs.items():
+            figures = load(port, spec)
+            if endpoint == "healthz":
+                baseline = figures["rps"]
+            ratio = round(figures["rps"] / baseline, 3) if baseline else 0.0
+            results.append(
+                {
+                    "db": db,
+                    "endpoint": endpoint,
+                    "rps": figures["rps"],
+                    "p50_ms": figures["p50_ms"],
+                    "p95_ms": figures["p95_ms"],
+                    "ratio": ratio,
+                    "errors": figures["errors"],
+                }
+            )
+            log(
+                f"[{db} {kind}] {endpoint:<12} {figures['rps']:>8.1f} req/s"
+                f"  p50 {figures['p50_ms']:>7.1f} ms  p95 {figures['p95_ms']:>7.1f} ms"
+                f"  ratio {ratio:>5.2f}  errors {figures['errors']}"
+                f"  ({figures['requests']} requests)"
+            )
+        rss = worker_rss_mb(proc)
+        log(f"[{db} {kind}] worker resident memory after the run: {rss} MB")
+        return results, rss
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    system = f"{platform.system()} {platform.release()}"
+    return f"{platform.node()}: {cpu}, {os.cpu_count()} cores, {system}"
+
+
+def main() -> None:
+    servers: dict[str, list[dict[str, Any]]] = {"gunicorn": [], "granian": []}
+    rss: dict[str, float] = {}
+    seed_peak: dict[str, float] = {}
+    for db in ("sqlite", "postgresql"):
+        url, peak = prepare(db)
+        if peak is not None:
+            seed_peak[db] = peak
+        info = targets(url)
+        half = len(info["drafts"]) // 2
+        for n, kind in enumerate(("gunicorn", "granian")):
+            drafts = info["drafts"][n * half : (n + 1) * half]
+            results, worker_rss = bench_server(kind, db, url, info, drafts)
+            servers[kind].extend(results)
+            rss[f"{db}/{kind}"] = worker_rss
+    report = {
+        "machine": machine(),
+        "applications": N,
+        "results": servers["granian"],
+        "servers": servers,
+        "worker_rss_mb": max(rss.values()) if rss else 0.0,
+        "worker_rss_mb_by_run": rss,
+        "seed_peak_mb": max(seed_peak.values()) if seed_peak else None,
+        "seed_peak_mb_by_db": seed_peak,
+    }
+    (ROOT / "bench-results.json").write_text(json.dumps(report, indent=2) + "\n")
+    log(f"Wrote {ROOT / 'bench-results.json'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""Fixtures for reports: an active insats with a decided grant, and helpers to call the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlmodel import Session
+
+from states.application import State
+from tests import factories
+from workflow.models import Decision, DecisionAmount, Meeting, utcnow
+
+START = date(2024, 3, 1)
+END = date(2026, 6, 30)
+
+
+def board_decision(
+    session: Session,
+    world: factories.World,
+    app: Any,
+    *,
+    outcome: str = "approve",
+    conditions: str | None = None,
+    amounts: dict[int, int] | None = None,
+) -> Decision:
+    """A board decision at a closed meeting (rows written directly)."""
+    now = utcnow()
+    meeting = Meeting(
+        association_id=world.association.id,
+        date=now.date(),
+        state="closed",
+        opened_at=now,
+        closed_at=now,
+        chair_id=world.users["chair"].id,
+    )
+    session.add(meeting)
+    session.flush()
+    decision = Decision(
+        association_id=world.association.id,
+        application_id=app.id,
+        meeting_id=meeting.id,
+        paragraph_year=now.year,
+        paragraph=app.id,
+        outcome=outcome,
+        conditions=conditions,
+        decided_by_id=world.users["chair"].id,
+        quorum_seats=3,
+        quorum_present=3,
+    )
+    decision.amounts = [
+        DecisionAmount(year=y, amount_sek=a) for y, a in (amounts or {2024: 800_000}).items()
+    ]
+    session.add(decision)
+    session.flush()
+    return decision
+
+
+@pytest.fixture
+def active_app(session: Session, world: factories.World) -> Any:
+    """An active insats from 1 March 2024 to 30 June 2026, with two goals and a grant."""
+    app = factories.application(
+        session,
+        world,
+        state=State.ACTIVE,
+        start_date=START,
+        end_date=END,
+        goals=[
+            {"description": "Andel till arbete eller studier", "target": "40 %"},
+            {"description": "Nöjda deltagare", "target": "80 %"},
+        ],
+    )
+    board_decision(session, world, app, amounts={2024: 800_000, 2025: 1_000_000, 2026: 500_000})
+    session.commit()
+    return app
+
+
+def figures(**overrides: Any) -> dict[str, Any]:
+    """A consistent set of report figures (API shape)."""
+    body: dict[str, Any] = {
+        "participants_women": 20,
+        "participants_men": 15,
+        "new_women": 12,
+        "new_men": 10,
+        "ended_women": 8,
+        "ended_men": 6,
+        "outcomes": {
+            "work": {"women": 3, "men": 2},
+            "studies": {"women": 2, "men": 1},
+            "job_seeking": {"women": 3, "men": 3},
+        },
+        "costs_sek": 750_000,
+        "goal_results": [
+            {"goal_index": 0, "value": "45 %"},
+            {"goal_index": 1, "value": "85 %"},
+        ],
+        "narrative": "Året har gått bra.",
+    }
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+def call(client: FlaskClient, api_token: Callable[[Any], str]) -> Callable[..., Any]:
+    """`call(user, "post", path, json=...)`: an API request as `user`."""
+    tokens: dict[int, str] = {}
+
+    def _call(user: Any, method: str, path: str, **kwargs: Any) -> Any:
+        if user.id not in tokens:
+            tokens[user.id] = api_token(user)
+        headers = {"Authorization": f"Bearer {tokens[user.id]}"}
+        return getattr(client, method)(f"/api/v1{path}", headers=headers, **kwargs)
+
+    return _call

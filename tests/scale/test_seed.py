@@ -1,0 +1,116 @@
+"""seed-scale: data in every state, consistent counters, a valid audit chain, pages load."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+
+from states.application import State
+from tests.scale.conftest import scalar
+from workflow.services import seed_scale
+
+
+def test_seeded_data_is_consistent(app: Flask, seed, runner) -> None:  # type: ignore[no-untyped-def]
+    summary = seed(2, 120, years=3)
+
+    assert summary.associations == 2
+    assert summary.applications == 120
+    assert sum(summary.states.values()) == 120
+    assert set(summary.states) <= {s.value for s in State}
+    for state, expected in summary.states.items():
+        assert scalar(app, "SELECT count(*) FROM application WHERE state = :s", s=state) == expected
+    assert summary.peak_mb > 0
+
+    # Diary numbers: gap-free per association and year, and the counter stands at the last.
+    with app.extensions["db_engine"].connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT a.association_id, a.diary_year, count(*), max(a.diary_seq), c.last_seq"
+            " FROM application a JOIN diary_counter c ON c.association_id = a.association_id"
+            " AND c.year = a.diary_year WHERE a.diary_seq IS NOT NULL"
+            " GROUP BY a.association_id, a.diary_year, c.last_seq"
+        ).all()
+        paragraphs = connection.exec_driver_sql(
+            "SELECT d.association_id, d.paragraph_year, count(*), max(d.paragraph),"
+            " p.last_paragraph"
+            " FROM decision d JOIN paragraph_counter p ON p.association_id = d.association_id"
+            " AND p.year = d.paragraph_year WHERE d.paragraph IS NOT NULL"
+            " GROUP BY d.association_id, d.paragraph_year, p.last_paragraph"
+        ).all()
+    assert rows
+    for _assoc, _year, count, highest, last in rows:
+        assert count == highest == last
+    assert paragraphs
+    for _assoc, _year, count, highest, last in paragraphs:
+        assert count == highest == last
+    numbered = scalar(app, "SELECT count(*) FROM application WHERE diary_number IS NOT NULL")
+    assert scalar(app, "SELECT sum(last_seq) FROM diary_counter") == numbered
+
+    # The bench's heavy application: ten versions and twenty annotations.
+    heavy = scalar(app, "SELECT min(id) FROM application")
+    assert (
+        scalar(app, "SELECT count(*) FROM application_version WHERE application_id = :a", a=heavy)
+        == 10
+    )
+    assert scalar(app, "SELECT count(*) FROM annotation WHERE application_id = :a", a=heavy) >= 20
+
+    stored = scalar(app, "SELECT count(*) FROM audit_event")
+    result = runner.invoke(args=["verify-audit"])
+    assert result.exit_code == 0, result.output
+    events = int(re.search(r"ok: (\d+) events", result.output).group(1))  # type: ignore[union-attr]
+    assert events == stored > 120
+
+
+def test_pages_load_on_seeded_data(app: Flask, seed, sign_in) -> None:  # type: ignore[no-untyped-def]
+    seed(1, 60, years=2)
+    slug = f"{seed_scale.SLUG_PREFIX}01"
+    heavy = scalar(app, "SELECT min(id) FROM application")
+    meeting = scalar(app, "SELECT max(id) FROM meeting WHERE state = 'protocol_signed'")
+    officer = sign_in(f"officer.1.{slug}")
+    for path in (
+        "/",
+        "/?state=in_preparation",
+        f"/applications/{heavy}",
+        f"/applications/{heavy}/versions",
+        f"/meetings/{meeting}",
+        f"/associations/{slug}/meetings",
+        f"/associations/{slug}/budget",
+        f"/associations/{slug}/inbox",
+        f"/associations/{slug}/preparation",
+        "/workflow",
+    ):
+        response = officer.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+    assert "Anteckning 20" in officer.get(f"/applications/{heavy}").get_data(as_text=True) or (
+        scalar(app, "SELECT count(*) FROM annotation WHERE application_id = :a", a=heavy) >= 20
+    )
+    applicant = sign_in(f"applicant.0.{slug}")
+    assert applicant.get("/").status_code == 200
+
+
+def test_a_seeded_draft_submits_with_the_next_diary_number(  # type: ignore[no-untyped-def]
+    app: Flask, seed, client
+) -> None:
+    seed(1, 80, years=1)
+    row = None
+    with app.extensions["db_engine"].connect() as connection:
+        row = connection.exec_driver_sql(
+            "SELECT a.id, a.version, u.email FROM application a"
+            " JOIN role_grant g ON g.member_id = a.lead_member_id AND g.role = 'applicant'"
+            " JOIN app_user u ON u.id = g.user_id"
+            " WHERE a.state = 'draft' AND a.report_plan IS NOT NULL ORDER BY a.id LIMIT 1"
+        ).first()
+    assert row is not None
+    year = scalar(app, "SELECT max(year) FROM diary_counter")
+    before = scalar(app, "SELECT last_seq FROM diary_counter WHERE year = :y", y=year)
+    token = client.post(
+        "/api/v1/tokens", json={"email": row.email, "password": "correct horse battery"}
+    ).get_json()["token"]
+    response = client.post(
+        f"/api/v1/applications/{row.id}/transitions/submit",
+        json={"expected_version": row.version},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["diary_number"].endswith(f"{year}/{before + 1:03d}")
+    assert scalar(app, "SELECT last_seq FROM diary_counter WHERE year = :y", y=year) == before + 1

@@ -1,0 +1,180 @@
+"""The statistics API, its CSV and XLSX exports read back, the page, and who may see them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import Any
+
+from openpyxl import load_workbook
+
+from tests import factories
+from tests.api.helpers import problem_fields
+from tests.statistics.conftest import YEAR, Dataset
+
+URL = "/api/v1/associations/svb/statistics"
+
+
+def _bearer(client: Any, user: Any) -> dict[str, str]:
+    answer = client.post(
+        "/api/v1/tokens", json={"email": user.email, "password": factories.PASSWORD}
+    )
+    return {"Authorization": f"Bearer {answer.get_json()['token']}"}
+
+
+def test_one_year_in_the_shape_of_api_md(api: Any, token: Callable, dataset: Dataset) -> None:
+    answer = api.get(f"{URL}?year={YEAR}", token=token("officer"))
+    assert answer.status_code == 200, answer.get_json()
+    body = answer.get_json()
+    assert body["year"] == YEAR
+    assert body["participants"] == {"women": 32, "men": 28, "total": 60}
+    assert body["outcomes"]["studies"] == {"women": 1, "men": 4, "total": 5}
+    assert body["costs_sek"] == 1_700_001
+    assert body["cost_per_participant_sek"] == 28_333
+    assert body["socioeconomic"] == {
+        "monthly_value_sek": 358_614,
+        "yearly_value_sek": 4_303_368,
+        "payback_months": 4.7,
+        "parameters": {
+            "full_time_month_sek": 24_732,
+            "subsidised_share": 0.75,
+            "studies_share": 0.5,
+        },
+    }
+    assert {i["title"] for i in body["insatser"]} == {"Insats A", "Insats B", "Insats D"}
+    assert body["support"]["start"]["sickness_benefit"] == {"women": 4, "men": 2, "total": 6}
+
+
+def test_a_series(api: Any, token: Callable, dataset: Dataset) -> None:
+    answer = api.get(f"{URL}?from={YEAR - 1}&to={YEAR}", token=token("auditor"))
+    assert answer.status_code == 200, answer.get_json()
+    body = answer.get_json()
+    assert (body["from"], body["to"]) == (YEAR - 1, YEAR)
+    assert [y["participants"]["total"] for y in body["years"]] == [12, 60]
+    assert body["years"][0]["support"] is None
+
+
+def test_a_reversed_or_too_long_series_is_refused(
+    api: Any, token: Callable, dataset: Dataset
+) -> None:
+    answer = api.get(f"{URL}?from={YEAR}&to={YEAR - 1}", token=token("board"))
+    assert answer.status_code == 422
+    assert problem_fields(answer) == ["to"]
+    answer = api.get(f"{URL}?from=2000&to=2050", token=token("board"))
+    assert answer.status_code == 422
+
+
+def test_applicants_may_not_and_other_associations_see_nothing(
+    api: Any, token: Callable, dataset: Dataset
+) -> None:
+    assert api.get(URL, token=token("applicant")).status_code == 403
+    assert api.get(URL, token=token("preparer")).status_code == 403
+    assert api.get(URL, token=token("outsider")).status_code == 404
+    assert api.get(URL).status_code == 401
+
+
+def test_csv_export_read_back(client: Any, world: factories.World, dataset: Dataset) -> None:
+    answer = client.get(f"{URL}.csv?year={YEAR}", headers=_bearer(client, world.users["officer"]))
+    assert answer.status_code == 200
+    assert answer.mimetype == "text/csv"
+    raw = answer.get_data()
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["År", "Avsnitt", "Post", "Kvinnor", "Män", "Totalt", "Värde"]
+    by_item = {(r[1], r[2]): r for r in rows[1:]}
+    assert by_item[("Deltagare", "Deltagare")][3:6] == ["32", "28", "60"]
+    assert by_item[("Utfall", "Studier")][3:6] == ["1", "4", "5"]
+    assert by_item[("Kostnader", "Kostnader (kr)")][6] == "1700001"
+    assert by_item[("Kostnader", "Återbetalningstid (månader)")][6] == "4,7"
+
+
+def test_xlsx_export_read_back(client: Any, world: factories.World, dataset: Dataset) -> None:
+    answer = client.get(
+        f"{URL}.xlsx?from={YEAR - 1}&to={YEAR}", headers=_bearer(client, world.users["board"])
+    )
+    assert answer.status_code == 200
+    book = load_workbook(io.BytesIO(answer.get_data()))
+    assert book.sheetnames == ["Deltagare", "Utfall", "Kostnader", "Insatser", "Mål", "Försörjning"]
+    people = list(book["Deltagare"].iter_rows(values_only=True))
+    assert people[0] == ("År", "Uppgift", "Kvinnor", "Män", "Totalt")
+    assert (YEAR, "Deltagare", 32, 28, 60) in people
+    assert (YEAR - 1, "Deltagare", 5, 7, 12) in people
+    assert book["Deltagare"]["A1"].font.bold
+    costs = list(book["Kostnader"].iter_rows(values_only=True))
+    this_year = next(r for r in costs if r[0] == YEAR)
+    assert this_year[1:6] == (1_700_001, 28_333, 358_614, 4_303_368, 4.7)
+    goals = list(book["Mål"].iter_rows(values_only=True))
+    assert (YEAR, "Andel till arbete eller studier", "40 %", "45 %") in [
+        (r[0], r[2], r[3], r[4]) for r in goals
+    ]
+
+
+def test_the_page_shows_tables_and_charts(
+    client: Any, login: Callable, world: factories.World, dataset: Dataset
+) -> None:
+    login(world.users["officer"])
+    page = client.get(f"/associations/svb/statistics?year={YEAR}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'id="chart-participants-title"' in html
+    assert 'id="chart-outcomes-title"' in html
+    assert 'data-figure="monthly">358' in html
+    assert 'data-figure="payback">4,7' in html
+    assert "Insats D" in html
+    assert "Insats C" not in html
+
+
+def test_the_page_exports_csv_and_xlsx(
+    client: Any, login: Callable, world: factories.World, dataset: Dataset
+) -> None:
+    login(world.users["auditor"])
+    answer = client.get(f"/associations/svb/statistics.csv?year={YEAR}")
+    assert answer.status_code == 200
+    rows = list(csv.reader(io.StringIO(answer.get_data().decode("utf-8-sig")), delimiter=";"))
+    assert ["Deltagare", "Nya deltagare", "14", "12", "26"] in [r[1:6] for r in rows]
+    answer = client.get(f"/associations/svb/statistics.xlsx?year={YEAR}")
+    book = load_workbook(io.BytesIO(answer.get_data()))
+    assert book["Utfall"].max_row == 7  # header and six outcomes
+
+
+def test_the_page_refuses_applicants(client: Any, login: Callable, world: factories.World) -> None:
+    login(world.users["applicant"])
+    assert client.get("/associations/svb/statistics").status_code == 403
+    assert client.get("/associations/svb/statistics.csv").status_code == 403
+    assert client.get("/associations/hog/statistics").status_code == 404
+
+
+def test_the_officer_sets_the_parameters_on_the_page(
+    client: Any, login: Callable, post: Callable, world: factories.World, dataset: Dataset
+) -> None:
+    login(world.users["officer"])
+    url = f"/associations/svb/statistics?year={YEAR}"
+    refused = post(
+        f"/associations/svb/statistics/parameters?year={YEAR}",
+        {"full_time_month_sek": "20000", "subsidised_share": "1,5", "studies_share": "x"},
+        from_page=url,
+    )
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert 'value="20000"' in html  # kept input
+    answer = post(
+        f"/associations/svb/statistics/parameters?year={YEAR}",
+        {"full_time_month_sek": "20000", "subsidised_share": "0,5", "studies_share": "0.25"},
+        from_page=url,
+    )
+    assert answer.status_code == 303
+    page = client.get(url).get_data(as_text=True)
+    assert 'data-figure="monthly">245' in page
+
+
+def test_the_board_may_not_set_the_parameters(
+    client: Any, login: Callable, post: Callable, world: factories.World
+) -> None:
+    login(world.users["board"])
+    answer = post(
+        "/associations/svb/statistics/parameters",
+        {"full_time_month_sek": "1", "subsidised_share": "0", "studies_share": "0"},
+        from_page="/associations/svb/statistics",
+    )
+    assert answer.status_code == 403

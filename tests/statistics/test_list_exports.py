@@ -1,0 +1,138 @@
+"""Every list page exports its filtered rows as CSV: the applications and a year's decisions."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from states.application import State
+from tests import factories
+from workflow.models import Decision, DecisionAmount, Meeting
+
+
+def _csv(client: Any, url: str) -> list[list[str]]:
+    # The list is streamed: read it while the request runs (buffered), as a browser would.
+    answer = client.get(url, buffered=True)
+    assert answer.status_code == 200
+    raw = answer.get_data()
+    assert raw.startswith("\ufeff".encode())  # Excel reads it as UTF-8
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_the_application_list_as_csv_keeps_the_filter(
+    client: Any, login: Callable, world: factories.World, make_application: Callable
+) -> None:
+    make_application(state=State.SUBMITTED, title="Inskickad insats")
+    make_application(state=State.DRAFT, title="=Utkast")
+    make_application(
+        state=State.SUBMITTED, title="Regionens insats", lead_member_id=world.members["region"].id
+    )
+    login(world.users["applicant"])
+    dashboard = client.get("/?state=submitted").get_data(as_text=True)
+    assert "/applications.csv?state=submitted" in dashboard
+    rows = _csv(client, "/applications.csv")
+    assert rows[0][:3] == ["Diarienummer", "Titel", "Förbund"]
+    titles = sorted(r[1] for r in rows[1:])
+    # The applicant's own member's applications only; a formula-like title is quoted.
+    assert titles == ["'=Utkast", "Inskickad insats"]
+    filtered = _csv(client, "/applications.csv?state=submitted")
+    assert [r[1] for r in filtered[1:]] == ["Inskickad insats"]
+    assert filtered[1][5] == "Inlämnad"
+    assert filtered[1][8] == "3000000"  # 1 500 000 a year for two years
+
+
+def _board_decision(session: Session, world: factories.World, app: Any, paragraph: int) -> None:
+    meeting = Meeting(
+        association_id=world.association.id,
+        date=date(2025, 4, 10),
+        state="open",
+        opened_at=datetime(2025, 4, 10, 9, tzinfo=UTC),
+        chair_id=world.users["chair"].id,
+    )
+    session.add(meeting)
+    session.flush()
+    decision = Decision(
+        association_id=world.association.id,
+        application_id=app.id,
+        meeting_id=meeting.id,
+        paragraph_year=2025,
+        paragraph=paragraph,
+        delegated=False,
+        outcome="approve",
+        decided_by_id=world.users["chair"].id,
+        quorum_seats=5,
+        quorum_present=5,
+    )
+    decision.amounts = [
+        DecisionAmount(year=2025, amount_sek=700_000),
+        DecisionAmount(year=2026, amount_sek=800_000),
+    ]
+    session.add(decision)
+
+
+def test_the_decisions_of_a_year_page_and_csv(
+    client: Any,
+    login: Callable,
+    session: Session,
+    world: factories.World,
+    make_application: Callable,
+) -> None:
+    board_app = make_application(state=State.APPROVED, title="Styrelsens insats")
+    delegated_app = make_application(state=State.REJECTED, title="Delegerad insats")
+    _board_decision(session, world, board_app, paragraph=7)
+    session.add(
+        Decision(
+            association_id=world.association.id,
+            application_id=delegated_app.id,
+            delegated=True,
+            outcome="reject",
+            decided_by_id=world.users["officer"].id,
+            decided_at=datetime(2025, 6, 1, 12, tzinfo=UTC),
+        )
+    )
+    session.add(
+        Decision(
+            association_id=world.association.id,
+            application_id=delegated_app.id,
+            delegated=True,
+            outcome="reject",
+            decided_by_id=world.users["officer"].id,
+            decided_at=datetime(2024, 12, 31, 12, tzinfo=UTC),
+        )
+    )
+    session.commit()
+    login(world.users["auditor"])
+    page = client.get("/associations/svb/decisions?year=2025")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "2 beslut" in html
+    assert "Styrelsens insats" in html
+    rows = _csv(client, "/associations/svb/decisions.csv?year=2025")
+    assert rows[0] == [
+        "§",
+        "Datum",
+        "Beslutat av",
+        "Diarienummer",
+        "Titel",
+        "Huvudsökande medlemsorganisation",
+        "Beslut",
+        "Beviljat (kr)",
+    ]
+    assert [(r[0], r[1], r[2], r[4], r[6], r[7]) for r in rows[1:]] == [
+        ("7", "2025-04-10", "Styrelsen", "Styrelsens insats", "Beviljad", "1500000"),
+        ("", "2025-06-01", "Delegation", "Delegerad insats", "Avslagen", "0"),
+    ]
+
+
+def test_the_decisions_page_is_for_the_board_side_only(
+    client: Any, login: Callable, world: factories.World
+) -> None:
+    login(world.users["applicant"])
+    assert client.get("/associations/svb/decisions").status_code == 403
+    assert client.get("/associations/svb/decisions.csv").status_code == 403
+    assert client.get("/associations/hog/decisions").status_code == 404

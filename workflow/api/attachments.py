@@ -1,0 +1,154 @@
+"""Attachments through the API: upload (multipart), list, download and remove."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from flask import Response, request, url_for
+from pydantic import Field
+
+from workflow import permissions, transaction
+from workflow.api.registry import ID, route
+from workflow.api.schemas import Out
+from workflow.api.serializers import timestamp
+from workflow.errors import Forbidden, NotFound, Problem, ValidationFailed
+from workflow.extensions import db
+from workflow.i18n import _l
+from workflow.models import Application, User
+from workflow.models.security import ATTACHMENT_KINDS, Attachment
+from workflow.services import applications
+from workflow.services import attachments as service
+
+APPLICATION = f"/applications/<{ID}:application_id>"
+ATTACHMENT = f"/attachments/<{ID}:attachment_id>"
+Kind = Literal[ATTACHMENT_KINDS]  # type: ignore[valid-type]
+
+
+class AttachmentOut(Out):
+    """A file attached to an application; its bytes are at `download_url`."""
+
+    id: int
+    application_id: int
+    filename: str = Field(description="The name it was uploaded with (path and controls removed).")
+    kind: Kind = Field(description="Found from the content, never from the name.")  # type: ignore[valid-type]
+    content_type: str
+    size_bytes: int
+    sha256: str
+    uploaded_by_id: int
+    created_at: datetime
+    download_url: str
+
+
+class AttachmentListOut(Out):
+    """Every attachment of the application, oldest first."""
+
+    items: list[AttachmentOut]
+
+
+def attachment_out(row: Attachment) -> dict[str, Any]:
+    """The API shape of an attachment."""
+    return {
+        "id": row.id,
+        "application_id": row.application_id,
+        "filename": row.filename,
+        "kind": row.kind,
+        "content_type": service.CONTENT_TYPES[row.kind],
+        "size_bytes": row.size_bytes,
+        "sha256": row.sha256,
+        "uploaded_by_id": row.uploaded_by_id,
+        "created_at": timestamp(row.created_at),
+        "download_url": url_for("api.download_attachment", attachment_id=row.id),
+    }
+
+
+def _visible(user: User, attachment_id: int) -> tuple[Attachment, Application]:
+    row = db.session.get(Attachment, attachment_id)
+    app = db.session.get(Application, row.application_id) if row is not None else None
+    if row is None or app is None or not permissions.can_view_attachments(user, app):
+        raise NotFound(_l("No such attachment."))
+    return row, app
+
+
+@route(
+    f"{APPLICATION}/attachments",
+    method="POST",
+    summary="Attach a file (multipart/form-data, field `file`)",
+    tag="attachments",
+    response=AttachmentOut,
+    status=201,
+    errors=(400, 403, 413, 422),
+)
+def upload_attachment(user: User, application_id: int) -> dict[str, Any]:
+    """PDF, DOCX, XLSX or ODT by content, at most 20 MB. Applicants while the application is
+    theirs to edit; officers while it is submitted, in preparation or prepared."""
+    app = applications.load_visible(db.session, application_id, user)
+    if not permissions.can_add_attachment(user, app):
+        raise Forbidden(_l("You may not attach files to this application now."))
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationFailed(
+            _l("The file was not accepted."),
+            problems=[Problem("file", _l("Send the file as multipart/form-data field `file`."))],
+        )
+    staged = service.stage(upload.stream, upload.filename)
+    with service.staged_until_commit(staged):
+        row = service.add(db.session, app, staged, by=user)
+        transaction.commit()
+    return attachment_out(row)
+
+
+@route(
+    f"{APPLICATION}/attachments",
+    summary="The attachments of an application",
+    tag="attachments",
+    response=AttachmentListOut,
+)
+def list_attachments(user: User, application_id: int) -> dict[str, Any]:
+    """Whoever may see the application."""
+    app = applications.load_visible(db.session, application_id, user)
+    return {"items": [attachment_out(row) for row in service.for_application(db.session, app)]}
+
+
+@route(
+    ATTACHMENT,
+    summary="Download an attachment (Content-Disposition: attachment, in its own type)",
+    tag="attachments",
+    media_type="application/octet-stream",
+)
+def download_attachment(user: User, attachment_id: int) -> Response:
+    """The bytes; 404 for anyone who may not see the application."""
+    from workflow.web.attachments import send_attachment
+
+    row, _app = _visible(user, attachment_id)
+    return send_attachment(row)  # type: ignore[return-value]
+
+
+@route(
+    f"{ATTACHMENT}/metadata",
+    summary="An attachment's details",
+    tag="attachments",
+    response=AttachmentOut,
+)
+def get_attachment(user: User, attachment_id: int) -> dict[str, Any]:
+    """Whoever may see the application."""
+    row, _app = _visible(user, attachment_id)
+    return attachment_out(row)
+
+
+@route(
+    ATTACHMENT,
+    method="DELETE",
+    summary="Remove an attachment",
+    tag="attachments",
+    errors=(403,),
+)
+def delete_attachment(user: User, attachment_id: int) -> dict[str, Any]:
+    """Who may attach may remove their own files (applicants also their colleagues')."""
+    row, app = _visible(user, attachment_id)
+    if not permissions.can_delete_attachment(user, app, row.uploaded_by_id):
+        raise Forbidden(_l("You may not remove this file."))
+    path = service.remove(db.session, row, by=user)
+    transaction.after_commit(lambda: service.unlink_quietly(path))
+    transaction.commit()
+    return {}

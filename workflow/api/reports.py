@@ -1,0 +1,331 @@
+"""Reports: create a yearly or final report, read it, change a draft, take a step."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from states import report as spec
+from workflow import transaction
+from workflow.api.registry import ID, route
+from workflow.api.schemas import Out, Version
+from workflow.api.serializers import timestamp
+from workflow.errors import NotFound
+from workflow.extensions import db
+from workflow.i18n import _l
+from workflow.models import User
+from workflow.models.reports import Report
+from workflow.schemas import Amount, Count, Plan, Strict, Year
+from workflow.services import applications
+from workflow.services import reports as service
+
+APPLICATION = f"/applications/<{ID}:application_id>"
+REPORT = f"/reports/<{ID}:report_id>"
+TRIGGER = {
+    "enum": sorted(spec.PUBLIC_TRIGGERS),
+    "description": "The step to take; any other name answers 404.",
+}
+GoalValue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class ByGender(Strict):
+    """A count of women and of men."""
+
+    women: Count = 0
+    men: Count = 0
+
+
+class OutcomesIn(Strict):
+    """Where those who ended went, by gender (an outcome left out counts zero)."""
+
+    work: ByGender | None = None
+    subsidised_work: ByGender | None = None
+    studies: ByGender | None = None
+    job_seeking: ByGender | None = None
+    other_support: ByGender | None = None
+    other: ByGender | None = None
+
+
+class SupportIn(Strict):
+    """Main source of support (försörjning) by gender, one entry per source."""
+
+    salary: ByGender | None = None
+    sickness_benefit: ByGender | None = None
+    activity_compensation: ByGender | None = None
+    unemployment_benefit: ByGender | None = None
+    income_support: ByGender | None = None
+    other: ByGender | None = None
+
+
+class SupportPhasesIn(Strict):
+    """Försörjning when the participants started and when they ended."""
+
+    start: SupportIn | None = None
+    end: SupportIn | None = None
+
+
+class GoalResultIn(Strict):
+    """The value reached for one goal of the application (goal_index 0 is the first goal)."""
+
+    goal_index: Annotated[int, Field(ge=0, le=1000)]
+    value: GoalValue
+
+
+class ReportFields(Strict):
+    """A report's figures; all optional while it is a draft (checked again on submit)."""
+
+    participants_women: Count | None = None
+    participants_men: Count | None = None
+    new_women: Count | None = None
+    new_men: Count | None = None
+    ended_women: Count | None = None
+    ended_men: Count | None = None
+    outcomes: OutcomesIn | None = None
+    costs_sek: Amount | None = Field(default=None, description="Whole kronor.")
+    goal_results: Annotated[list[GoalResultIn], Field(max_length=100)] | None = None
+    narrative: Plan | None = None
+    support: SupportPhasesIn | None = Field(
+        default=None, description="Optional: försörjning at start and at end, by gender."
+    )
+
+
+class ReportCreate(ReportFields):
+    """A new report: its kind and year (the final report's year follows from the period)."""
+
+    kind: Literal["annual", "final"] = "annual"
+    year: Year | None = Field(
+        default=None, description="Required for an annual report; one per insats and year."
+    )
+
+
+class ReportPatch(ReportFields):
+    """Fields to change, and optionally the version the client last read."""
+
+    expected_version: Version | None = None
+
+
+class ReportTransitionBody(Strict):
+    """A report step's reason (required to return) and the version the client last read."""
+
+    reason: Annotated[str, StringConstraints(max_length=4000)] | None = None
+    expected_version: Version | None = None
+
+
+class ByGenderOut(Out):
+    women: int
+    men: int
+
+
+class GoalResultOut(Out):
+    goal_index: int
+    description: str
+    target: str | None
+    value: str | None
+
+
+class ReportOut(Out):
+    """A report with its state, version and every figure."""
+
+    id: int
+    application_id: int
+    kind: Literal["annual", "final"]
+    year: int
+    state: Literal["draft", "submitted", "accepted", "returned"]
+    version: int
+    due_date: date
+    participants_women: int
+    participants_men: int
+    new_women: int
+    new_men: int
+    ended_women: int
+    ended_men: int
+    outcomes: dict[str, ByGenderOut]
+    costs_sek: int
+    granted_sek: int | None = Field(description="What the decision granted for the year.")
+    goal_results: list[GoalResultOut]
+    narrative: str | None
+    support: dict[str, dict[str, ByGenderOut]]
+    return_reason: str | None
+    submitted_at: datetime | None
+    accepted_at: datetime | None
+    allowed_transitions: list[str]
+
+
+class ReportListOut(Out):
+    """Every report of an insats."""
+
+    items: list[ReportOut]
+
+
+def _input(body: BaseModel, *, exclude: set[str]) -> service.ReportInput:
+    """The service's input from a validated body: only what the client sent counts."""
+    given = set(body.model_fields_set) - exclude
+    data = body.model_dump(exclude_unset=True, exclude=exclude)
+    outcomes = data.get("outcomes")
+    support = data.get("support")
+    return service.ReportInput(
+        year=data.get("year"),
+        kind=data.get("kind"),
+        **{name: data.get(name) for name in service.COUNT_FIELDS},
+        outcomes=(
+            {
+                k: {"women": v.get("women", 0), "men": v.get("men", 0)}
+                for k, v in outcomes.items()
+                if v
+            }
+            if outcomes is not None
+            else None
+        ),
+        costs_sek=data.get("costs_sek"),
+        goal_results=(
+            [(g["goal_index"], g["value"]) for g in data["goal_results"]]
+            if data.get("goal_results") is not None
+            else None
+        ),
+        narrative=data.get("narrative"),
+        support=(
+            {
+                phase: {
+                    k: {"women": v.get("women", 0), "men": v.get("men", 0)}
+                    for k, v in (sources or {}).items()
+                    if v
+                }
+                for phase, sources in support.items()
+            }
+            if support is not None
+            else None
+        ),
+        given=given,
+    )
+
+
+def report_json(report: Report, user: User) -> dict[str, Any]:
+    """The report as ReportOut describes it."""
+    app = service.application_of(db.session, report)
+    granted = service.granted_by_year(db.session, app).get(report.year)
+    return {
+        "id": report.id,
+        "application_id": report.application_id,
+        "kind": report.kind,
+        "year": report.year,
+        "state": report.state,
+        "version": report.version,
+        "due_date": report.due_date.isoformat(),
+        **{name: getattr(report, name) for name in service.COUNT_FIELDS},
+        "outcomes": service.outcome_table(report),
+        "costs_sek": report.costs_sek,
+        "granted_sek": granted,
+        "goal_results": [
+            {
+                "goal_index": goal.position,
+                "description": goal.description,
+                "target": goal.target,
+                "value": value,
+            }
+            for goal, value in service.goals_with_results(app, report)
+        ],
+        "narrative": report.narrative,
+        "support": service.support_table(report),
+        "return_reason": report.return_reason,
+        "submitted_at": timestamp(report.submitted_at),
+        "accepted_at": timestamp(report.accepted_at),
+        "allowed_transitions": service.report_transitions(user, report, app),
+    }
+
+
+def _stored(report: Report, user: User) -> dict[str, Any]:
+    db.session.refresh(report)
+    return report_json(report, user)
+
+
+@route(
+    f"{APPLICATION}/reports",
+    method="POST",
+    summary="Write a yearly or final report (draft)",
+    tag="reports",
+    body=ReportCreate,
+    response=ReportOut,
+    status=201,
+    errors=(403, 409),
+)
+def create_report(user: User, application_id: int, body: ReportCreate) -> dict[str, Any]:
+    """The lead member's applicants, once the insats is active; 422 names every invalid field.
+
+    A second annual report for the same year (or a second final report) is a 422 on `year`.
+    """
+    app = applications.load_visible(db.session, application_id, user)
+    report = service.create_report(db.session, app, _input(body, exclude=set()), by=user)
+    transaction.commit()
+    return _stored(report, user)
+
+
+@route(
+    f"{APPLICATION}/reports",
+    summary="The insats's reports",
+    tag="reports",
+    response=ReportListOut,
+)
+def list_reports(user: User, application_id: int) -> dict[str, Any]:
+    """Every report of the insats, by year (no pagination: at most one per year and kind)."""
+    app = applications.load_visible(db.session, application_id, user)
+    return {"items": [report_json(r, user) for r in service.reports_of(db.session, app)]}
+
+
+@route(REPORT, summary="Read a report", tag="reports", response=ReportOut)
+def get_report(user: User, report_id: int) -> dict[str, Any]:
+    """Whoever sees the application sees its reports; others get 404."""
+    return report_json(service.load_visible(db.session, report_id, user), user)
+
+
+@route(
+    REPORT,
+    method="PATCH",
+    summary="Change a draft report",
+    tag="reports",
+    body=ReportPatch,
+    response=ReportOut,
+    errors=(403, 409),
+)
+def update_report(user: User, report_id: int, body: ReportPatch) -> dict[str, Any]:
+    """The lead member's applicants, while the report is a draft or returned."""
+    report = service.load_visible(db.session, report_id, user)
+    service.update_report(
+        db.session,
+        report,
+        _input(body, exclude={"expected_version"}),
+        by=user,
+        expected_version=body.expected_version,
+    )
+    transaction.commit()
+    return _stored(report, user)
+
+
+@route(
+    f"{REPORT}/transitions/<trigger>",
+    method="POST",
+    summary="Submit, accept or return a report",
+    tag="reports",
+    body=ReportTransitionBody,
+    response=ReportOut,
+    errors=(403, 409),
+    params={"trigger": TRIGGER},
+)
+def fire_report_transition(
+    user: User, report_id: int, trigger: str, body: ReportTransitionBody
+) -> dict[str, Any]:
+    """Role 403, state or stale version 409, checks 422; accepting the final report closes."""
+    report = service.load_visible(db.session, report_id, user)
+    if trigger not in spec.PUBLIC_TRIGGERS:
+        raise NotFound(_l("No such step: %(trigger)s.", trigger=trigger))
+    service.fire_report(
+        report,
+        trigger,
+        by=user,
+        session=db.session,
+        payload={"reason": body.reason} if body.reason is not None else {},
+        expected_version=body.expected_version,
+    )
+    transaction.commit()
+    return _stored(report, user)

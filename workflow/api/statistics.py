@@ -1,0 +1,206 @@
+"""The association's statistics: one year, or a series of years; JSON, CSV and XLSX."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from flask import Response
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+from workflow import limits, permissions
+from workflow.api.associations import SLUG, load_association
+from workflow.api.registry import route
+from workflow.api.schemas import Out
+from workflow.errors import Forbidden
+from workflow.extensions import db
+from workflow.i18n import _l
+from workflow.models import Association, User
+from workflow.services import exports, statistics
+
+YearNumber = Annotated[int, Field(ge=limits.YEAR_MIN, le=limits.YEAR_MAX)]
+CSV = "text/csv"
+
+
+class StatisticsQuery(BaseModel):
+    """One year (`year`, default this year) or a series (`from`, `to`)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    year: YearNumber | None = Field(default=None, description="One year (default: this year).")
+    from_year: YearNumber | None = Field(
+        default=None, alias="from", description="The first year of a series."
+    )
+    to_year: YearNumber | None = Field(
+        default=None,
+        alias="to",
+        description=f"The last year of a series (at most {statistics.SERIES_MAX} years).",
+    )
+
+
+class SplitOut(Out):
+    women: int
+    men: int
+    total: int
+
+
+class OutcomesOut(Out):
+    work: SplitOut
+    subsidised_work: SplitOut
+    studies: SplitOut
+    job_seeking: SplitOut
+    other_support: SplitOut
+    other: SplitOut
+
+
+class ParametersOut(Out):
+    full_time_month_sek: int
+    subsidised_share: float
+    studies_share: float
+
+
+class SocioeconomicOut(Out):
+    monthly_value_sek: int = Field(
+        description="full_time_month_sek × (work + subsidised_share × subsidised_work +"
+        " studies_share × studies), whole kronor rounded half up."
+    )
+    yearly_value_sek: int = Field(description="Twelve months of the monthly value.")
+    payback_months: float | None = Field(
+        description="costs_sek ÷ monthly value, one decimal; null when the value is 0."
+    )
+    parameters: ParametersOut
+
+
+class GoalOut(Out):
+    description: str
+    target: str | None
+    value: str | None
+
+
+class InsatsOut(Out):
+    application_id: int
+    title: str | None
+    diary_number: str | None
+    participants: SplitOut
+    costs_sek: int
+    goals: list[GoalOut]
+
+
+class SupportOut(Out):
+    salary: SplitOut
+    sickness_benefit: SplitOut
+    activity_compensation: SplitOut
+    unemployment_benefit: SplitOut
+    income_support: SplitOut
+    other: SplitOut
+
+
+class SupportShiftOut(Out):
+    start: SupportOut
+    end: SupportOut
+
+
+class YearStatisticsOut(Out):
+    """One year, counted from accepted reports only; every figure by women and men."""
+
+    year: int
+    participants: SplitOut
+    new: SplitOut
+    ended: SplitOut
+    outcomes: OutcomesOut
+    costs_sek: int
+    cost_per_participant_sek: int | None
+    socioeconomic: SocioeconomicOut
+    insatser: list[InsatsOut]
+    support: SupportShiftOut | None = Field(
+        description="The participants' main source of support at start and at end"
+        " (försörjning), when the year's reports give it; null otherwise."
+    )
+
+
+class SeriesOut(Out):
+    """A series of years."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    from_year: int = Field(alias="from")
+    to_year: int = Field(alias="to")
+    years: list[YearStatisticsOut]
+
+
+class StatisticsOut(RootModel[YearStatisticsOut | SeriesOut]):
+    """One year's object, or with `from`/`to` a series: `{"from", "to", "years": [...]}`."""
+
+
+def _readable(slug: str, user: User) -> Association:
+    association = load_association(slug, user)
+    if not permissions.can_view_statistics(user, association):
+        raise Forbidden(
+            _l("Only the association's officers, board members and auditors see its statistics.")
+        )
+    return association
+
+
+def _rows(association: Association, query: StatisticsQuery) -> tuple[range, list[Any]]:
+    years = statistics.choose_years(query.year, query.from_year, query.to_year, date.today().year)
+    return years, statistics.figures(db.session, association, years.start, years.stop - 1)
+
+
+def _filename(association: Association, years: range, ext: str) -> str:
+    span = str(years.start) if len(years) == 1 else f"{years.start}-{years.stop - 1}"
+    return f"statistik-{association.slug}-{span}.{ext}"
+
+
+@route(
+    "/associations/<slug>/statistics",
+    summary="The association's statistics for a year or a series of years",
+    tag="statistics",
+    query=StatisticsQuery,
+    response=StatisticsOut,
+    errors=(403,),
+    params={"slug": SLUG},
+)
+def get_statistics(user: User, slug: str, query: StatisticsQuery) -> dict[str, Any]:
+    """Officers, board members, the chair and auditors. With `from`/`to`: a series."""
+    association = _readable(slug, user)
+    years, rows = _rows(association, query)
+    if query.from_year is None and query.to_year is None:
+        return statistics.year_json(rows[0])
+    return {
+        "from": years.start,
+        "to": years.stop - 1,
+        "years": [statistics.year_json(r) for r in rows],
+    }
+
+
+@route(
+    "/associations/<slug>/statistics.csv",
+    summary="The statistics as CSV (UTF-8 with BOM, `;`-separated)",
+    tag="statistics",
+    query=StatisticsQuery,
+    errors=(403,),
+    params={"slug": SLUG},
+    media_type=CSV,
+)
+def get_statistics_csv(user: User, slug: str, query: StatisticsQuery) -> Response:
+    """One row per year, section and item: women, men, total, value."""
+    association = _readable(slug, user)
+    years, rows = _rows(association, query)
+    header, lines = statistics.csv_rows(rows)
+    return exports.csv_response(_filename(association, years, "csv"), header, lines)
+
+
+@route(
+    "/associations/<slug>/statistics.xlsx",
+    summary="The statistics as an XLSX workbook (a sheet per table)",
+    tag="statistics",
+    query=StatisticsQuery,
+    errors=(403,),
+    params={"slug": SLUG},
+    media_type=exports.XLSX_MIMETYPE,
+)
+def get_statistics_xlsx(user: User, slug: str, query: StatisticsQuery) -> Response:
+    """Participants, outcomes, costs, insatser, goals and support, a sheet each."""
+    association = _readable(slug, user)
+    years, rows = _rows(association, query)
+    return exports.xlsx_response(_filename(association, years, "xlsx"), statistics.sheets(rows))

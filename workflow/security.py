@@ -1,0 +1,83 @@
+"""Trust wiring: HSTS, rate limits, upload sizes and the two-factor enrolment rule."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Flask, Request, Response, current_app, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from workflow.extensions import db, limiter
+
+# Endpoints that take an attachment: their bodies may be as large as a file plus the form.
+UPLOAD_ENDPOINTS = frozenset({"attachments.upload", "api.upload_attachment"})
+UPLOAD_OVERHEAD = 64 * 1024
+
+
+class SecureRequest(Request):
+    """Bodies up to MAX_CONTENT_LENGTH, except attachment uploads (up to the file limit)."""
+
+    @property
+    def max_content_length(self) -> int | None:  # type: ignore[override]
+        """The largest body this request may send."""
+        if self.url_rule is not None and self.url_rule.endpoint in UPLOAD_ENDPOINTS:
+            return current_app.config["ATTACHMENT_MAX_BYTES"] + UPLOAD_OVERHEAD
+        return current_app.config["MAX_CONTENT_LENGTH"]
+
+
+def api_client_key() -> str:
+    """Rate-limit key of an API call: its bearer token (digested), else the client address."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return "token:" + hashlib.sha256(token.strip().encode()).hexdigest()[:32]
+    return "address:" + get_remote_address()
+
+
+def _api_limit() -> str:
+    return current_app.config["API_RATE_LIMIT"]
+
+
+def _hsts(response: Response) -> Response:
+    """Over HTTPS, browsers are told to use nothing else for this site."""
+    if current_app.config.get("PREFER_HTTPS"):
+        seconds = current_app.config["HSTS_SECONDS"]
+        response.headers.setdefault(
+            "Strict-Transport-Security", f"max-age={seconds}; includeSubDomains"
+        )
+    return response
+
+
+def _enrolment_first() -> ResponseReturnValue | None:
+    """A user whose association requires two-factor sign-in sets it up before anything else."""
+    from workflow.services import twofactor
+    from workflow.web.twofactor import ENROLMENT_ENDPOINTS
+
+    if request.path.startswith("/api/") or request.endpoint in ENROLMENT_ENDPOINTS:
+        return None
+    if request.endpoint is None or not current_user.is_authenticated:
+        return None
+    if twofactor.must_enrol(db.session, current_user):
+        return redirect(url_for("twofactor.setup"), code=303)
+    return None
+
+
+def init_app(app: Flask) -> None:
+    """Attach the request class, the pages and hooks, and the rate limits' key prefix."""
+    from workflow.web import attachments as attachment_pages
+    from workflow.web import twofactor as twofactor_pages
+
+    app.request_class = SecureRequest
+    # Flask-Limiter keeps the first app's prefix; each app (each test) gets its own.
+    limiter._key_prefix = app.config.get("RATELIMIT_KEY_PREFIX", "")
+    app.register_blueprint(twofactor_pages.bp)
+    app.register_blueprint(attachment_pages.bp)
+    app.before_request(_enrolment_first)
+    app.after_request(_hsts)
+
+
+def limit_api(blueprint: object) -> None:
+    """A generous limit on every API call, per token or address (the sign-in has its own)."""
+    limiter.limit(_api_limit, key_func=api_client_key)(blueprint)  # type: ignore[arg-type]

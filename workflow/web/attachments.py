@@ -1,0 +1,169 @@
+"""Attachment pages: the list and upload form, download, and removal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from flask_login import current_user, login_required
+
+from forms.attachments import DeleteForm, UploadForm
+from workflow import permissions, transaction
+from workflow.errors import NotFound, ValidationFailed
+from workflow.extensions import db
+from workflow.i18n import _l
+from workflow.models import Application, User
+from workflow.models.security import Attachment
+from workflow.services import applications
+from workflow.services import attachments as service
+from workflow.web.formerrors import FormErrors
+
+bp = Blueprint("attachments", __name__)
+
+
+@dataclass
+class Panel:
+    """What the application page shows of its attachments to the signed-in user."""
+
+    rows: list[Attachment] = field(default_factory=list)
+    uploaders: dict[int, str] = field(default_factory=dict)
+    can_add: bool = False
+    deletable: set[int] = field(default_factory=set)
+    upload_form: Any = None
+    delete_form: Any = None
+
+
+@bp.app_template_global("attachment_panel")
+def attachment_panel(app: Application) -> Panel:
+    """The attachments of `app` the signed-in user may see, and what they may do with them."""
+    if not permissions.can_view_attachments(current_user, app):
+        return Panel()
+    rows = service.for_application(db.session, app)
+    ids = {row.uploaded_by_id for row in rows}
+    names = {u.id: u.name for u in (db.session.get(User, i) for i in ids) if u is not None}
+    return Panel(
+        rows=rows,
+        uploaders=names,
+        can_add=permissions.can_add_attachment(current_user, app),
+        deletable={
+            row.id
+            for row in rows
+            if permissions.can_delete_attachment(current_user, app, row.uploaded_by_id)
+        },
+        upload_form=UploadForm(),
+        delete_form=DeleteForm(),
+    )
+
+
+def _render(app: Application, form: UploadForm, errors: FormErrors, status: int = 200) -> Any:
+    return (
+        render_template(
+            "attachments/index.html",
+            application=app,
+            panel=attachment_panel(app),
+            form=form,
+            errors=errors,
+        ),
+        status,
+    )
+
+
+@bp.route("/applications/<int:application_id>/attachments", methods=["GET", "POST"])
+@login_required
+def upload(application_id: int) -> ResponseReturnValue:
+    """The application's attachments, and the form to add one."""
+    app = applications.load_visible(db.session, application_id, current_user)
+    form = UploadForm()
+    errors = FormErrors()
+    if request.method == "GET":
+        return _render(app, form, errors)
+    if not permissions.can_add_attachment(current_user, app):
+        abort(403)
+    if not form.validate():
+        errors.add_form(form)
+        return _render(app, form, errors, 422)
+    upload_file = form.file.data
+    try:
+        staged = service.stage(upload_file.stream, upload_file.filename)
+    except ValidationFailed as exc:
+        errors.add_problems(exc.problems, lambda name: (form.file.id, form.file.label.text, None))
+        return _render(app, form, errors, 422)
+    with service.staged_until_commit(staged):
+        service.add(db.session, app, staged, by=current_user)
+        transaction.commit()
+    flash(gettext("The file %(name)s is attached.", name=staged.filename), "info")
+    return redirect(url_for("applications.show", application_id=app.id) + "#attachments", 303)
+
+
+def _visible(attachment_id: int) -> tuple[Attachment, Application]:
+    """The attachment and its application, if the user may see the application; else 404."""
+    row = db.session.get(Attachment, attachment_id)
+    if row is None:
+        raise NotFound(_l("No such attachment."))
+    app = db.session.get(Application, row.application_id)
+    if app is None or not permissions.can_view_attachments(current_user, app):
+        raise NotFound(_l("No such attachment."))
+    return row, app
+
+
+def send_attachment(row: Attachment) -> ResponseReturnValue:
+    """The file as a download in its own type, never shown inline nor sniffed."""
+    path = service.path_of(row)
+    if not path.is_file():
+        raise NotFound(_l("The file of this attachment is missing."))
+    response = send_file(
+        path,
+        mimetype=service.CONTENT_TYPES[row.kind],
+        as_attachment=True,
+        download_name=row.filename,
+        max_age=0,
+        etag=row.sha256,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@login_required
+def download(attachment_id: int) -> ResponseReturnValue:
+    """Download a file (for whoever may see its application)."""
+    row, _app = _visible(attachment_id)
+    return send_attachment(row)
+
+
+@bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])
+@login_required
+def delete(attachment_id: int) -> ResponseReturnValue:
+    """Remove a file; the bytes go once the removal is committed."""
+    row, app = _visible(attachment_id)
+    form = DeleteForm()
+    form.validate()  # raises on a missing or wrong CSRF token; there is nothing else to check
+    if not permissions.can_delete_attachment(current_user, app, row.uploaded_by_id):
+        abort(403)
+    name = row.filename
+    path = service.remove(db.session, row, by=current_user)
+    transaction.after_commit(lambda: service.unlink_quietly(path))
+    transaction.commit()
+    flash(gettext("The file %(name)s is removed.", name=name), "info")
+    return redirect(url_for("applications.show", application_id=app.id) + "#attachments", 303)
+
+
+@bp.errorhandler(413)
+def _too_large(_exc: Exception) -> ResponseReturnValue:
+    """A file over the limit: say how large a file may be."""
+    from workflow.web.errors import PAGES
+
+    title, _explanation = PAGES[413]
+    html = render_template(
+        "errors/error.html",
+        status=413,
+        title=title,
+        explanation=gettext("Go back and choose a smaller file."),
+        message=gettext("The file is larger than %(mb)s MB.", mb=20),
+        details=[],
+    )
+    return html, 413

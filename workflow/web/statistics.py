@@ -1,0 +1,244 @@
+"""The statistics page: a year or a series, tables, charts, exports and the parameters."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from flask_login import current_user, login_required
+from sqlmodel import select
+
+from forms.statistics import ParametersForm
+from workflow import permissions, transaction
+from workflow.errors import DomainError, NotFound, ValidationFailed
+from workflow.extensions import db
+from workflow.i18n import _l
+from workflow.models import Association
+from workflow.models.reports import OUTCOMES, SUPPORT_PHASES, SUPPORT_SOURCES
+from workflow.services import associations, exports, statistics
+from workflow.services.reports import OUTCOME_LABELS, SUPPORT_LABELS
+from workflow.services.statistics import YearFigures
+from workflow.web.charts import Group, gender_bars
+from workflow.web.formerrors import FormErrors
+
+bp = Blueprint("statistics", __name__)
+# The series the page shows beside the chosen year.
+SERIES_YEARS = 5
+
+
+def _association(slug: str) -> Association:
+    """The association if the user may read its statistics: 404 if not theirs, 403 by role."""
+    association = associations.by_slug(db.session, slug)
+    if association is None or not permissions.can_view_association(current_user, association):
+        raise NotFound(_l("No such association."))
+    if not permissions.can_view_statistics(current_user, association):
+        abort(403)
+    return association
+
+
+def _int_arg(name: str, errors: FormErrors, label: str) -> int | None:
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        errors.add(name, label, _l("Must be a whole number."))
+        return None
+    return int(raw)
+
+
+def _years(errors: FormErrors) -> range:
+    """The years asked for (one year, or from..to); problems go to `errors`."""
+    labels = {"year": gettext("Year"), "from": gettext("From year"), "to": gettext("To year")}
+    values = {name: _int_arg(name, errors, labels[name]) for name in labels}
+    default = date.today().year
+    try:
+        return statistics.choose_years(values["year"], values["from"], values["to"], default)
+    except ValidationFailed as exc:
+        for problem in exc.problems:
+            errors.add(problem.field, labels.get(problem.field, ""), problem.message)
+        return range(default, default + 1)
+
+
+def _charts(rows: list[YearFigures], series: list[YearFigures]) -> dict[str, Any]:
+    legend = (gettext("Women"), gettext("Men"))
+    latest = rows[-1]
+    participants = gender_bars(
+        [Group(str(r.year), r.participants.women, r.participants.men) for r in series],
+        chart_id="chart-participants",
+        title=gettext("Participants by year, women and men"),
+        description=" ".join(
+            gettext(
+                "%(year)s: %(women)s women, %(men)s men.",
+                year=r.year,
+                women=r.participants.women,
+                men=r.participants.men,
+            )
+            for r in series
+        ),
+        legend=legend,
+    )
+    outcomes = gender_bars(
+        [
+            Group(str(OUTCOME_LABELS[name]), latest.outcomes[name].women, latest.outcomes[name].men)
+            for name in OUTCOMES
+        ],
+        chart_id="chart-outcomes",
+        title=gettext("Where those who ended went, %(year)s", year=latest.year),
+        description=" ".join(
+            gettext(
+                "%(outcome)s: %(women)s women, %(men)s men.",
+                outcome=OUTCOME_LABELS[name],
+                women=latest.outcomes[name].women,
+                men=latest.outcomes[name].men,
+            )
+            for name in OUTCOMES
+        ),
+        legend=legend,
+    )
+    return {"participants": participants, "outcomes": outcomes}
+
+
+def _render(
+    association: Association,
+    *,
+    form: ParametersForm | None = None,
+    form_errors: FormErrors | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    errors = FormErrors()
+    years = _years(errors)
+    last = years.stop - 1
+    # The charts show a series: the one asked for, or the years up to the chosen one.
+    first = years.start if len(years) > 1 else last - SERIES_YEARS + 1
+    series = statistics.figures(db.session, association, first, last)
+    rows = series[-len(years) :]
+    params = statistics.parameters(db.session, association)
+    if form is None and permissions.can_edit_statistics(current_user, association):
+        form = ParametersForm(
+            formdata=None,
+            data={
+                "version": params.version,
+                "full_time_month_sek": params.full_time_month_sek,
+                "subsidised_share": params.subsidised_share,
+                "studies_share": params.studies_share,
+            },
+        )
+    query = (
+        {"year": years.start} if len(years) == 1 else {"from": years.start, "to": years.stop - 1}
+    )
+    return (
+        render_template(
+            "statistics/index.html",
+            association=association,
+            years=years,
+            rows=rows,
+            series=series,
+            charts=_charts(rows, series),
+            params=params,
+            form=form,
+            errors=errors,
+            form_errors=form_errors or FormErrors(),
+            query=query,
+            outcomes=OUTCOMES,
+            outcome_labels=OUTCOME_LABELS,
+            phases=SUPPORT_PHASES,
+            sources=SUPPORT_SOURCES,
+            support_labels=SUPPORT_LABELS,
+        ),
+        status,
+    )
+
+
+@bp.route("/associations/<slug>/statistics")
+@login_required
+def index(slug: str) -> ResponseReturnValue:
+    """The statistics of a year (or `from`..`to`), with charts and the exports."""
+    return _render(_association(slug))
+
+
+@bp.route("/associations/<slug>/statistics.csv")
+@login_required
+def export_csv(slug: str) -> ResponseReturnValue:
+    """The statistics of the chosen years as CSV."""
+    association = _association(slug)
+    years = _years(FormErrors())
+    rows = statistics.figures(db.session, association, years.start, years.stop - 1)
+    header, lines = statistics.csv_rows(rows)
+    span = str(years.start) if len(years) == 1 else f"{years.start}-{years.stop - 1}"
+    return exports.csv_response(f"statistik-{association.slug}-{span}.csv", header, lines)
+
+
+@bp.route("/associations/<slug>/statistics.xlsx")
+@login_required
+def export_xlsx(slug: str) -> ResponseReturnValue:
+    """The statistics of the chosen years as an XLSX workbook."""
+    association = _association(slug)
+    years = _years(FormErrors())
+    rows = statistics.figures(db.session, association, years.start, years.stop - 1)
+    span = str(years.start) if len(years) == 1 else f"{years.start}-{years.stop - 1}"
+    return exports.xlsx_response(
+        f"statistik-{association.slug}-{span}.xlsx", statistics.sheets(rows)
+    )
+
+
+@bp.route("/associations/<slug>/statistics/parameters", methods=["POST"])
+@login_required
+def parameters(slug: str) -> ResponseReturnValue:
+    """The officer sets the socio-economic parameters; a refusal keeps the input."""
+    association = _association(slug)
+    if not permissions.can_edit_statistics(current_user, association):
+        abort(403)
+    form = ParametersForm()
+    errors = FormErrors()
+    if not form.validate():
+        errors.add_form(form)
+        return _render(association, form=form, form_errors=errors, status=422)
+    try:
+        statistics.set_parameters(
+            db.session,
+            association,
+            full_time_month_sek=form.full_time_month_sek.data,
+            subsidised_share=form.subsidised_share.data,
+            studies_share=form.studies_share.data,
+            by=current_user,
+            expected_version=form.version.data,
+        )
+        transaction.commit()
+    except DomainError as exc:
+        transaction.rollback()
+        for problem in exc.problems or []:
+            field = form._fields.get(problem.field)
+            errors.add(
+                field.id if field else None, field.label.text if field else "", problem.message
+            )
+        if not exc.problems:
+            errors.add(None, "", exc.message)
+        return _render(association, form=form, form_errors=errors, status=exc.status)
+    flash(gettext("The parameters are saved."), "success")
+    return redirect(url_for("statistics.index", slug=association.slug, **request.args), code=303)
+
+
+@bp.app_template_global("statistics_links")
+def statistics_links() -> list[tuple[str, str]]:
+    """The statistics pages of the associations where the user may read them."""
+    ids = permissions.association_ids(current_user)
+    if not ids:
+        return []
+    rows = [
+        a
+        for a in db.session.exec(
+            select(Association).where(Association.id.in_(ids)).order_by(Association.name)  # type: ignore[union-attr]
+        ).all()
+        if permissions.can_view_statistics(current_user, a)
+    ]
+    label = gettext("Statistics")
+    return [
+        (
+            f"{label} – {a.name}" if len(rows) > 1 else label,
+            url_for("statistics.index", slug=a.slug),
+        )
+        for a in rows
+    ]
