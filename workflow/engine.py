@@ -22,6 +22,7 @@ from transitions import Machine
 
 from states import application as spec
 from workflow import labels, permissions
+from workflow import machine as machines
 from workflow.errors import (
     Conflict,
     Forbidden,
@@ -71,34 +72,15 @@ Guard = Callable[[Step], list[Problem]]
 Effect = Callable[[Step], None]
 
 
-class _Subject:
-    """The adapter `transitions` moves: only a state, never the SQLModel row itself."""
-
-    __slots__ = ("state",)
-
-    def __init__(self, state: str) -> None:
-        self.state = state
-
-
 @cache
 def machine() -> Machine:
     """The application machine, built once per process."""
-    return Machine(
-        model=None,
-        states=[s.value for s in spec.State],
-        transitions=[
-            {"trigger": t.trigger, "source": [str(s) for s in t.sources], "dest": str(t.dest)}
-            for t in spec.TRANSITIONS
-        ],
-        initial=None,
-        auto_transitions=False,
-    )
+    return machines.build(spec.State, spec.TRANSITIONS)
 
 
 def is_allowed_from(trigger: str, state: str) -> bool:
     """Whether the machine has this trigger from this state."""
-    event = machine().events.get(trigger)
-    return event is not None and state in event.transitions
+    return machines.is_allowed_from(machine(), trigger, state)
 
 
 # --- guards: each returns every problem it finds, never stops at the first ---------------
@@ -296,7 +278,7 @@ def fire(
         payload=payload,
         expected_version=expected_version,
     )
-    subject = _Subject(application.state)
+    subject = machines.Subject(application.state)
     from_state = subject.state
     if not machine().events[trigger].trigger(subject):  # pragma: no cover - guarded above
         raise Conflict(_l("The step was refused."), code="invalid_transition")

@@ -19,6 +19,7 @@ from sqlmodel import Session
 from transitions import Machine
 
 from states import meeting as spec
+from workflow import machine as machines
 from workflow import permissions
 from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from workflow.i18n import _l
@@ -54,34 +55,15 @@ Guard = Callable[[Step], list[Problem]]
 Effect = Callable[[Step], None]
 
 
-class _Subject:
-    """The adapter `transitions` moves: only a state, never the SQLModel row itself."""
-
-    __slots__ = ("state",)
-
-    def __init__(self, state: str) -> None:
-        self.state = state
-
-
 @cache
 def machine() -> Machine:
     """The meeting machine, built once per process."""
-    return Machine(
-        model=None,
-        states=[s.value for s in spec.MeetingState],
-        transitions=[
-            {"trigger": t.trigger, "source": [str(s) for s in t.sources], "dest": str(t.dest)}
-            for t in spec.TRANSITIONS
-        ],
-        initial=None,
-        auto_transitions=False,
-    )
+    return machines.build(spec.MeetingState, spec.TRANSITIONS)
 
 
 def is_allowed_from(trigger: str, state: str) -> bool:
     """Whether the machine has this trigger from this state."""
-    event = machine().events.get(trigger)
-    return event is not None and state in event.transitions
+    return machines.is_allowed_from(machine(), trigger, state)
 
 
 def allowed_transitions(user: Any, meeting: Meeting) -> list[str]:
@@ -243,7 +225,7 @@ def fire(
         payload=payload,
         expected_version=expected_version,
     )
-    subject = _Subject(meeting.state)
+    subject = machines.Subject(meeting.state)
     from_state = subject.state
     if not machine().events[trigger].trigger(subject):  # pragma: no cover - guarded above
         raise Conflict(_l("The step was refused."), code="invalid_transition")
