@@ -53,7 +53,11 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: count in memory per process until it is back, rather than fail each request.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "finsam")
+    # The RQ queue's name: installations sharing one Redis each need their own.
+    JOB_QUEUE = os.environ.get("JOB_QUEUE", "finsam")
     # Every attempt (not only failures) at the sign-in form, the token endpoint and the
     # two-factor code check, per client address; and a generous default for the API.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30 per minute")

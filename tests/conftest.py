@@ -7,6 +7,7 @@ is a failure, never a skip.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import uuid
@@ -22,7 +23,7 @@ from sqlmodel import Session
 
 from config import TestConfig, normalise_database_url
 from tests import factories
-from workflow import create_app
+from workflow import create_app, jobs
 from workflow.extensions import db
 from workflow.migrate import upgrade
 
@@ -106,6 +107,51 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]
         yield url
 
 
+def drop_job_queue(app: Flask) -> None:
+    """Remove the app's RQ queue, its registries and its jobs from Redis (when it has one).
+
+    Each test app has a queue of its own (TestConfig.JOB_QUEUE); without this a run with
+    REDIS_URL set would leave a registry per test behind in Redis, some for a year.
+    """
+    url = app.config.get("REDIS_URL")
+    name = jobs.queue_name(app)
+    # Only a test's own queue: never an installation's (`finsam`) on a shared Redis.
+    if not url or not name.startswith(("finsam-test-", "test-")):
+        return
+    from redis import Redis
+    from redis.exceptions import RedisError
+    from rq import Queue
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    connection = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+    try:
+        queue = Queue(name, connection=connection)
+        registries = (
+            queue.started_job_registry,
+            queue.finished_job_registry,
+            queue.failed_job_registry,
+            queue.deferred_job_registry,
+            queue.ready_job_registry,
+            queue.scheduled_job_registry,
+            queue.canceled_job_registry,
+        )
+        ids = set(queue.get_job_ids())
+        for registry in registries:
+            ids.update(registry.get_job_ids(cleanup=False))
+        for job_id in ids:
+            with contextlib.suppress(NoSuchJobError):  # expired meanwhile
+                Job.fetch(job_id, connection=connection).delete()
+        # The registries' own keys (and any RQ adds later) end in the queue's unique name.
+        for key in connection.scan_iter(match=f"rq:*:{name}"):
+            connection.delete(key)
+        queue.delete(delete_jobs=True)
+    except RedisError:
+        pass  # a test pointed REDIS_URL at a server that is down: nothing was stored
+    finally:
+        connection.close()
+
+
 @pytest.fixture
 def app(database_url: str) -> Iterator[Flask]:
     """The application bound to a clean database."""
@@ -113,6 +159,7 @@ def app(database_url: str) -> Iterator[Flask]:
     with application.app_context():
         yield application
         db.session.close()
+    drop_job_queue(application)
     application.extensions["db_engine"].dispose()
 
 

@@ -42,6 +42,10 @@ def seed_scale(
         f" ({states}); {sum(summary.rows.values())} rows in {summary.seconds:.1f} s,"
         f" peak memory {summary.peak_mb:.0f} MB."
     )
+    later = ", ".join(
+        f"{summary.rows.get(table, 0)} {label}" for table, label in seeder.LATER_STAGE_ROWS
+    )
+    click.echo(f"Later stages: {later}.")
     click.echo(
         f"Every seeded user signs in with the password {seeder.PASSWORD}, e.g."
         f" officer.1.scale-01@{seeder.EMAIL_DOMAIN}."

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable, Hashable
+from typing import Any, ParamSpec, TypeVar
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
+
+READ_METHODS = frozenset({"GET", "HEAD"})
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -25,13 +31,55 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     return engine
 
 
+def _reads_only() -> bool:
+    """Whether the current request is a page or API read (GET/HEAD), which never writes."""
+    return has_request_context() and request.method in READ_METHODS
+
+
+def _memo_key(value: Any) -> Hashable:
+    # Rows are unhashable (pydantic equality) but live as long as the request: their id serves.
+    if value is None or isinstance(value, int | str | bool | frozenset):
+        return value
+    return ("object", id(value))
+
+
+def memoized_for_reads(func: Callable[P, R]) -> Callable[P, R]:
+    """Compute once per read request (GET/HEAD), where nothing can change the answer.
+
+    Pages ask the same question from several places (a meeting's roster for the quorum, the
+    attendance table and the decision forms). Outside a read request the call goes through.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not _reads_only():
+            return func(*args, **kwargs)
+        # On the request, not on `g`: an app context (and its `g`) can outlive a request.
+        cache = request.environ.setdefault("finsam.read_memo", {})
+        key = (
+            func.__qualname__,
+            tuple(_memo_key(a) for a in args),
+            tuple(sorted((k, _memo_key(v)) for k, v in kwargs.items())),
+        )
+        if key not in cache:
+            # The arguments are kept with the answer: an object's id is only unique while
+            # the object lives.
+            cache[key] = (func(*args, **kwargs), args, kwargs)
+        return cache[key][0]
+
+    return wrapper
+
+
 def _configure_sqlite(engine: Engine) -> None:
-    """Foreign keys on, and write transactions that take the lock up front.
+    """Foreign keys on, WAL for file databases, and write transactions that lock up front.
 
     pysqlite's deferred BEGIN lets two writers both read and then deadlock on the
     upgrade to a write lock (SQLITE_BUSY without waiting); BEGIN IMMEDIATE makes
-    the second one wait for the busy timeout instead.
+    the second one wait for the busy timeout instead. Reads (GET and HEAD requests)
+    begin deferred: in WAL mode they then run beside each other and beside a writer
+    instead of queueing behind one lock.
     """
+    in_memory = engine.url.database in (None, "", ":memory:")
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -39,11 +87,13 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if _reads_only() else "BEGIN IMMEDIATE")
 
 
 class Database:

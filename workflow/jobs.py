@@ -26,6 +26,10 @@ DEFAULT_QUEUE = "finsam"
 JOB_TIMEOUT = 600
 
 
+class JobFailed(RuntimeError):
+    """A job on a synchronous queue (JOB_QUEUE_ASYNC=False) raised, as it would have inline."""
+
+
 def queue_name(app: Flask) -> str:
     """The RQ queue this installation uses (JOB_QUEUE, default `finsam`)."""
     return str(app.config.get("JOB_QUEUE") or DEFAULT_QUEUE)
@@ -62,11 +66,17 @@ def enqueue(func_path: str, *args: Any) -> str | None:
     from redis.exceptions import RedisError
 
     try:
-        job = _queue(app).enqueue(run, func_path, list(args), job_timeout=JOB_TIMEOUT)
+        queue = _queue(app)
+        job = queue.enqueue(run, func_path, list(args), job_timeout=JOB_TIMEOUT)
     except RedisError:
         app.logger.warning("The job queue is unreachable; running %s inline.", func_path)
         func(*args)
         return None
+    if not queue.is_async and job.is_failed:
+        # RQ records a synchronous job's error and returns; raise it, so that a run with
+        # REDIS_URL set (CI) fails where the inline run would, not later and unexplained.
+        result = job.latest_result()
+        raise JobFailed(f"{func_path} failed:\n{result.exc_string if result else ''}")
     return str(job.id)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from states import application as machine
 from states.common import Role
 from workflow.models import Application, Association
+from workflow.models.reports import Report
 
 
 def _grants(user: Any) -> list[Any]:
@@ -249,6 +250,11 @@ def can_delete_attachment(user: Any, application: Application, uploaded_by_id: i
     """Who may add may remove: their own files, and applicants those of their colleagues."""
     if not can_add_attachment(user, application):
         return False
+    return _own_or_colleagues(user, application, uploaded_by_id)
+
+
+def _own_or_colleagues(user: Any, application: Application, uploaded_by_id: int) -> bool:
+    """The user uploaded it, or an applicant of the user's own member organisation did."""
     if uploaded_by_id == user.id:
         return True
     colleagues = member_ids_for(user, application.association_id, Role.APPLICANT)
@@ -259,7 +265,58 @@ def can_delete_attachment(user: Any, application: Application, uploaded_by_id: i
 
 
 def _uploader_grants(user_id: int) -> list[Any]:
+    from sqlmodel import select
+
     from workflow.extensions import db
     from workflow.models import RoleGrant
 
-    return list(db.session.query(RoleGrant).filter(RoleGrant.user_id == user_id).all())
+    return list(db.session.exec(select(RoleGrant).where(RoleGrant.user_id == user_id)).all())
+
+
+# --- report attachments (issue 7) ---------------------------------------------------------------
+# The report rules live in services/reports.py (imported late: that module imports this one).
+
+
+def can_view_report_attachments(user: Any, report: Report, application: Application) -> bool:
+    """Whoever may see the report sees and downloads its attachments."""
+    from workflow.services import reports
+
+    return report.application_id == application.id and reports.can_view_reports(user, application)
+
+
+def can_add_report_attachment(user: Any, report: Report, application: Application) -> bool:
+    """Whoever may edit the report while it is editable (the lead applicants, draft/returned)."""
+    from workflow.services import reports
+
+    return report.application_id == application.id and reports.can_edit_report(
+        user, report, application
+    )
+
+
+def can_delete_report_attachment(
+    user: Any, report: Report, application: Application, uploaded_by_id: int
+) -> bool:
+    """The association's officers; else who may add: their own files and their colleagues'."""
+    if not can_view_report_attachments(user, report, application):
+        return False
+    if Role.OFFICER in roles_in(user, application.association_id):
+        return True
+    if not can_add_report_attachment(user, report, application):
+        return False
+    return _own_or_colleagues(user, application, uploaded_by_id)
+
+
+def can_view_file(user: Any, application: Application, report: Report | None) -> bool:
+    """An attachment row: the report rule for a report's file, else the application rule."""
+    if report is not None:
+        return can_view_report_attachments(user, report, application)
+    return can_view_attachments(user, application)
+
+
+def can_delete_file(
+    user: Any, application: Application, report: Report | None, uploaded_by_id: int
+) -> bool:
+    """Removing an attachment row: the report rule for a report's file, else the application's."""
+    if report is not None:
+        return can_delete_report_attachment(user, report, application, uploaded_by_id)
+    return can_delete_attachment(user, application, uploaded_by_id)

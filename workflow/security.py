@@ -12,7 +12,14 @@ from flask_login import current_user
 from workflow.extensions import db, limiter
 
 # Endpoints that take an attachment: their bodies may be as large as a file plus the form.
-UPLOAD_ENDPOINTS = frozenset({"attachments.upload", "api.upload_attachment"})
+UPLOAD_ENDPOINTS = frozenset(
+    {
+        "attachments.upload",
+        "attachments.upload_to_report",
+        "api.upload_attachment",
+        "api.upload_report_attachment",
+    }
+)
 UPLOAD_OVERHEAD = 64 * 1024
 
 

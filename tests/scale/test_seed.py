@@ -66,6 +66,15 @@ def test_pages_load_on_seeded_data(app: Flask, seed, sign_in) -> None:  # type: 
     slug = f"{seed_scale.SLUG_PREFIX}01"
     heavy = scalar(app, "SELECT min(id) FROM application")
     meeting = scalar(app, "SELECT max(id) FROM meeting WHERE state = 'protocol_signed'")
+    # The later stages: a report, a LIV activity, and a protocol with a notice and a LIV §.
+    report = scalar(app, "SELECT min(id) FROM report WHERE state = 'accepted'")
+    liv_app = scalar(app, "SELECT min(application_id) FROM liv_agreement")
+    protocol = scalar(
+        app,
+        "SELECT min(d.meeting_id) FROM decision d JOIN liv_year l ON l.decision_id = d.id"
+        " JOIN protocol_posting p ON p.meeting_id = d.meeting_id",
+    )
+    assert None not in (report, liv_app, protocol)
     officer = sign_in(f"officer.1.{slug}")
     for path in (
         "/",
@@ -78,9 +87,17 @@ def test_pages_load_on_seeded_data(app: Flask, seed, sign_in) -> None:  # type: 
         f"/associations/{slug}/inbox",
         f"/associations/{slug}/preparation",
         "/workflow",
+        f"/reports/{report}",
+        f"/associations/{slug}/reports",
+        f"/applications/{liv_app}",
+        f"/applications/{liv_app}/liv",
+        f"/meetings/{protocol}/protocol",
     ):
         response = officer.get(path)
         assert response.status_code == 200, (path, response.status_code)
+    # The protocol shows its notice (anslag) and the LIV decision's §.
+    page = officer.get(f"/meetings/{protocol}/protocol").get_data(as_text=True)
+    assert "Kansliet, Samordningsförbundet" in page
     assert "Anteckning 20" in officer.get(f"/applications/{heavy}").get_data(as_text=True) or (
         scalar(app, "SELECT count(*) FROM annotation WHERE application_id = :a", a=heavy) >= 20
     )

@@ -137,7 +137,10 @@ def fire_transition(
         expected_version=body.expected_version,
     )
     transaction.commit()
-    return _stored_json(app, user)
+    # A step changes no list of the content; only what it may add beside the application
+    # (a recommendation, a proposal) is read again, not the whole application.
+    db.session.expire(app, ["recommendations", "proposals"])
+    return application_json(app, user)
 
 
 @route(

@@ -12,24 +12,28 @@ from workflow import permissions, transaction
 from workflow.api.registry import ID, route
 from workflow.api.schemas import Out
 from workflow.api.serializers import timestamp
-from workflow.errors import Forbidden, NotFound, Problem, ValidationFailed
+from workflow.errors import Forbidden, Problem, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
-from workflow.models import Application, User
+from workflow.models import User
 from workflow.models.security import ATTACHMENT_KINDS, Attachment
-from workflow.services import applications
+from workflow.services import applications, reports
 from workflow.services import attachments as service
 
 APPLICATION = f"/applications/<{ID}:application_id>"
+REPORT = f"/reports/<{ID}:report_id>"
 ATTACHMENT = f"/attachments/<{ID}:attachment_id>"
 Kind = Literal[ATTACHMENT_KINDS]  # type: ignore[valid-type]
 
 
 class AttachmentOut(Out):
-    """A file attached to an application; its bytes are at `download_url`."""
+    """A file of an application or of one of its reports; its bytes are at `download_url`."""
 
     id: int
     application_id: int
+    report_id: int | None = Field(
+        description="The report the file belongs to; null for the application's own files."
+    )
     filename: str = Field(description="The name it was uploaded with (path and controls removed).")
     kind: Kind = Field(description="Found from the content, never from the name.")  # type: ignore[valid-type]
     content_type: str
@@ -41,7 +45,7 @@ class AttachmentOut(Out):
 
 
 class AttachmentListOut(Out):
-    """Every attachment of the application, oldest first."""
+    """Every attachment of the application (or of the report), oldest first."""
 
     items: list[AttachmentOut]
 
@@ -51,6 +55,7 @@ def attachment_out(row: Attachment) -> dict[str, Any]:
     return {
         "id": row.id,
         "application_id": row.application_id,
+        "report_id": row.report_id,
         "filename": row.filename,
         "kind": row.kind,
         "content_type": service.CONTENT_TYPES[row.kind],
@@ -62,12 +67,15 @@ def attachment_out(row: Attachment) -> dict[str, Any]:
     }
 
 
-def _visible(user: User, attachment_id: int) -> tuple[Attachment, Application]:
-    row = db.session.get(Attachment, attachment_id)
-    app = db.session.get(Application, row.application_id) if row is not None else None
-    if row is None or app is None or not permissions.can_view_attachments(user, app):
-        raise NotFound(_l("No such attachment."))
-    return row, app
+def _file_of_request() -> Any:
+    """The multipart field `file`; a 422 naming it when it is missing."""
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationFailed(
+            _l("The file was not accepted."),
+            problems=[Problem("file", _l("Send the file as multipart/form-data field `file`."))],
+        )
+    return upload
 
 
 @route(
@@ -85,12 +93,7 @@ def upload_attachment(user: User, application_id: int) -> dict[str, Any]:
     app = applications.load_visible(db.session, application_id, user)
     if not permissions.can_add_attachment(user, app):
         raise Forbidden(_l("You may not attach files to this application now."))
-    upload = request.files.get("file")
-    if upload is None:
-        raise ValidationFailed(
-            _l("The file was not accepted."),
-            problems=[Problem("file", _l("Send the file as multipart/form-data field `file`."))],
-        )
+    upload = _file_of_request()
     staged = service.stage(upload.stream, upload.filename)
     with service.staged_until_commit(staged):
         row = service.add(db.session, app, staged, by=user)
@@ -105,9 +108,45 @@ def upload_attachment(user: User, application_id: int) -> dict[str, Any]:
     response=AttachmentListOut,
 )
 def list_attachments(user: User, application_id: int) -> dict[str, Any]:
-    """Whoever may see the application."""
+    """Whoever may see the application; its reports' files are listed with each report."""
     app = applications.load_visible(db.session, application_id, user)
     return {"items": [attachment_out(row) for row in service.for_application(db.session, app)]}
+
+
+@route(
+    f"{REPORT}/attachments",
+    method="POST",
+    summary="Attach a file to a report (multipart/form-data, field `file`)",
+    tag="attachments",
+    response=AttachmentOut,
+    status=201,
+    errors=(400, 403, 409, 413, 422),
+)
+def upload_report_attachment(user: User, report_id: int) -> dict[str, Any]:
+    """PDF, DOCX, XLSX or ODT by content, at most 20 MB. The lead member's applicants while the
+    report is a draft or returned; 403 for anyone else who sees the report, 409 (code
+    `invalid_transition`) once it is submitted or accepted."""
+    report = reports.load_visible(db.session, report_id, user)
+    app = reports.application_of(db.session, report)
+    service.require_report_upload(user, report, app)
+    upload = _file_of_request()
+    staged = service.stage(upload.stream, upload.filename)
+    with service.staged_until_commit(staged):
+        row = service.add(db.session, app, staged, by=user, report=report)
+        transaction.commit()
+    return attachment_out(row)
+
+
+@route(
+    f"{REPORT}/attachments",
+    summary="The attachments of a report",
+    tag="attachments",
+    response=AttachmentListOut,
+)
+def list_report_attachments(user: User, report_id: int) -> dict[str, Any]:
+    """Whoever may see the report."""
+    report = reports.load_visible(db.session, report_id, user)
+    return {"items": [attachment_out(row) for row in service.for_report(db.session, report)]}
 
 
 @route(
@@ -117,10 +156,10 @@ def list_attachments(user: User, application_id: int) -> dict[str, Any]:
     media_type="application/octet-stream",
 )
 def download_attachment(user: User, attachment_id: int) -> Response:
-    """The bytes; 404 for anyone who may not see the application."""
+    """The bytes; 404 for anyone who may not see the application (or the report)."""
     from workflow.web.attachments import send_attachment
 
-    row, _app = _visible(user, attachment_id)
+    row, _app, _report = service.load_visible(db.session, attachment_id, user)
     return send_attachment(row)  # type: ignore[return-value]
 
 
@@ -131,8 +170,8 @@ def download_attachment(user: User, attachment_id: int) -> Response:
     response=AttachmentOut,
 )
 def get_attachment(user: User, attachment_id: int) -> dict[str, Any]:
-    """Whoever may see the application."""
-    row, _app = _visible(user, attachment_id)
+    """Whoever may see the application (or the report)."""
+    row, _app, _report = service.load_visible(db.session, attachment_id, user)
     return attachment_out(row)
 
 
@@ -144,9 +183,10 @@ def get_attachment(user: User, attachment_id: int) -> dict[str, Any]:
     errors=(403,),
 )
 def delete_attachment(user: User, attachment_id: int) -> dict[str, Any]:
-    """Who may attach may remove their own files (applicants also their colleagues')."""
-    row, app = _visible(user, attachment_id)
-    if not permissions.can_delete_attachment(user, app, row.uploaded_by_id):
+    """Who may attach may remove their own files (applicants also their colleagues'); a
+    report's files also the association's officers."""
+    row, app, report = service.load_visible(db.session, attachment_id, user)
+    if not permissions.can_delete_file(user, app, report, row.uploaded_by_id):
         raise Forbidden(_l("You may not remove this file."))
     path = service.remove(db.session, row, by=user)
     transaction.after_commit(lambda: service.unlink_quietly(path))

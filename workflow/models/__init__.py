@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, Relationship, SQLModel
@@ -92,6 +93,18 @@ class Association(SQLModel, table=True):
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.__table__.c.version}
+
+
+@event.listens_for(Association, "load")
+def _hold_for_the_session(target: Association, context: Any) -> None:
+    """Keep a loaded association (and its members) for the life of the session.
+
+    The identity map holds rows weakly: an association fetched with `session.get` by one
+    check and dropped was fetched again, with its members, by the next one (five times in a
+    `submit`). A session lives for one request, and an installation has at most a few
+    hundred associations, so holding them costs little.
+    """
+    context.session.info.setdefault("held_associations", {})[target.id] = target
 
 
 class Member(SQLModel, table=True):

@@ -62,7 +62,7 @@ class SecuritySetting(SQLModel, table=True):
 
 
 class Attachment(SQLModel, table=True):
-    """A file attached to an application, kept outside the static folder under a random name."""
+    """A file of an application or of one of its reports, stored apart under a random name."""
 
     __tablename__ = "attachment"
     __table_args__ = (
@@ -75,6 +75,9 @@ class Attachment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     association_id: int = _fk("association.id", index=False)
     application_id: int = _fk("application.id", ondelete="CASCADE")
+    # Set for a report's file (application_id is then the report's application); None for the
+    # application's own files.
+    report_id: int | None = _fk("report.id", nullable=True, ondelete="CASCADE")
     filename: str = Field(sa_column=Column(String(FILENAME_MAX), nullable=False))
     kind: str = Field(sa_column=Column(String(10), nullable=False))
     size_bytes: int = Field(nullable=False)

@@ -29,6 +29,7 @@ from sqlmodel import Session, func, select
 from states.application import State
 from states.common import Role
 from workflow import limits, permissions
+from workflow.db import memoized_for_reads
 from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import (
@@ -72,6 +73,7 @@ class Access(IntEnum):
 # --- the rule ------------------------------------------------------------------------------
 
 
+@memoized_for_reads
 def access(user: Any, app: Application) -> Access:
     """Which annotations of `app` the user may read (the one rule; see the module docstring)."""
     if not permissions.can_view_application(user, app):
@@ -126,6 +128,7 @@ def open_count(session: Session, user: Any, app: Application) -> int:
     return session.exec(select(func.count()).select_from(query.subquery())).one()
 
 
+@memoized_for_reads
 def can_annotate(user: Any, app: Application) -> bool:
     """Preparers and officers of the association annotate what they can see."""
     return permissions.can_view_application(user, app) and bool(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlmodel import Session, func, select
 
 from workflow.errors import Conflict, Problem, ValidationFailed
@@ -13,6 +15,21 @@ from workflow.services import audit
 def by_slug(session: Session, slug: str) -> Association | None:
     """The association with this slug, if any."""
     return session.exec(select(Association).where(Association.slug == slug)).first()
+
+
+def by_ids(session: Session, ids: Iterable[int]) -> list[Association]:
+    """The associations with these ids, by name; those the session holds cost no query.
+
+    Every page's menu asks for the user's associations several times (budget, meetings,
+    statistics, queues, reports due); one query serves them all.
+    """
+    wanted = set(ids)
+    held: dict[int, Association] = session.info.get("held_associations", {})
+    if missing := wanted - held.keys():
+        for row in session.exec(select(Association).where(Association.id.in_(missing))).all():  # type: ignore[union-attr]
+            held = session.info.setdefault("held_associations", {})
+            held[row.id] = row  # type: ignore[index]
+    return sorted((held[i] for i in wanted if i in held), key=lambda a: (a.name, a.id))
 
 
 def create_association(

@@ -19,9 +19,11 @@ from typing import IO
 from flask import current_app
 from sqlmodel import Session, select
 
-from workflow.errors import Problem, ValidationFailed
+from workflow import permissions
+from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import Application, User
+from workflow.models.reports import Report
 from workflow.models.security import FILENAME_MAX, Attachment
 from workflow.services import audit
 
@@ -154,19 +156,72 @@ def staged_until_commit(staged: Staged) -> Iterator[Staged]:
 
 
 def for_application(session: Session, application: Application) -> list[Attachment]:
-    """The application's attachments, oldest first."""
+    """The application's own attachments (not its reports'), oldest first."""
     return list(
         session.exec(
             select(Attachment)
-            .where(Attachment.application_id == application.id)
+            .where(
+                Attachment.application_id == application.id,
+                Attachment.report_id.is_(None),  # type: ignore[union-attr]
+            )
             .order_by(Attachment.created_at, Attachment.id)  # type: ignore[arg-type]
         ).all()
     )
 
 
+def for_report(session: Session, report: Report) -> list[Attachment]:
+    """The report's attachments, oldest first."""
+    return list(
+        session.exec(
+            select(Attachment)
+            .where(Attachment.report_id == report.id)
+            .order_by(Attachment.created_at, Attachment.id)  # type: ignore[arg-type]
+        ).all()
+    )
+
+
+def load_visible(
+    session: Session, attachment_id: int, user: User
+) -> tuple[Attachment, Application, Report | None]:
+    """The attachment with its application and report (if any); 404 for who may not see it."""
+    row = session.get(Attachment, attachment_id)
+    app = session.get(Application, row.application_id) if row is not None else None
+    report = session.get(Report, row.report_id) if row and row.report_id is not None else None
+    if (
+        row is None
+        or app is None
+        or (row.report_id is not None and report is None)
+        or not permissions.can_view_file(user, app, report)
+    ):
+        raise NotFound(_l("No such attachment."))
+    return row, app, report
+
+
+def require_report_upload(user: User, report: Report, application: Application) -> None:
+    """403 for who never writes the report; 409 while it is not editable (as its edit page)."""
+    from workflow.services import reports
+
+    if permissions.can_add_report_attachment(user, report, application):
+        return
+    if reports.can_write_reports(user, application):
+        raise Conflict(
+            _l("Files can be attached only while the report is a draft or returned."),
+            code="invalid_transition",
+        )
+    raise Forbidden(_l("Only the applicants of the lead member organisation write reports."))
+
+
+def _entity(row: Attachment) -> tuple[str, int]:
+    """What the audit event is about: the report for a report's file, else the application."""
+    if row.report_id is not None:
+        return "report", row.report_id
+    return "application", row.application_id
+
+
 def _audit_data(row: Attachment) -> dict[str, object]:
     return {
         "attachment_id": row.id,
+        "application_id": row.application_id,
         "filename": row.filename,
         "kind": row.kind,
         "size_bytes": row.size_bytes,
@@ -174,11 +229,21 @@ def _audit_data(row: Attachment) -> dict[str, object]:
     }
 
 
-def add(session: Session, application: Application, staged: Staged, *, by: User) -> Attachment:
-    """Record a staged file on the application (flushes and audits, never commits)."""
+def add(
+    session: Session,
+    application: Application,
+    staged: Staged,
+    *,
+    by: User,
+    report: Report | None = None,
+) -> Attachment:
+    """Record a staged file on the application, or on its `report` (flushes and audits)."""
+    if report is not None and report.application_id != application.id:
+        raise ValueError("the report belongs to another application")
     row = Attachment(
         association_id=application.association_id,
         application_id=application.id,
+        report_id=report.id if report is not None else None,
         filename=staged.filename,
         kind=staged.kind,
         size_bytes=staged.size,
@@ -188,11 +253,12 @@ def add(session: Session, application: Application, staged: Staged, *, by: User)
     )
     session.add(row)
     session.flush()
+    entity_type, entity_id = _entity(row)
     audit.record(
         session,
         action="attachment_added",
-        entity_type="application",
-        entity_id=application.id,
+        entity_type=entity_type,
+        entity_id=entity_id,
         association_id=application.association_id,
         actor=by,
         data=_audit_data(row),
@@ -203,11 +269,12 @@ def add(session: Session, application: Application, staged: Staged, *, by: User)
 def remove(session: Session, attachment: Attachment, *, by: User) -> Path:
     """Delete the row (flushes and audits); the caller removes the returned file after commit."""
     path = path_of(attachment)
+    entity_type, entity_id = _entity(attachment)
     audit.record(
         session,
         action="attachment_removed",
-        entity_type="application",
-        entity_id=attachment.application_id,
+        entity_type=entity_type,
+        entity_id=entity_id,
         association_id=attachment.association_id,
         actor=by,
         data=_audit_data(attachment),

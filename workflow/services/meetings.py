@@ -26,6 +26,7 @@ from states import meeting as spec
 from states.application import State
 from states.common import Role
 from workflow import engine, labels, limits, permissions
+from workflow.db import memoized_for_reads
 from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import (
@@ -293,6 +294,7 @@ class BoardMember:
         return self.user.id
 
 
+@memoized_for_reads
 def roster(session: Session, association_id: int) -> list[BoardMember]:
     """Every active board member of the association, by member organisation, ledamöter first."""
     rows = session.exec(
@@ -317,6 +319,7 @@ def roster(session: Session, association_id: int) -> list[BoardMember]:
     return people
 
 
+@memoized_for_reads
 def present_user_ids(session: Session, meeting: Meeting) -> set[int]:
     """Who is recorded as present at the meeting."""
     return set(
@@ -1264,6 +1267,7 @@ class AgendaEntry:
         return self.item.paragraph
 
 
+@memoized_for_reads
 def agenda(session: Session, meeting: Meeting) -> list[AgendaEntry]:
     """The agenda in order, with applications, decisions and recusals (a few queries in all)."""
     items = _items(session, meeting)

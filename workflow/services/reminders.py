@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from workflow import transaction
 from workflow.extensions import db
-from workflow.models import Application, Association
+from workflow.models import Association
 from workflow.models.reports import ReportReminder
 from workflow.services import mail, notifications
 from workflow.services import reports as service
@@ -46,13 +46,8 @@ def send_due(session: Session, today: date | None = None) -> Sent:
     """Queue the reminders due today that were not sent before (flushes; the caller commits)."""
     today = today or date.today()
     sent = Sent()
-    apps = list(
-        session.exec(
-            select(Application).where(
-                Application.state.in_(sorted(service.REPORTING_STATES))  # type: ignore[attr-defined]
-            )
-        ).all()
-    )
+    # Only the insatser that still owe a report: finished ones are left out in SQL.
+    apps = service.reporting_apps(session, session.exec(select(Association.id)).all())
     done = {
         (r.application_id, r.kind, r.year, r.stage)
         for r in session.exec(select(ReportReminder)).all()

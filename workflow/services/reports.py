@@ -19,6 +19,8 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
+from sqlalchemy import ColumnElement, and_, extract, false, func, or_
+from sqlalchemy.orm import lazyload, load_only
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 from transitions import Machine
@@ -179,20 +181,56 @@ def plan(session: Session, app: Application) -> list[PlannedReport]:
     return sorted(planned, key=lambda p: (p.due_date, p.kind))
 
 
-def _reporting_apps(session: Session, association_ids: Iterable[int]) -> list[Application]:
+def reporting_apps(
+    session: Session, association_ids: Iterable[int], *, only: ColumnElement[bool] | None = None
+) -> list[Application]:
+    """Applications in a reporting state that still owe a report of their plan, by id.
+
+    An insats whose every planned report is delivered is left out in SQL, so the work does
+    not grow with a decade of finished ones. Children are not loaded: callers read columns.
+    """
     ids = list(association_ids)
     if not ids:
         return []
-    return list(
-        session.exec(
-            select(Application)
-            .where(
-                Application.association_id.in_(ids),  # type: ignore[attr-defined]
-                Application.state.in_(sorted(REPORTING_STATES)),  # type: ignore[attr-defined]
-            )
-            .order_by(Application.id)
-        ).all()
+    end_year = extract("year", Application.end_date)
+    delivered = (
+        select(func.count(Report.id))
+        .where(
+            Report.application_id == Application.id,
+            Report.state.in_(sorted(spec.DELIVERED)),  # type: ignore[attr-defined]
+            or_(Report.kind == "final", and_(Report.kind == "annual", Report.year < end_year)),
+        )
+        .correlate(Application)
+        .scalar_subquery()
     )
+    owed = end_year - extract("year", Application.start_date) + 1
+    query = (
+        select(Application)
+        .where(
+            Application.association_id.in_(ids),  # type: ignore[attr-defined]
+            Application.state.in_(sorted(REPORTING_STATES)),  # type: ignore[attr-defined]
+            Application.start_date.is_not(None),  # type: ignore[union-attr]
+            Application.end_date.is_not(None),  # type: ignore[union-attr]
+            delivered < owed,
+        )
+        .options(
+            lazyload("*"),
+            load_only(
+                Application.association_id,  # type: ignore[arg-type]
+                Application.lead_member_id,  # type: ignore[arg-type]
+                Application.title,  # type: ignore[arg-type]
+                Application.diary_number,  # type: ignore[arg-type]
+                Application.state,  # type: ignore[arg-type]
+                Application.start_date,  # type: ignore[arg-type]
+                Application.end_date,  # type: ignore[arg-type]
+                Application.version,  # type: ignore[arg-type]
+            ),
+        )
+        .order_by(Application.id)  # type: ignore[arg-type]
+    )
+    if only is not None:
+        query = query.where(only)
+    return list(session.exec(query).all())
 
 
 def open_entries(session: Session, apps: Sequence[Application]) -> list[PlannedReport]:
@@ -219,14 +257,31 @@ def open_entries(session: Session, apps: Sequence[Application]) -> list[PlannedR
 def overdue_for(session: Session, user: Any, today: date | None = None) -> list[PlannedReport]:
     """The overdue reports a user should see on the dashboard: own insatser for applicants."""
     today = today or date.today()
-    ids = permissions.association_ids(user)
-    apps = [a for a in _reporting_apps(session, ids) if _sees_reports(user, a)]
+    apps = reporting_apps(
+        session, permissions.association_ids(user), only=_sees_reports_clause(user)
+    )
     return [e for e in open_entries(session, apps) if e.overdue_on(today)]
 
 
-def _sees_reports(user: Any, app: Application) -> bool:
-    roles = permissions.acting_roles(user, app)
-    return bool(roles - {Role.PREPARER}) and permissions.can_view_application(user, app)
+def _sees_reports_clause(user: Any) -> ColumnElement[bool]:
+    """SQL for the insatser whose reports the user follows on the dashboard.
+
+    Reporting states all lie after submission, so any role but preparer sees the
+    association's; an applicant alone sees those of the members they speak for.
+    """
+    clauses = []
+    for assoc_id in sorted(permissions.association_ids(user)):
+        roles = permissions.roles_in(user, assoc_id) - {Role.PREPARER}
+        if roles - {Role.APPLICANT}:
+            clauses.append(Application.association_id == assoc_id)
+        elif own := permissions.member_ids_for(user, assoc_id, Role.APPLICANT):
+            clauses.append(
+                and_(
+                    Application.association_id == assoc_id,
+                    Application.lead_member_id.in_(sorted(own)),  # type: ignore[attr-defined]
+                )
+            )
+    return or_(*clauses) if clauses else false()
 
 
 def due_list(
@@ -234,7 +289,7 @@ def due_list(
 ) -> list[PlannedReport]:
     """The association's planned reports not yet delivered (the officer's list)."""
     today = today or date.today()
-    entries = open_entries(session, _reporting_apps(session, [association_id]))
+    entries = open_entries(session, reporting_apps(session, [association_id]))
     return [e for e in entries if e.overdue_on(today)] if only_overdue else entries
 
 

@@ -9,12 +9,20 @@ numbers, and one audit event per step on the association's hash chain (hashed wi
 workflow/services/audit.py, so `verify-audit` passes). Counters (DiaryCounter,
 ParagraphCounter, AuditChainHead) end where the data does.
 
-Later stages add tables: register a per-application seeder with `extra_seeder(table)`; it is
-called only when that table exists.
+The later stages are seeded the same way: protocol signatures and notices (anslag) for signed
+meetings, security settings and a few two-factor enrolments per association, LIV admissions
+and yearly financing decisions taken by the board (with §, agenda item and LivYear), and, in
+workflow/services/seed_scale_extra.py, the start of each insats, its condition confirmations,
+its reports (annual and final, with outcomes, goal results and support by gender) and LIV
+agreements. Steps after `start` are timed from the insats period (a final report is accepted
+after the period ends, LIV follows at a board meeting), so every row agrees with the
+application's state and dates. Tables of stages still to come: register a per-application
+seeder with `extra_seeder(table)`; it is called only when that table exists.
 """
 
 from __future__ import annotations
 
+import base64
 import random
 import resource
 import time
@@ -29,7 +37,7 @@ from states.application import BY_TRIGGER, State
 from states.common import Role
 from workflow import engine as app_engine
 from workflow.models import metadata
-from workflow.services import audit
+from workflow.services import audit, protocols, reports, seed_scale_extra
 from workflow.services.diary import format_diary_number
 
 PASSWORD = "scale-password-2026"  # noqa: S105 - test data, printed by the command
@@ -44,10 +52,15 @@ ORDER = (
     "association",
     "member",
     "app_user",
+    "two_factor",
     "role_grant",
     "association_budget",
+    "security_setting",
+    "report_settings",
     "meeting",
     "attendance",
+    "protocol_signature",
+    "protocol_posting",
     "application",
     "application_partner",
     "budget_line",
@@ -60,7 +73,34 @@ ORDER = (
     "decision",
     "decision_amount",
     "agenda_item",
+    "liv_year",
+    "insats_start",
+    "condition_confirmation",
+    "liv_agreement",
+    "liv_agreement_party",
+    "report",
+    "report_outcome",
+    "report_goal_result",
+    "report_support",
     "audit_event",
+)
+
+# The later stages' rows the command's summary names (table, what a row is).
+LATER_STAGE_ROWS = (
+    ("insats_start", "starts"),
+    ("condition_confirmation", "condition confirmations"),
+    ("report", "reports"),
+    ("report_outcome", "report outcomes"),
+    ("report_goal_result", "goal results"),
+    ("report_support", "support rows"),
+    ("liv_year", "LIV years"),
+    ("liv_agreement", "LIV agreements"),
+    ("liv_agreement_party", "agreement parties"),
+    ("protocol_signature", "protocol signatures"),
+    ("protocol_posting", "protocol postings"),
+    ("report_settings", "report settings"),
+    ("security_setting", "security settings"),
+    ("two_factor", "two-factor enrolments"),
 )
 
 # State weights: earlier years have mostly settled; the current year is mostly in progress.
@@ -193,6 +233,20 @@ REGIONS = (
     "Örebro län",
 )
 MEETING_DAYS = ((2, 14), (4, 11), (6, 6), (9, 12), (10, 24), (12, 5))
+# The yearly LIV financing decision is taken at the October meeting, for the next year.
+LIV_MEETING = (10, 24)
+# Every tenth association (scale-10, scale-20, ...) requires two-factor sign-in and its officer
+# and chair have enrolled; in scale-05, scale-15, ... the auditor has enrolled of their own
+# accord. The associations the bench and the tests sign in to (scale-01, scale-02) ask for none.
+TWO_FACTOR_EVERY = 10
+# Reporting dates of the associations that set their own (the rest keep the defaults).
+REPORT_SETTINGS = ((2, 28, 60), (3, 31, 90), (4, 30, 60), (1, 31, 45))
+# A board approval with conditions: the officer confirms each at the start.
+CONDITIONS = (
+    "- Samverkansavtal undertecknat av samtliga parter.\n"
+    "- Reviderad budget per år inlämnad före start."
+)
+CONDITIONAL_SHARE = 0.2
 
 
 def _check_paths() -> None:
@@ -237,6 +291,19 @@ class AppRecord:
     year: int
     times: list[datetime]
     budget: list[tuple[int, int]]
+    assoc: _Assoc
+    partner_member_id: int | None = None
+    goal_ids: list[int] = field(default_factory=list)
+    start_date: date | None = None
+    end_date: date | None = None
+    # The approving decision `start` rests on, and its conditions (one per line, stripped).
+    decision_id: int | None = None
+    conditions: list[str] = field(default_factory=list)
+    agreement_date: date | None = None
+    # (year, decision id, decided at) of every LIV year the board financed.
+    liv_years: list[tuple[int, int, datetime]] = field(default_factory=list)
+    # One of the applications that show every kind of row at any size (COVER).
+    covering: bool = False
 
 
 @dataclass
@@ -274,6 +341,19 @@ class _Assoc:
     paragraphs: dict[int, int] = field(default_factory=dict)
     seq: int = 0
     head: str = audit.GENESIS
+    name: str = ""
+    # (annual due month, day, final due days): what report due dates follow from.
+    report_settings: tuple[int, int, int] = (2, 28, 60)
+    held: list[tuple[int, date]] = field(default_factory=list)
+
+
+@dataclass
+class _GlobalChain:
+    """The audit chain of events without an association (two-factor enrolments)."""
+
+    seq: int
+    head: str
+    id: None = None
 
 
 class Seeder:
@@ -306,6 +386,14 @@ class Seeder:
                 for name, table in self.tables.items()
                 if "id" in table.c
             }
+            heads = metadata.tables["audit_chain_head"]
+            head = connection.execute(
+                select(heads.c.seq, heads.c.hash).where(heads.c.chain_id == audit.GLOBAL_CHAIN)
+            ).first()
+        self.global_head_exists = head is not None
+        self.global_chain = (
+            _GlobalChain(seq=head[0], head=head[1]) if head else _GlobalChain(0, audit.GENESIS)
+        )
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -331,6 +419,23 @@ class Seeder:
                     self.summary.rows[name] = self.summary.rows.get(name, 0) + len(rows)
                     rows.clear()
 
+    def _global_head(self) -> None:
+        """Move the global chain's head past the events appended to it."""
+        chain = self.global_chain
+        heads = metadata.tables["audit_chain_head"]
+        with self.engine.begin() as connection:
+            if self.global_head_exists:
+                connection.execute(
+                    heads.update()
+                    .where(heads.c.chain_id == audit.GLOBAL_CHAIN)
+                    .values(seq=chain.seq, hash=chain.head)
+                )
+            elif chain.seq:
+                connection.execute(
+                    heads.insert(),
+                    {"chain_id": audit.GLOBAL_CHAIN, "seq": chain.seq, "hash": chain.head},
+                )
+
     def _fix_sequences(self) -> None:
         """PostgreSQL: move each id sequence past the ids the seeder gave."""
         if self.engine.dialect.name != "postgresql":
@@ -344,7 +449,7 @@ class Seeder:
 
     def audit_event(
         self,
-        assoc: _Assoc,
+        assoc: _Assoc | _GlobalChain,
         *,
         at: datetime,
         action: str,
@@ -360,7 +465,7 @@ class Seeder:
         assoc.seq += 1
         row = self.add(
             "audit_event",
-            chain_id=assoc.id,
+            chain_id=audit.GLOBAL_CHAIN if assoc.id is None else assoc.id,
             seq=assoc.seq,
             association_id=assoc.id,
             actor_id=actor_id,
@@ -409,6 +514,7 @@ class Seeder:
                 f" {sum(self.summary.rows.values())} rows, {elapsed:.0f} s,"
                 f" peak {peak_rss_mb():.0f} MB"
             )
+        self._global_head()
         self._fix_sequences()
         self.summary.applications = done
         self.summary.seconds = time.monotonic() - started
@@ -483,7 +589,7 @@ class Seeder:
         preparer = person("preparer", "1")
         person("preparer", "2")
         chair = person("chair", "1")
-        person("auditor", "1")
+        auditor = person("auditor", "1")
         first_year = self.today.year - years + 1
         for year in range(first_year, self.today.year + 2):
             self.add(
@@ -508,6 +614,7 @@ class Seeder:
             chair=chair,
             meetings={},
             planned=(0, self.today),
+            name=f"Samordningsförbundet {region} {number}",
         )
         self.audit_event(
             assoc,
@@ -523,6 +630,8 @@ class Seeder:
                 "delegation_limit_sek": DELEGATION_LIMIT,
             },
         )
+        self._security(assoc, number, created, enrolled=[officer, chair], volunteer=auditor)
+        self._report_settings(assoc, number, created)
         for year in range(first_year, self.today.year + 1):
             held = []
             for month, day in MEETING_DAYS:
@@ -531,19 +640,101 @@ class Seeder:
                     continue
                 held.append((self._meeting(assoc, when, signed=True), when))
             assoc.meetings[year] = held
+            assoc.held.extend(held)
         when = self.today + timedelta(days=14)
         assoc.planned = (self._meeting(assoc, when, signed=False), when)
         return assoc
 
+    def _security(
+        self,
+        assoc: _Assoc,
+        number: int,
+        created: datetime,
+        *,
+        enrolled: list[int],
+        volunteer: int,
+    ) -> None:
+        """The association's security setting and the two-factor enrolments it calls for."""
+        required = number % TWO_FACTOR_EVERY == 0
+        at = created + timedelta(days=1)
+        self.add(
+            "security_setting",
+            association_id=assoc.id,
+            require_two_factor=required,
+            updated_at=at,
+        )
+        people = []
+        if required:
+            self.audit_event(
+                assoc,
+                at=at,
+                action="two_factor_required",
+                entity_type="association",
+                entity_id=assoc.id,
+                actor_id=None,
+            )
+            people = list(enrolled)
+        if number % TWO_FACTOR_EVERY == TWO_FACTOR_EVERY // 2:
+            people.append(volunteer)
+        for k, user_id in enumerate(people):
+            # A secret like pyotp.random_base32(), from the run's generator (reproducible).
+            secret = base64.b32encode(self.rng.randbytes(20)).decode("ascii")
+            confirmed = at + timedelta(days=1, hours=k)
+            self.add(
+                "two_factor",
+                user_id=user_id,
+                secret=secret,
+                confirmed_at=confirmed,
+                last_step=None,
+                created_at=confirmed - timedelta(minutes=5),
+            )
+            self.audit_event(
+                self.global_chain,
+                at=confirmed,
+                action="two_factor_enabled",
+                entity_type="user",
+                entity_id=user_id,
+                actor_id=user_id,
+            )
+
+    def _report_settings(self, assoc: _Assoc, number: int, created: datetime) -> None:
+        """Reporting dates: three associations in four set their own, the rest keep defaults."""
+        if number % 4 == 0:
+            return
+        month, day, final_days = REPORT_SETTINGS[number % len(REPORT_SETTINGS)]
+        assoc.report_settings = (month, day, final_days)
+        self.add(
+            "report_settings",
+            association_id=assoc.id,
+            annual_due_month=month,
+            annual_due_day=day,
+            final_due_days=final_days,
+            version=1,
+        )
+        self.audit_event(
+            assoc,
+            at=created + timedelta(days=3),
+            action="report_settings",
+            entity_type="association",
+            entity_id=assoc.id,
+            actor_id=assoc.officer,
+            data={"annual_due": f"{month:02d}-{day:02d}", "final_due_days": final_days},
+        )
+
     def _meeting(self, assoc: _Assoc, when: date, *, signed: bool) -> int:
         meeting_id = self.new_id("meeting")
         start = datetime(when.year, when.month, when.day, 9, tzinfo=UTC)
+        created = start - timedelta(days=30)
+        now = datetime.now(UTC)
         stamps: dict[str, Any] = {"opened_at": None, "closed_at": None, "signed_at": None}
+        justerare = assoc.board[0][0]
         if signed:
+            closed = start + timedelta(hours=3)
             stamps = {
                 "opened_at": start,
-                "closed_at": start + timedelta(hours=3),
-                "signed_at": start + timedelta(days=7),
+                "closed_at": closed,
+                # Justered within a week, and never later than now.
+                "signed_at": max(min(start + timedelta(days=7), now), closed + timedelta(hours=1)),
             }
         self.add(
             "meeting",
@@ -552,10 +743,10 @@ class Seeder:
             date=when,
             state="protocol_signed" if signed else "planned",
             location="Kommunhuset, sammanträdesrum 1",
-            created_at=start - timedelta(days=30),
+            created_at=created,
             chair_id=assoc.chair if signed else None,
             signed_by_id=assoc.chair if signed else None,
-            justerare_id=assoc.board[0][0] if signed else None,
+            justerare_id=justerare if signed else None,
             version=1,
             **stamps,
         )
@@ -569,7 +760,115 @@ class Seeder:
                 present=signed,
                 updated_at=start,
             )
+        self.audit_event(
+            assoc,
+            at=created,
+            action="create_meeting",
+            entity_type="meeting",
+            entity_id=meeting_id,
+            actor_id=assoc.officer,
+            to_state="planned",
+            data={"date": when.isoformat(), "location": "Kommunhuset, sammanträdesrum 1"},
+        )
+        if signed:
+            self._protocol(assoc, meeting_id, justerare, **stamps)
         return meeting_id
+
+    def _protocol(
+        self,
+        assoc: _Assoc,
+        meeting_id: int,
+        justerare: int,
+        *,
+        opened_at: datetime,
+        closed_at: datetime,
+        signed_at: datetime,
+    ) -> None:
+        """A held meeting's steps, justering (justerare first, then the chair) and notice."""
+        justered = closed_at + (signed_at - closed_at) / 2
+        meeting = {"entity_type": "meeting", "entity_id": meeting_id}
+        self.audit_event(
+            assoc,
+            at=opened_at,
+            action="open",
+            actor_id=assoc.chair,
+            from_state="planned",
+            to_state="open",
+            data={"justerare_id": justerare},
+            **meeting,
+        )
+        self.audit_event(
+            assoc,
+            at=closed_at,
+            action="close",
+            actor_id=assoc.chair,
+            from_state="open",
+            to_state="closed",
+            **meeting,
+        )
+        self.add(
+            "protocol_signature",
+            meeting_id=meeting_id,
+            user_id=justerare,
+            role="justerare",
+            signed_at=justered,
+        )
+        self.audit_event(
+            assoc,
+            at=justered,
+            action="justera",
+            actor_id=justerare,
+            data={"role": "justerare"},
+            **meeting,
+        )
+        self.add(
+            "protocol_signature",
+            meeting_id=meeting_id,
+            user_id=assoc.chair,
+            role="chair",
+            signed_at=signed_at,
+        )
+        self.audit_event(
+            assoc,
+            at=signed_at,
+            action="sign",
+            actor_id=assoc.chair,
+            from_state="closed",
+            to_state="protocol_signed",
+            **meeting,
+        )
+        # The notice goes up within a few days of the justering; the latest may not be up yet.
+        posted_on = protocols.local_date(signed_at) + timedelta(days=self.rng.randint(0, 3))
+        if posted_on > protocols.local_today():
+            return
+        recorded = max(
+            min(
+                datetime(posted_on.year, posted_on.month, posted_on.day, 8, tzinfo=UTC),
+                datetime.now(UTC),
+            ),
+            signed_at,
+        )
+        kept_at = f"Kansliet, {assoc.name}"
+        self.add(
+            "protocol_posting",
+            meeting_id=meeting_id,
+            posted_on=posted_on,
+            kept_at=kept_at,
+            recorded_by_id=assoc.officer,
+            recorded_at=recorded,
+        )
+        self.audit_event(
+            assoc,
+            at=recorded,
+            action="post_protocol",
+            actor_id=assoc.officer,
+            data={
+                "posted_on": posted_on.isoformat(),
+                "kept_at": kept_at,
+                "legal_force_on": protocols.legal_force_date(posted_on).isoformat(),
+            },
+            **meeting,
+        )
 
     def _state_for(self, year: int) -> str:
         weights = CURRENT_WEIGHTS if year == self.today.year else PAST_WEIGHTS
@@ -585,7 +884,9 @@ class Seeder:
             year, state, path = self.today.year, State.IN_PREPARATION.value, HEAVY_PATH
         elif covering:
             state = COVER[number - 1]
-            if state not in CURRENT_WEIGHTS and years > 1:
+            # The active one began last year, so it owes a report already: the dashboards
+            # show report rows even at ten applications.
+            if (state not in CURRENT_WEIGHTS or state == State.ACTIVE.value) and years > 1:
                 year = self.today.year - 1
             else:
                 year = self.today.year
@@ -624,7 +925,13 @@ class Seeder:
         app_id = self.new_id("application")
         start = date(year + (1 if created.month > 8 else 0), rng.choice((1, 3, 8)), 1)
         span_years = 1 if delegated else rng.randint(1, 3)
+        if covering and state == State.ACTIVE.value and years > 1:
+            start, span_years = date(year, start.month, 1), 3
         end = date(start.year + span_years - 1, 12, 31)
+        state, path, times, end, liv_steps = self._later_steps(
+            assoc, state, path, times, start, end
+        )
+        steps = len(path)
         per_year = rng.randint(1, 3 if delegated else 20) * 50_000
         budget = [(y, per_year) for y in range(start.year, end.year + 1)]
         # Completeness asks for at least one partner member behind the insats.
@@ -647,7 +954,10 @@ class Seeder:
             "steering_group": "Chefer från samtliga medlemmar.",
             "activity_description": "Individuellt stöd, kartläggning och praktik. " * 3,
             "report_plan": "Lägesrapport varje år och slutrapport.",
-            "results_summary": None,
+            # `propose_liv` asks for a summary of the results so far.
+            "results_summary": "Hälften av deltagarna har gått till arbete eller studier."
+            if "propose_liv" in path
+            else None,
         }
         if state == State.DRAFT.value and rng.random() < 0.5:
             for name in ("follow_up_plan", "continuation_plan", "steering_group", "report_plan"):
@@ -687,8 +997,27 @@ class Seeder:
             self.add("application_partner", application_id=app_id, member_id=partner)
         for y, amount in budget:
             self.add("budget_line", application_id=app_id, year=y, amount_sek=amount)
-        for position, goal in enumerate(goals, start=1):
-            self.add("goal", application_id=app_id, position=position, **goal)
+        goal_ids = [
+            self.add("goal", application_id=app_id, position=position, **goal)["id"]
+            for position, goal in enumerate(goals, start=1)
+        ]
+        record = AppRecord(
+            id=app_id,
+            association_id=assoc.id,
+            state=state,
+            path=path,
+            lead_member_id=lead_id,
+            applicant_id=applicant,
+            year=year,
+            times=times,
+            budget=budget,
+            assoc=assoc,
+            partner_member_id=partner,
+            goal_ids=goal_ids,
+            start_date=start,
+            end_date=end,
+            covering=covering,
+        )
         self.audit_event(
             assoc,
             at=created,
@@ -703,7 +1032,7 @@ class Seeder:
         versions = 0
         annotations = 0
         open_requests: list[dict[str, Any]] = []
-        for trigger, at in zip(path, times, strict=True):
+        for index, (trigger, at) in enumerate(zip(path, times, strict=True)):
             spec = BY_TRIGGER[trigger]
             actor = self._actor(assoc, spec.roles, applicant)
             reason: str | None = None
@@ -821,7 +1150,26 @@ class Seeder:
                 "delegated_approve",
                 "delegated_reject",
             ):
-                self._decision(assoc, app_id, trigger, at, budget, board_meeting)
+                decision_id, data = self._decision(
+                    assoc, app_id, trigger, at, budget, board_meeting
+                )
+                if data["outcome"] != "reject":
+                    record.decision_id = decision_id
+                    # The lines the officer confirms at the start, as the service reads them.
+                    record.conditions = reports.conditions_of(
+                        _Row({"outcome": data["outcome"], "conditions": CONDITIONS})
+                    )
+            elif trigger in ("liv_approve", "liv_year_decision"):
+                meeting_id, meeting_day, financed = liv_steps[index]
+                decision_id, data = self._liv_decision(
+                    assoc, app_id, at, (meeting_id, meeting_day), financed, budget[-1][1]
+                )
+                record.liv_years.append((financed, decision_id, at))
+            elif trigger == "start":
+                record.agreement_date = (at - timedelta(days=rng.randint(0, 10))).date()
+                data = {"agreement_date": record.agreement_date.isoformat()}
+                if record.conditions:
+                    data["confirmed_conditions"] = list(range(1, len(record.conditions) + 1))
             self.audit_event(
                 assoc,
                 at=at,
@@ -836,20 +1184,84 @@ class Seeder:
             )
             current = str(spec.dest)
         self.summary.states[state] = self.summary.states.get(state, 0) + 1
-        if self.extras:
-            record = AppRecord(
-                id=app_id,
-                association_id=assoc.id,
-                state=state,
-                path=path,
-                lead_member_id=lead_id,
-                applicant_id=applicant,
-                year=year,
-                times=times,
-                budget=budget,
-            )
-            for seeder in self.extras.values():
-                seeder(self, record)
+        seed_scale_extra.after_application(self, record)
+        for seeder in self.extras.values():
+            seeder(self, record)
+
+    def _later_steps(
+        self,
+        assoc: _Assoc,
+        state: str,
+        path: tuple[str, ...],
+        times: list[datetime],
+        start: date,
+        end: date,
+    ) -> tuple[str, tuple[str, ...], list[datetime], date, dict[int, tuple[int, date, int]]]:
+        """Time the steps after `start` from the insats period, as the later stages need.
+
+        The final report is accepted (closing the insats) some weeks after the period ends, so
+        a period that cannot have ended in time ends earlier. LIV is admitted at a held board
+        meeting and financed a year at a time at each October meeting after it; with no
+        meeting left to admit it, the proposal still waits (liv_proposed). Returns the state,
+        the path, the step times, the period's end, and for each LIV decision step (by index)
+        its meeting (id, date) and the year it finances.
+        """
+        if "start" not in path:
+            return state, path, times, end, {}
+        rng = self.rng
+        now = datetime.now(UTC)
+        first = path.index("start") + 1
+        tail = path[first:]
+        new_path = list(path[:first])
+        new_times = list(times[:first])
+        liv: dict[int, tuple[int, date, int]] = {}
+
+        def step(trigger: str, moment: datetime) -> None:
+            # Each step after the one before, never later than now.
+            new_path.append(trigger)
+            new_times.append(min(max(moment, new_times[-1] + timedelta(hours=1)), now))
+
+        def at_ten(day: date) -> datetime:
+            return datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
+
+        if "accept_final_report" in tail:
+            end = max(min(end, (now - timedelta(days=75)).date()), start)
+            step("accept_final_report", at_ten(end) + timedelta(days=rng.randint(15, 55)))
+        if "propose_liv" not in tail:
+            return state, tuple(new_path), new_times, end, liv
+        if "accept_final_report" in tail:
+            step("propose_liv", new_times[-1] + timedelta(days=rng.randint(10, 60)))
+            return state, tuple(new_path), new_times, end, liv
+        after = (new_times[-1] + timedelta(days=14)).date()
+        held = [m for m in assoc.held if m[1] > after]
+        if not held:
+            # No board meeting left to admit it: the proposal still waits for the board.
+            step("propose_liv", new_times[-1] + timedelta(days=rng.randint(5, 30)))
+            return State.LIV_PROPOSED.value, tuple(new_path), new_times, end, liv
+        # Proposed near the end of the period, admitted at the next meeting.
+        admission = next((m for m in held if m[1] >= end - timedelta(days=120)), held[-1])
+        decided = at_ten(admission[1])
+        step("propose_liv", decided - timedelta(days=rng.randint(14, 40)))
+        financed = max(end.year + 1, admission[1].year + (1 if admission[1].month >= 9 else 0))
+        step("liv_approve", decided)
+        liv[len(new_path) - 1] = (admission[0], admission[1], financed)
+        yearly = []
+        for meeting in held:
+            day = meeting[1]
+            if day > admission[1] and (day.month, day.day) == LIV_MEETING and day.year >= financed:
+                financed = day.year + 1
+                yearly.append((meeting, financed))
+        if state == State.ENDED.value:
+            # Phased out at the end of a financed year that is over.
+            over = [y for y in yearly if y[1] < self.today.year]
+            yearly = over[: rng.randint(0, len(over))]
+        for meeting, year in yearly:
+            step("liv_year_decision", at_ten(meeting[1]))
+            liv[len(new_path) - 1] = (meeting[0], meeting[1], year)
+        if state == State.ENDED.value:
+            last_year = liv[len(new_path) - 1][2]
+            step("phase_out", datetime(last_year, 12, 31, 12, tzinfo=UTC))
+        return state, tuple(new_path), new_times, end, liv
 
     def _actor(self, assoc: _Assoc, roles: frozenset[Role], applicant: int) -> int:
         if Role.APPLICANT in roles:
@@ -868,13 +1280,37 @@ class Seeder:
         at: datetime,
         budget: list[tuple[int, int]],
         board_meeting: tuple[int, date] | None,
-    ) -> None:
+    ) -> tuple[int, dict[str, Any]]:
+        """A board (§) or delegated decision; its id and the step's audit data."""
         delegated = trigger.startswith("delegated_")
         approve = trigger.endswith("_approve")
+        outcome = "approve" if approve else "reject"
+        # Some board approvals come with conditions the officer confirms at the start.
+        if approve and not delegated and self.rng.random() < CONDITIONAL_SHARE:
+            outcome = "approve_with_conditions"
+        return self._decision_row(
+            assoc,
+            app_id,
+            at,
+            None if delegated else board_meeting,
+            outcome,
+            budget if approve else [],
+        )
+
+    def _decision_row(
+        self,
+        assoc: _Assoc,
+        app_id: int,
+        at: datetime,
+        meeting: tuple[int, date] | None,
+        outcome: str,
+        amounts: list[tuple[int, int]],
+    ) -> tuple[int, dict[str, Any]]:
+        """Write one decision with its amounts; its id and the audit data the service gives."""
         decision_id = self.new_id("decision")
         paragraph = paragraph_year = None
-        if not delegated and board_meeting is not None:
-            paragraph_year = board_meeting[1].year
+        if meeting is not None:
+            paragraph_year = meeting[1].year
             paragraph = assoc.paragraphs.get(paragraph_year, 0) + 1
             assoc.paragraphs[paragraph_year] = paragraph
         seats = len(assoc.board)
@@ -883,22 +1319,62 @@ class Seeder:
             id=decision_id,
             association_id=assoc.id,
             application_id=app_id,
-            meeting_id=None if delegated else board_meeting[0],  # type: ignore[index]
+            meeting_id=None if meeting is None else meeting[0],
             paragraph_year=paragraph_year,
             paragraph=paragraph,
-            delegated=delegated,
-            outcome="approve" if approve else "reject",
-            conditions=None,
+            delegated=meeting is None,
+            outcome=outcome,
+            conditions=CONDITIONS if outcome == "approve_with_conditions" else None,
             questions=None,
-            decided_by_id=assoc.officer if delegated else assoc.chair,
+            decided_by_id=assoc.officer if meeting is None else assoc.chair,
             decided_at=at,
             casting_vote=None,
-            quorum_seats=None if delegated else seats,
-            quorum_present=None if delegated else seats,
+            quorum_seats=None if meeting is None else seats,
+            quorum_present=None if meeting is None else seats,
         )
-        if approve:
-            for year, amount in budget:
-                self.add("decision_amount", decision_id=decision_id, year=year, amount_sek=amount)
+        for year, amount in amounts:
+            self.add("decision_amount", decision_id=decision_id, year=year, amount_sek=amount)
+        data: dict[str, Any] = {"decision_id": decision_id, "outcome": outcome}
+        if meeting is not None:
+            data.update(meeting_id=meeting[0], paragraph=paragraph)
+        data["amounts"] = [{"year": y, "amount_sek": a} for y, a in amounts]
+        return decision_id, data
+
+    def _liv_decision(
+        self,
+        assoc: _Assoc,
+        app_id: int,
+        at: datetime,
+        meeting: tuple[int, date],
+        year: int,
+        amount: int,
+    ) -> tuple[int, dict[str, Any]]:
+        """The board's LIV admission or yearly decision: one year financed, on the agenda."""
+        position = assoc.agenda_pos.get(meeting[0], 0) + 1
+        assoc.agenda_pos[meeting[0]] = position
+        self.add(
+            "agenda_item",
+            meeting_id=meeting[0],
+            application_id=app_id,
+            position=position,
+            kind="decision",
+            decision_id=None,
+            paragraph_year=None,
+            paragraph=None,
+            created_at=at - timedelta(days=14),
+        )
+        decision_id, data = self._decision_row(
+            assoc, app_id, at, meeting, "approve", [(year, amount)]
+        )
+        self.add(
+            "liv_year",
+            association_id=assoc.id,
+            application_id=app_id,
+            year=year,
+            decision_id=decision_id,
+            created_at=at,
+        )
+        return decision_id, data
 
     def _counters(self, assoc: _Assoc) -> None:
         """DiaryCounter, ParagraphCounter and the chain head, where the data ends."""

@@ -5,7 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user, login_required
@@ -16,8 +26,9 @@ from workflow.errors import NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Application, User
+from workflow.models.reports import Report
 from workflow.models.security import Attachment
-from workflow.services import applications
+from workflow.services import applications, reports
 from workflow.services import attachments as service
 from workflow.web.formerrors import FormErrors
 
@@ -34,6 +45,12 @@ class Panel:
     deletable: set[int] = field(default_factory=set)
     upload_form: Any = None
     delete_form: Any = None
+    errors: FormErrors = field(default_factory=FormErrors)
+
+
+def _uploader_names(rows: list[Attachment]) -> dict[int, str]:
+    ids = {row.uploaded_by_id for row in rows}
+    return {u.id: u.name for u in (db.session.get(User, i) for i in ids) if u is not None}
 
 
 @bp.app_template_global("attachment_panel")
@@ -42,11 +59,9 @@ def attachment_panel(app: Application) -> Panel:
     if not permissions.can_view_attachments(current_user, app):
         return Panel()
     rows = service.for_application(db.session, app)
-    ids = {row.uploaded_by_id for row in rows}
-    names = {u.id: u.name for u in (db.session.get(User, i) for i in ids) if u is not None}
     return Panel(
         rows=rows,
-        uploaders=names,
+        uploaders=_uploader_names(rows),
         can_add=permissions.can_add_attachment(current_user, app),
         deletable={
             row.id
@@ -55,6 +70,32 @@ def attachment_panel(app: Application) -> Panel:
         },
         upload_form=UploadForm(),
         delete_form=DeleteForm(),
+    )
+
+
+@bp.app_template_global("report_attachment_panel")
+def report_attachment_panel(report: Report) -> Panel:
+    """The report's attachments for the signed-in user, with the upload form when it may add."""
+    app = db.session.get(Application, report.application_id)
+    if app is None or not permissions.can_view_report_attachments(current_user, report, app):
+        return Panel()
+    rows = service.for_report(db.session, report)
+    # A refused upload re-renders the report page with what was sent and why it was refused.
+    form, errors = g.get("report_upload") or (UploadForm(formdata=None), FormErrors())
+    return Panel(
+        rows=rows,
+        uploaders=_uploader_names(rows),
+        can_add=permissions.can_add_report_attachment(current_user, report, app),
+        deletable={
+            row.id
+            for row in rows
+            if permissions.can_delete_report_attachment(
+                current_user, report, app, row.uploaded_by_id
+            )
+        },
+        upload_form=form,
+        delete_form=DeleteForm(formdata=None),
+        errors=errors,
     )
 
 
@@ -98,15 +139,40 @@ def upload(application_id: int) -> ResponseReturnValue:
     return redirect(url_for("applications.show", application_id=app.id) + "#attachments", 303)
 
 
-def _visible(attachment_id: int) -> tuple[Attachment, Application]:
-    """The attachment and its application, if the user may see the application; else 404."""
-    row = db.session.get(Attachment, attachment_id)
-    if row is None:
-        raise NotFound(_l("No such attachment."))
-    app = db.session.get(Application, row.application_id)
-    if app is None or not permissions.can_view_attachments(current_user, app):
-        raise NotFound(_l("No such attachment."))
-    return row, app
+@bp.route("/reports/<int:report_id>/attachments", methods=["POST"])
+@login_required
+def upload_to_report(report_id: int) -> ResponseReturnValue:
+    """Attach a file to a report (its lead applicants, while it is a draft or returned)."""
+    from workflow.web.reports import _render_show
+
+    report = reports.load_visible(db.session, report_id, current_user)
+    app = reports.application_of(db.session, report)
+    service.require_report_upload(current_user, report, app)
+    form = UploadForm()
+    errors = FormErrors()
+    if not form.validate():
+        errors.add_form(form)
+        g.report_upload = (form, errors)
+        return _render_show(report, status=422)
+    upload_file = form.file.data
+    try:
+        staged = service.stage(upload_file.stream, upload_file.filename)
+    except ValidationFailed as exc:
+        errors.add_problems(exc.problems, lambda name: (form.file.id, form.file.label.text, None))
+        g.report_upload = (form, errors)
+        return _render_show(report, status=422)
+    with service.staged_until_commit(staged):
+        service.add(db.session, app, staged, by=current_user, report=report)
+        transaction.commit()
+    flash(gettext("The file %(name)s is attached.", name=staged.filename), "info")
+    return redirect(url_for("reports.show", report_id=report.id) + "#attachments", 303)
+
+
+def _back_to(app: Application, report: Report | None) -> str:
+    """The page that lists the file: its report's, or its application's."""
+    if report is not None:
+        return url_for("reports.show", report_id=report.id) + "#attachments"
+    return url_for("applications.show", application_id=app.id) + "#attachments"
 
 
 def send_attachment(row: Attachment) -> ResponseReturnValue:
@@ -130,8 +196,8 @@ def send_attachment(row: Attachment) -> ResponseReturnValue:
 @bp.route("/attachments/<int:attachment_id>")
 @login_required
 def download(attachment_id: int) -> ResponseReturnValue:
-    """Download a file (for whoever may see its application)."""
-    row, _app = _visible(attachment_id)
+    """Download a file (for whoever may see its application, or its report)."""
+    row, _app, _report = service.load_visible(db.session, attachment_id, current_user)
     return send_attachment(row)
 
 
@@ -139,17 +205,17 @@ def download(attachment_id: int) -> ResponseReturnValue:
 @login_required
 def delete(attachment_id: int) -> ResponseReturnValue:
     """Remove a file; the bytes go once the removal is committed."""
-    row, app = _visible(attachment_id)
+    row, app, report = service.load_visible(db.session, attachment_id, current_user)
     form = DeleteForm()
     form.validate()  # raises on a missing or wrong CSRF token; there is nothing else to check
-    if not permissions.can_delete_attachment(current_user, app, row.uploaded_by_id):
+    if not permissions.can_delete_file(current_user, app, report, row.uploaded_by_id):
         abort(403)
     name = row.filename
     path = service.remove(db.session, row, by=current_user)
     transaction.after_commit(lambda: service.unlink_quietly(path))
     transaction.commit()
     flash(gettext("The file %(name)s is removed.", name=name), "info")
-    return redirect(url_for("applications.show", application_id=app.id) + "#attachments", 303)
+    return redirect(_back_to(app, report), 303)
 
 
 @bp.errorhandler(413)

@@ -9,7 +9,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal, gettext
 from flask_login import current_user, login_required
-from sqlmodel import select
 
 from forms.budget import BudgetForm
 from workflow import limits, permissions, transaction
@@ -230,12 +229,10 @@ def budget_links() -> list[tuple[str, str]]:
     ]
     if not wanted:
         return []
-    rows = db.session.exec(
-        select(Association).where(Association.id.in_(wanted))  # type: ignore[union-attr]
-    ).all()
+    rows = associations.by_ids(db.session, wanted)
     several = len(rows) > 1
     label = gettext("Budget")
     return [
         (f"{label} – {row.name}" if several else label, url_for("budget.show", slug=row.slug))
-        for row in sorted(rows, key=lambda r: r.name)
+        for row in rows
     ]

@@ -17,6 +17,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import refresh
 from flask_login import current_user, login_required
+from sqlalchemy.orm import lazyload
 from sqlmodel import func, select
 
 from forms.auth import LanguageForm
@@ -40,11 +41,12 @@ def dashboard() -> ResponseReturnValue:
     page = max(1, request.args.get("page", 1, type=int))
     size = current_app.config["PAGE_SIZE"]
     query = applications.visible_query(current_user, state=state)
-    total = db.session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
+    total = db.session.exec(query.with_only_columns(func.count()).order_by(None)).one()
     pages = max(1, math.ceil(total / size))
     if page > pages:
         page = pages
-    rows = db.session.exec(query.offset((page - 1) * size).limit(size)).all()
+    # The list shows columns only: the children would be loaded for nothing.
+    rows = db.session.exec(query.options(lazyload("*")).offset((page - 1) * size).limit(size)).all()
 
     assoc_ids = permissions.association_ids(current_user)
     associations = (

@@ -11,7 +11,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user, login_required
-from sqlmodel import select
 from wtforms import Form
 
 from forms.base import options
@@ -80,9 +79,7 @@ def meeting_links() -> list[tuple[str, str]]:
     )
     if not ids:
         return []
-    rows = db.session.exec(
-        select(Association).where(Association.id.in_(ids)).order_by(Association.name)  # type: ignore[union-attr]
-    ).all()
+    rows = associations.by_ids(db.session, ids)
     label = gettext("Board meetings")
     return [
         (f"{label} – {a.name}" if len(rows) > 1 else label, url_for("meetings.index", slug=a.slug))

@@ -9,7 +9,6 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user, login_required
-from sqlmodel import select
 
 from states.common import Role
 from workflow import permissions
@@ -146,10 +145,7 @@ def queue_links() -> list[tuple[str, str]]:
             wanted.append((association_id, "queues.preparation", gettext("Preparation queue")))
     if not wanted:
         return []
-    rows = db.session.exec(
-        select(Association).where(Association.id.in_({a for a, _, _ in wanted}))  # type: ignore[union-attr]
-    ).all()
-    by_id = {a.id: a for a in rows}
+    by_id = {a.id: a for a in associations.by_ids(db.session, {a for a, _, _ in wanted})}
     several = len(by_id) > 1
     return [
         (

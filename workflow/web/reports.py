@@ -38,7 +38,7 @@ from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Application, Association
 from workflow.models.reports import InsatsStart, Report
-from workflow.services import applications, exports
+from workflow.services import applications, associations, exports
 from workflow.services import reports as service
 from workflow.web.formerrors import FormErrors
 
@@ -126,8 +126,6 @@ def overdue_reports() -> list[service.PlannedReport]:
 @bp.app_template_global("reports_due_associations")
 def reports_due_associations() -> list[Association]:
     """The associations whose list of reports due the signed-in user may open."""
-    from sqlmodel import select
-
     if not current_user.is_authenticated:
         return []
     ids = [
@@ -137,11 +135,7 @@ def reports_due_associations() -> list[Association]:
     ]
     if not ids:
         return []
-    return list(
-        db.session.exec(
-            select(Association).where(Association.id.in_(ids)).order_by(Association.name)  # type: ignore[union-attr]
-        ).all()
-    )
+    return associations.by_ids(db.session, ids)
 
 
 @bp.app_template_global("report_labels")

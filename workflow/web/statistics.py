@@ -9,7 +9,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user, login_required
-from sqlmodel import select
 
 from forms.statistics import ParametersForm
 from workflow import permissions, transaction
@@ -229,9 +228,7 @@ def statistics_links() -> list[tuple[str, str]]:
         return []
     rows = [
         a
-        for a in db.session.exec(
-            select(Association).where(Association.id.in_(ids)).order_by(Association.name)  # type: ignore[union-attr]
-        ).all()
+        for a in associations.by_ids(db.session, ids)
         if permissions.can_view_statistics(current_user, a)
     ]
     label = gettext("Statistics")
