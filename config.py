@@ -71,6 +71,10 @@ class Config:
     ARGON2_MEMORY_COST = 64 * 1024
     PAGE_SIZE = 20
     MAX_PAGE_SIZE = 100
+    # Rendered read pages are kept per session until the data changes (workflow/pagecache.py),
+    # at most this many seconds (0 turns the cache off) and this many bytes per process.
+    PAGE_CACHE_SECONDS = float(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+    PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(16 * 1024 * 1024)))
     # Mail: SMTP when MAIL_SERVER is set, otherwise the log and the outbox page only.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

@@ -3,7 +3,8 @@
 BENCH_APPLICATIONS=N (default 50000) sets the data size; a database already seeded with that
 size is reused. BENCH_SECONDS (default 10) is the duration per endpoint, BENCH_CLIENTS (8) the
 concurrency. Writes bench-results.json at the repository root: "results" holds the figures of
-the deployment server (granian, the faster here), "servers" both servers' figures.
+the deployment server (granian, the faster here), "servers" both servers' figures, "uncached"
+granian's figures for the read pages with the page cache off (each request renders).
 """
 
 # ruff: noqa: T201, S603, S106 - a command-line script running its own binaries
@@ -54,8 +55,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def env_for(url: str) -> dict[str, str]:
+def env_for(url: str, *, page_cache: bool = True) -> dict[str, str]:
     env = dict(os.environ)
+    if not page_cache:
+        env["PAGE_CACHE_SECONDS"] = "0"
     env.update(
         DATABASE_URL=url,
         SECRET_KEY="bench-secret-key",
@@ -294,7 +297,9 @@ def status_of(port: int, path: str, cookie: str) -> int:
     return response.status
 
 
-def start_server(kind: str, url: str, port: int) -> subprocess.Popen[bytes]:
+def start_server(
+    kind: str, url: str, port: int, *, page_cache: bool = True
+) -> subprocess.Popen[bytes]:
     if kind == "gunicorn":
         cmd = [
             str(BIN / "gunicorn"),
@@ -314,7 +319,8 @@ def start_server(kind: str, url: str, port: int) -> subprocess.Popen[bytes]:
             # threads only interleave requests (p95 in seconds); granian queues the rest.
             "--blocking-threads", "1",
         ]  # fmt: skip
-    proc = subprocess.Popen(cmd, env=env_for(url), cwd=ROOT, start_new_session=True)
+    env = env_for(url, page_cache=page_cache)
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
     for _ in range(200):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
@@ -365,10 +371,18 @@ def load(port: int, spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def bench_server(
-    kind: str, db: str, url: str, info: dict[str, Any], drafts: list[int]
+    kind: str,
+    db: str,
+    url: str,
+    info: dict[str, Any],
+    drafts: list[int],
+    *,
+    page_cache: bool = True,
 ) -> tuple[list[dict[str, Any]], float]:
+    """Load each endpoint in turn on a fresh server; without the page cache, reads only."""
     port = free_port()
-    proc = start_server(kind, url, port)
+    proc = start_server(kind, url, port, page_cache=page_cache)
+    label = kind if page_cache else f"{kind}, no page cache"
     try:
         officer = sign_in(port, info["officer"])
         applicant = sign_in(port, info["applicant_dashboard"])
@@ -403,8 +417,10 @@ def bench_server(
             },
         }
         if status_of(port, stats_path, officer) != 200:
-            log(f"[{db} {kind}] no statistics page here; left out")
+            log(f"[{db} {label}] no statistics page here; left out")
             specs.pop("statistics")
+        if not page_cache:
+            specs.pop("submit")  # a write: the page cache has no part in it
         results = []
         baseline = None
         for endpoint, spec in specs.items():
@@ -421,16 +437,18 @@ def bench_server(
                     "p95_ms": figures["p95_ms"],
                     "ratio": ratio,
                     "errors": figures["errors"],
+                    "page_cache_hits": figures["cache_hits"],
                 }
             )
             log(
-                f"[{db} {kind}] {endpoint:<12} {figures['rps']:>8.1f} req/s"
+                f"[{db} {label}] {endpoint:<12} {figures['rps']:>8.1f} req/s"
                 f"  p50 {figures['p50_ms']:>7.1f} ms  p95 {figures['p95_ms']:>7.1f} ms"
                 f"  ratio {ratio:>5.2f}  errors {figures['errors']}"
+                f"  cache hits {figures['cache_hits']:.0%}"
                 f"  ({figures['requests']} requests)"
             )
         rss = worker_rss_mb(proc)
-        log(f"[{db} {kind}] worker resident memory after the run: {rss} MB")
+        log(f"[{db} {label}] worker resident memory after the run: {rss} MB")
         return results, rss
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -454,6 +472,7 @@ def main() -> None:
     servers: dict[str, list[dict[str, Any]]] = {"gunicorn": [], "granian": []}
     rss: dict[str, float] = {}
     seed_peak: dict[str, float] = {}
+    uncached: list[dict[str, Any]] = []
     for db in ("sqlite", "postgresql"):
         url, peak = prepare(db)
         if peak is not None:
@@ -465,11 +484,16 @@ def main() -> None:
             results, worker_rss = bench_server(kind, db, url, info, drafts)
             servers[kind].extend(results)
             rss[f"{db}/{kind}"] = worker_rss
+        # The same reads rendered every time: what a first visit costs.
+        results, worker_rss = bench_server("granian", db, url, info, [], page_cache=False)
+        uncached.extend(results)
+        rss[f"{db}/granian-uncached"] = worker_rss
     report = {
         "machine": machine(),
         "applications": N,
         "results": servers["granian"],
         "servers": servers,
+        "uncached": uncached,
         "worker_rss_mb": max(rss.values()) if rss else 0.0,
         "worker_rss_mb_by_run": rss,
         "seed_peak_mb": max(seed_peak.values()) if seed_peak else None,

@@ -2,7 +2,7 @@
 
 Run by scripts/bench.py in a process of its own:
 `python scripts/loadgen.py '{"host": ..., "port": ..., "method": "GET", "paths": [...], ...}'`
-prints one JSON line: {"requests", "errors", "seconds", "rps", "p50_ms", "p95_ms"}.
+prints one JSON line: {"requests", "errors", "seconds", "rps", "p50_ms", "p95_ms", "cache_hits"}.
 Each client cycles through its share of `paths` (for `submit`, one fresh draft per request).
 """
 
@@ -25,7 +25,7 @@ def _client(spec: dict[str, Any], paths: list[str], deadline: float, out: Any) -
     if data is not None:
         headers["Content-Type"] = "application/json"
     latencies: list[float] = []
-    errors = 0
+    errors = hits = 0
     index = 0
     once = spec.get("once", False)
     while time.monotonic() < deadline and paths:
@@ -39,6 +39,7 @@ def _client(spec: dict[str, Any], paths: list[str], deadline: float, out: Any) -
             response = conn.getresponse()
             response.read()
             ok = response.status < 400
+            hits += response.getheader("X-Page-Cache") == "hit"
             if response.getheader("Connection", "").lower() == "close":
                 conn.close()
         except (OSError, http.client.HTTPException):
@@ -49,7 +50,7 @@ def _client(spec: dict[str, Any], paths: list[str], deadline: float, out: Any) -
         if not ok:
             errors += 1
     conn.close()
-    out.put((latencies, errors))
+    out.put((latencies, errors, hits))
 
 
 def run(spec: dict[str, Any]) -> dict[str, Any]:
@@ -71,8 +72,9 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     for worker in workers:
         worker.join()
     elapsed = time.monotonic() - started
-    latencies = sorted(x for lat, _e in results for x in lat)
-    errors = sum(e for _lat, e in results)
+    latencies = sorted(x for lat, _e, _h in results for x in lat)
+    errors = sum(e for _lat, e, _h in results)
+    hits = sum(h for _lat, _e, h in results)
 
     def pct(p: float) -> float:
         if not latencies:
@@ -86,6 +88,8 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
         "rps": round(len(latencies) / elapsed, 1) if elapsed else 0.0,
         "p50_ms": pct(0.50),
         "p95_ms": pct(0.95),
+        # The share of answers the page cache served (X-Page-Cache: hit).
+        "cache_hits": round(hits / len(latencies), 3) if latencies else 0.0,
     }
 
 

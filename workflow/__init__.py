@@ -45,7 +45,10 @@ def create_app(config_class: type = Config, **overrides: object) -> Flask:
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
     init_web(app)
 
-    from workflow import security
+    from workflow import pagecache, security
+
+    # Before the two-factor rule: a stored page was rendered for a session that passed it.
+    pagecache.init_app(app)
 
     security.init_app(app)
 

@@ -9,6 +9,7 @@ from flask import Flask
 
 from tests.scale.conftest import scalar
 from workflow import engine as app_engine
+from workflow import pagecache
 from workflow.services import seed_scale
 
 SMALL = f"{seed_scale.SLUG_PREFIX}01"
@@ -50,9 +51,12 @@ def _counts(app: Flask, sign_in: Any, count_statements: Any, slug: str) -> dict[
         browser = sign_in(f"{who}.{slug}")
         for name, path in pages:
             browser.get(path)  # warm: first use of a page may load per-process caches
+            # The view's own statements are counted: a page from the page cache issues none.
+            app.extensions["page_cache"].clear()
             counter = count_statements()
             response = browser.get(path)
             assert response.status_code == 200, (who, path)
+            assert response.headers.get(pagecache.HEADER) != "hit", (who, path)
             counts[f"{who} {name}"] = counter.count
             counter.active = False
     return counts

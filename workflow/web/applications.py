@@ -21,6 +21,7 @@ from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.labels import action_label
 from workflow.models import Application, Association, AuditEvent, Member, User
+from workflow.pagecache import cached_page
 from workflow.services import applications, associations, completeness
 from workflow.web.formerrors import FormErrors, row_caption
 
@@ -351,6 +352,7 @@ def _render_show(
 
 
 @bp.route("/applications/<int:application_id>")
+@cached_page
 @login_required
 def show(application_id: int) -> ResponseReturnValue:
     """Every section, the submit checklist, the step buttons, the history and the versions."""

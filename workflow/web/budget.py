@@ -16,6 +16,7 @@ from workflow.errors import DomainError, NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Association
+from workflow.pagecache import cached_page
 from workflow.services import associations, budget
 from workflow.services.budget import BudgetWarning, YearBudget
 from workflow.web.budget_chart import balance_chart
@@ -165,6 +166,7 @@ def _render(
 
 
 @bp.route("/associations/<slug>/budget")
+@cached_page
 @login_required
 def show(slug: str) -> ResponseReturnValue:
     """The budget of a range of years; officers also get a form per year."""

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from workflow.i18n import _l
+from workflow.pagecache import cached_page
 from workflow.services import diagram
 
 bp = Blueprint("diagram", __name__)
@@ -20,6 +21,7 @@ TITLES = {
 
 @bp.route("/workflow", defaults={"machine": "application"})
 @bp.route("/workflow/<machine>")
+@cached_page
 @login_required
 def show(machine: str) -> ResponseReturnValue:
     """One machine: its states, its steps with the roles that may take them, and the diagram."""

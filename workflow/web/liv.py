@@ -17,6 +17,7 @@ from workflow.errors import DomainError
 from workflow.extensions import db
 from workflow.labels import action_label
 from workflow.models import Application, Meeting, Member
+from workflow.pagecache import cached_page
 from workflow.services import applications, liv, meetings
 from workflow.services.completeness import LIV_FIELDS
 from workflow.web.formerrors import FormErrors
@@ -125,6 +126,7 @@ def _members(app: Application) -> list[Member]:
 
 
 @bp.route("/applications/<int:application_id>/liv")
+@cached_page
 @login_required
 def activity(application_id: int) -> ResponseReturnValue:
     """The LIV activity: the years the board financed, the uppdragsavtal, the report flag."""

@@ -25,6 +25,7 @@ from states.application import State
 from workflow import permissions
 from workflow.extensions import db
 from workflow.models import Association, Member
+from workflow.pagecache import cached_page
 from workflow.services import applications
 from workflow.web.navigation import safe_next
 
@@ -32,6 +33,7 @@ bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
+@cached_page
 @login_required
 def dashboard() -> ResponseReturnValue:
     """The applications the user may see, filterable by state and paginated."""

@@ -32,6 +32,7 @@ from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.labels import action_label
 from workflow.models import Application, Association, Meeting
+from workflow.pagecache import cached_page
 from workflow.services import applications, associations, meetings
 from workflow.services.meetings import AgendaEntry, AmountIn, BoardMember
 from workflow.web.formerrors import FormErrors
@@ -144,6 +145,7 @@ def _add_error(errors: FormErrors, exc: DomainError, locate: Callable[..., Any])
 
 
 @bp.route("/associations/<slug>/meetings", methods=["GET", "POST"])
+@cached_page
 @login_required
 def index(slug: str) -> ResponseReturnValue:
     """The association's board meetings; officers plan new ones here."""
@@ -331,6 +333,7 @@ def _render_show(
 
 
 @bp.route("/meetings/<int:meeting_id>")
+@cached_page
 @login_required
 def show(meeting_id: int) -> ResponseReturnValue:
     """The board member's meeting page: each item with its preparation and budget impact."""

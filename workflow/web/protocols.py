@@ -17,6 +17,7 @@ from workflow.errors import DomainError, Problem, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Application, Meeting
+from workflow.pagecache import cached_page
 from workflow.services import applications, meetings, pdf, protocols
 from workflow.web.formerrors import FormErrors
 
@@ -112,6 +113,7 @@ def _render(
 
 
 @bp.route("/meetings/<int:meeting_id>/protocol")
+@cached_page
 @login_required
 def show(meeting_id: int) -> ResponseReturnValue:
     """The minutes as a page; a draft until the chair and the justerare have signed."""

@@ -16,6 +16,7 @@ from workflow.errors import NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import KINDS, Association
+from workflow.pagecache import cached_page
 from workflow.services import associations, queues
 from workflow.services.queues import QueuePage
 
@@ -73,6 +74,7 @@ def _load(loader: Any, filters: Filters) -> QueuePage:
 
 
 @bp.route("/associations/<slug>/inbox")
+@cached_page
 @login_required
 def inbox(slug: str) -> ResponseReturnValue:
     """New submissions to check, applications ready to propose, those awaiting completion."""
@@ -105,6 +107,7 @@ def inbox(slug: str) -> ResponseReturnValue:
 
 
 @bp.route("/associations/<slug>/preparation")
+@cached_page
 @login_required
 def preparation(slug: str) -> ResponseReturnValue:
     """Applications in preparation, with open annotations and days waiting."""

@@ -38,6 +38,7 @@ from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Application, Association
 from workflow.models.reports import InsatsStart, Report
+from workflow.pagecache import cached_page
 from workflow.services import applications, associations, exports
 from workflow.services import reports as service
 from workflow.web.formerrors import FormErrors
@@ -246,6 +247,7 @@ def _render_form(
 
 
 @bp.route("/reports/<int:report_id>")
+@cached_page
 @login_required
 def show(report_id: int) -> ResponseReturnValue:
     """A report: figures by gender, goals against targets, costs against the grant, steps."""
@@ -380,6 +382,7 @@ def _due_rows(association: Association) -> tuple[list[service.PlannedReport], bo
 
 
 @bp.route("/associations/<slug>/reports")
+@cached_page
 @login_required
 def due(slug: str) -> ResponseReturnValue:
     """The reports due and overdue of the association, paginated; reporting dates below."""

@@ -17,6 +17,7 @@ from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Association
 from workflow.models.reports import OUTCOMES, SUPPORT_PHASES, SUPPORT_SOURCES
+from workflow.pagecache import cached_page
 from workflow.services import associations, exports, statistics
 from workflow.services.reports import OUTCOME_LABELS, SUPPORT_LABELS
 from workflow.services.statistics import YearFigures
@@ -152,6 +153,7 @@ def _render(
 
 
 @bp.route("/associations/<slug>/statistics")
+@cached_page
 @login_required
 def index(slug: str) -> ResponseReturnValue:
     """The statistics of a year (or `from`..`to`), with charts and the exports."""

@@ -13,6 +13,7 @@ from workflow.errors import NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Application, ApplicationVersion, Member
+from workflow.pagecache import cached_page
 from workflow.services import applications, diff
 from workflow.services.sections import BY_KEY
 from workflow.web.formerrors import FormErrors
@@ -83,6 +84,7 @@ def _defaults(frozen: list[ApplicationVersion]) -> dict[str, Any]:
 
 
 @bp.route("/applications/<int:application_id>/versions")
+@cached_page
 @login_required
 def index(application_id: int) -> ResponseReturnValue:
     """Every frozen version, and a form to compare two of them."""
@@ -102,6 +104,7 @@ def _number(raw: str | None) -> int | None:
 
 
 @bp.route("/applications/<int:application_id>/versions/compare")
+@cached_page
 @login_required
 def compare(application_id: int) -> ResponseReturnValue:
     """Two versions side by side: changed sections marked, words and rows that differ shown."""
