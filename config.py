@@ -100,6 +100,9 @@ class Config:
     # Attachments: outside the static folder, on a disk all instances share.
     ATTACHMENTS_DIR = os.environ.get("ATTACHMENTS_DIR") or str(INSTANCE_DIR / "attachments")
     ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+    # Signed protocols' PDFs, built by a job (workflow/services/documents.py); shared like
+    # the attachments, and rebuilt from the database when lost.
+    DOCUMENTS_DIR = os.environ.get("DOCUMENTS_DIR") or str(INSTANCE_DIR / "documents")
     # The name the authenticator app shows beside the code.
     TWO_FACTOR_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "Finsam")
 
@@ -125,6 +128,7 @@ class TestConfig(Config):
     # never share rate-limit counters in Redis, nor attachment files.
     RATELIMIT_KEY_PREFIX = _Fresh("finsam-test-{}")
     ATTACHMENTS_DIR = _Fresh(str(Path(tempfile.gettempdir()) / "finsam-attachments-{}"))
+    DOCUMENTS_DIR = _Fresh(str(Path(tempfile.gettempdir()) / "finsam-documents-{}"))
     # With REDIS_URL set (CI), jobs go through RQ but run at once, as the tests expect;
     # tests/scale/test_jobs.py drives a real queue and worker.
     JOB_QUEUE_ASYNC = False

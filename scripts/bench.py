@@ -264,6 +264,12 @@ def sign_in(port: int, email: str) -> str:
     response = conn.getresponse()
     response.read()
     assert response.status in (302, 303), f"sign-in of {email} failed: {response.status}"
+    cookie = _session_cookie(response, cookie)
+    # Follow the redirect as a browser would, keeping the cookie the first page updates
+    # (it adds the session's CSRF token): the load then runs as one browser's session.
+    conn.request("GET", response.getheader("Location") or "/", headers={"Cookie": cookie})
+    response = conn.getresponse()
+    response.read()
     return _session_cookie(response, cookie)
 
 

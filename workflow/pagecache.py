@@ -34,6 +34,7 @@ from flask import Flask, Response, current_app, g, request, session
 from flask.sessions import session_json_serializer
 from flask_login.utils import _create_identifier
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from workflow.extensions import db
 
@@ -153,7 +154,12 @@ def _serve_cached() -> Response | None:
     pages = store()
     if pages is None or not _cacheable_request():
         return None
-    key = _key()
+    try:
+        key = _key()
+    except SQLAlchemyError:
+        # The database is what failed: let the view meet it and answer as it always does.
+        db.session.rollback()
+        return None
     entry = pages.get(key)
     if entry is None:
         # The view renders; the page is stored after it under the key of the request's start.

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from states.application import State
@@ -159,24 +160,24 @@ def test_a_flash_is_shown_once_and_never_stored(client, world, login, post):
     assert "The meeting is planned." not in body_of(later)
 
 
-@SQLITE
-def test_only_marked_views_and_only_gets_are_stored(client, world, login):
-    login(world.users["admin"])
-    for _ in range(2):
-        outbox = client.get("/admin/outbox")
-        assert outbox.status_code == 200
-        assert cache_state(outbox) is None
-    page = warm(client, "/")
-    assert cache_state(client.head("/")) is None
-    assert cache_state(page) == "miss"
-
-
-def test_an_error_page_is_never_stored(client, world, login):
-    login(world.users["officer"])
+@pytest.mark.parametrize(
+    ("who", "url", "status"),
+    [("admin", "/admin/outbox", 200), ("officer", "/applications/999999", 404)],
+    ids=["unmarked-view", "error-page"],
+)
+def test_what_is_never_stored(client, world, login, who, url, status):
+    login(world.users[who])
     for _ in range(3):
-        response = client.get("/applications/999999")
-        assert response.status_code == 404
+        response = client.get(url)
+        assert response.status_code == status
         assert cache_state(response) is None
+
+
+@SQLITE
+def test_a_head_request_renders(client, world, login):
+    login(world.users["officer"])
+    assert cache_state(warm(client, "/")) == "miss"
+    assert cache_state(client.head("/")) is None
 
 
 @SQLITE  # on PostgreSQL other test workers move the cluster's snapshot meanwhile
@@ -298,3 +299,16 @@ def test_the_store_evicts_by_bytes_and_by_age(monkeypatch: pytest.MonkeyPatch):
     assert pages.get("a") is None
     assert pages.get("c") is None
     assert pages.size == 0
+
+
+def test_a_failing_version_check_falls_back_to_the_view(client, world, login, monkeypatch):
+    login(world.users["officer"])
+
+    def broken(_connection: Any) -> str:
+        raise OperationalError("SELECT pg_current_snapshot()", {}, Exception("connection lost"))
+
+    monkeypatch.setattr("workflow.pagecache.data_version", broken)
+    for _ in range(2):
+        response = client.get("/")
+        assert response.status_code == 200
+        assert cache_state(response) is None

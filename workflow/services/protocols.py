@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from states import meeting as spec
-from workflow import limits, permissions
+from workflow import jobs, limits, permissions
 from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import (
@@ -40,6 +40,8 @@ ZONE = ZoneInfo("Europe/Stockholm")
 # Kommunallagen 13 kap. 5 §: an appeal must come in within three weeks of the posting.
 APPEAL_PERIOD = timedelta(weeks=3)
 ORGAN = "Styrelsen"
+# Builds and stores a signed protocol's PDFs (workflow/services/documents.py).
+DOCUMENTS_JOB = "workflow.services.documents.build_protocol_documents"
 
 OUTCOME_SV = {
     "approve": "Bifall",
@@ -224,6 +226,7 @@ def record_chair_signature(session: Session, meeting: Meeting, by: User) -> None
         )
     )
     session.flush()
+    jobs.after_commit(DOCUMENTS_JOB, meeting.id)
 
 
 def undecided_titles(session: Session, meeting: Meeting) -> list[str]:
@@ -306,6 +309,8 @@ def record_posting(
         },
     )
     _queue_extract_mail(session, meeting, row)
+    # The notice is part of the document: the stored PDFs are built anew.
+    jobs.after_commit(DOCUMENTS_JOB, meeting.id)
     return row
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -41,6 +41,8 @@ def _template_context() -> dict[str, Any]:
 
 def _return_path() -> str:
     """Where the language switch brings the user back: this page, if it can be shown again."""
+    if not has_request_context():  # a document rendered by a background job
+        return "/"
     if request.method == "GET":
         return request.full_path.rstrip("?")
     try:

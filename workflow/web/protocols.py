@@ -18,7 +18,7 @@ from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Application, Meeting
 from workflow.pagecache import cached_page
-from workflow.services import applications, meetings, pdf, protocols
+from workflow.services import applications, documents, meetings, protocols
 from workflow.web.formerrors import FormErrors
 
 bp = Blueprint("protocols", __name__)
@@ -41,13 +41,13 @@ def pdf_response(body: bytes, filename: str) -> Response:
 
 def protocol_pdf_response(protocol: protocols.Protocol) -> Response:
     """The whole protocol as a PDF download."""
-    body = pdf.render("protocols/pdf.html", p=protocol, extract=False)
+    body = documents.document(protocol, extract=False)
     return pdf_response(body, _filename("protokoll", protocol))
 
 
 def extract_pdf_response(protocol: protocols.Protocol) -> Response:
     """One paragraph's extract (protokollsutdrag) as a PDF download."""
-    body = pdf.render("protocols/pdf.html", p=protocol, extract=True)
+    body = documents.document(protocol, extract=True)
     number = protocol.items[0].number
     return pdf_response(body, _filename(f"protokollsutdrag-{number}", protocol))
 
