@@ -239,9 +239,9 @@ def open_entries(session: Session, apps: Sequence[Application]) -> list[PlannedR
         return []
     settings: dict[int, ReportSettings] = {}
     written: dict[tuple[int, str, int], Report] = {}
-    for report in session.exec(
-        select(Report).where(Report.application_id.in_([a.id for a in apps]))  # type: ignore[attr-defined]
-    ).all():
+    # Columns only: a report's figures (outcomes, goals, support) play no part in the plan.
+    query = select(Report).where(Report.application_id.in_([a.id for a in apps]))  # type: ignore[attr-defined]
+    for report in session.exec(query.options(lazyload("*"))).all():
         written[(report.application_id, report.kind, report.year)] = report
     entries = []
     for app in apps:

@@ -238,11 +238,16 @@ def estimate(costs_sek: int, outcomes: dict[str, Split], params: Parameters) -> 
 def counted_reports(association_id: int, first: int, last: int) -> Any:
     """SQL: the accepted reports that count for the association's years first..last."""
     annual = aliased(Report)
+    # The constant association and years repeat what the correlation implies: they let the
+    # planner read only this association's reports (by index) instead of every report.
     has_annual = exists().where(
         annual.application_id == Report.application_id,
         annual.year == Report.year,
         annual.kind == "annual",
         annual.state == "accepted",
+        annual.association_id == association_id,
+        annual.year >= first,
+        annual.year <= last,
     )
     return and_(
         Report.association_id == association_id,
