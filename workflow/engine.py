@@ -170,13 +170,16 @@ GUARDS: dict[str, Guard] = {
 def _effect_submit(step: Step) -> None:
     app = step.application
     now = utcnow()
+    app.submitted_at = app.submitted_at or now
+    # The frozen version first, the diary number last: the counter's row stays locked from
+    # the number's allocation to the commit, and every submit of the association waits for
+    # it, so nothing that can be done before is done inside that window.
+    applications.freeze_version(step.session, app, by=step.by, trigger=step.trigger, flush=False)
     if app.diary_number is None:
         association = step.session.get(Association, app.association_id)
         assert association is not None
         seq, number = diary.next_diary_number(step.session, association, now.year)
         app.diary_year, app.diary_seq, app.diary_number = now.year, seq, number
-    app.submitted_at = app.submitted_at or now
-    applications.freeze_version(step.session, app, by=step.by, trigger=step.trigger)
 
 
 def _current_version(step: Step) -> int:
@@ -225,6 +228,12 @@ EFFECTS: dict[str, Effect] = {
     "recommend": _effect_recommend,
     "propose": _effect_propose,
     "start": reports.effect_start,
+}
+# The application's collections an effect adds rows to (beside the row itself): a caller
+# showing the application after the step reads these again, and only these.
+ADDED_BESIDE: dict[str, tuple[str, ...]] = {
+    "recommend": ("recommendations",),
+    "propose": ("proposals",),
 }
 
 

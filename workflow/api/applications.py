@@ -137,9 +137,11 @@ def fire_transition(
         expected_version=body.expected_version,
     )
     transaction.commit()
-    # A step changes no list of the content; only what it may add beside the application
+    # A step changes no list of the content; only what it added beside the application
     # (a recommendation, a proposal) is read again, not the whole application.
-    db.session.expire(app, ["recommendations", "proposals"])
+    added = engine.ADDED_BESIDE.get(trigger)
+    if added:
+        db.session.expire(app, list(added))
     return application_json(app, user)
 
 

@@ -311,9 +311,10 @@ def update_fields(
 
 
 def freeze_version(
-    session: Session, app: Application, *, by: User, trigger: str
+    session: Session, app: Application, *, by: User, trigger: str, flush: bool = True
 ) -> ApplicationVersion:
-    """Store the application's content as the next frozen version."""
+    """Store the application's content as the next frozen version (`flush=False`: the caller
+    flushes it with the rest of its step)."""
     last = session.exec(
         select(ApplicationVersion.number)
         .where(ApplicationVersion.application_id == app.id)
@@ -328,7 +329,8 @@ def freeze_version(
         created_by_id=by.id,
     )
     session.add(version)
-    session.flush()
+    if flush:
+        session.flush()
     return version
 
 
