@@ -20,17 +20,13 @@ def next_diary_number(session: Session, association: Association, year: int) -> 
     on its row lock, and a rolled-back submit gives its number back, so there are no
     gaps and no duplicates (the UNIQUE constraint on application guards the rest).
     """
-    session.execute(
-        text(
-            "INSERT INTO diary_counter (association_id, year, last_seq) VALUES (:a, :y, 0)"
-            " ON CONFLICT (association_id, year) DO NOTHING"
-        ),
-        {"a": association.id, "y": year},
-    )
+    # One statement takes the number and locks the row: the first submit of a year inserts
+    # it, every later one (or a racing first one) increments it.
     seq = session.execute(
         text(
-            "UPDATE diary_counter SET last_seq = last_seq + 1"
-            " WHERE association_id = :a AND year = :y RETURNING last_seq"
+            "INSERT INTO diary_counter (association_id, year, last_seq) VALUES (:a, :y, 1)"
+            " ON CONFLICT (association_id, year)"
+            " DO UPDATE SET last_seq = diary_counter.last_seq + 1 RETURNING last_seq"
         ),
         {"a": association.id, "y": year},
     ).scalar_one()
