@@ -47,6 +47,17 @@ def event_hash(event: Any) -> str:
 
 def _lock_head(session: Session, chain_id: int) -> AuditChainHead:
     """Lock the chain's head row so concurrent appends queue instead of forking the chain."""
+    locked = (
+        select(AuditChainHead)
+        .where(AuditChainHead.chain_id == chain_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    # The head exists for every event but a chain's first: one statement in the common
+    # case, which matters because the lock is held from here to the commit.
+    head = session.exec(locked).first()
+    if head is not None:
+        return head
     session.execute(
         text(
             "INSERT INTO audit_chain_head (chain_id, seq, hash) VALUES (:c, 0, :h)"
@@ -54,12 +65,7 @@ def _lock_head(session: Session, chain_id: int) -> AuditChainHead:
         ),
         {"c": chain_id, "h": GENESIS},
     )
-    return session.exec(
-        select(AuditChainHead)
-        .where(AuditChainHead.chain_id == chain_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    return session.exec(locked).one()
 
 
 def record(
