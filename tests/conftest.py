@@ -161,6 +161,8 @@ def app(database_url: str) -> Iterator[Flask]:
         db.session.close()
     drop_job_queue(application)
     application.extensions["db_engine"].dispose()
+    # Signed protocols' PDFs the test's jobs stored (a fresh temporary folder per app).
+    shutil.rmtree(application.config["DOCUMENTS_DIR"], ignore_errors=True)
 
 
 @pytest.fixture
