@@ -37,12 +37,13 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from workflow.extensions import db
+from workflow.services.protocols import local_today
 
 F = TypeVar("F", bound=Callable[..., Any])
 MARK = "page_cache"
 HEADER = "X-Page-Cache"
-# Headers a hit must not repeat: the session's own cookie and the length are set anew.
-SKIPPED_HEADERS = frozenset({"set-cookie", "content-length", "vary", HEADER.lower()})
+# A stored page never sets a cookie (see `_keep`); a hit's length is set anew from its body.
+SKIPPED_HEADERS = frozenset({"content-length"})
 
 
 def cached_page(view: F) -> F:
@@ -135,8 +136,6 @@ def _cacheable_request() -> bool:
 
 
 def _key() -> str:
-    from workflow.services.protocols import local_today
-
     parts = (
         request.host_url,
         request.full_path,
