@@ -66,8 +66,10 @@ test: install
 
 # Not part of `make test`: seeds SQLite and PostgreSQL (BENCH_APPLICATIONS=N, default
 # 50000; a database of that size is reused), serves with gunicorn and granian (2 workers
-# each), loads each endpoint with 8 clients and writes bench-results.json (see README.md).
+# each), loads each endpoint with 8 connections of wrk (Debian's package, installed here
+# like the system packages above) and writes bench-results.json (see README.md).
 bench: install
+	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES=wrk
 	$(BIN)/python scripts/bench.py
 
 lint: install

@@ -10,6 +10,7 @@ from datetime import UTC, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session, func, select
 
 from states.common import MEMBER_BOUND_ROLES, Role
@@ -89,16 +90,22 @@ def token_digest(token: str) -> str:
 
 def user_for_token(session: Session, token: str) -> User | None:
     """The active user a valid, unexpired token belongs to."""
-    row = session.exec(select(ApiToken).where(ApiToken.token_hash == token_digest(token))).first()
+    # Every API request starts here: the token, its user and the grants in one statement.
+    query = (
+        select(ApiToken.expires_at, User)
+        .join(User, User.id == ApiToken.user_id)  # type: ignore[arg-type]
+        .where(ApiToken.token_hash == token_digest(token))
+        .options(joinedload(User.grants))  # type: ignore[arg-type]
+    )
+    row = session.exec(query).unique().first()
     if row is None:
         return None
-    expires = row.expires_at
+    expires, user = row
     if expires.tzinfo is None:  # SQLite returns naive UTC
         expires = expires.replace(tzinfo=UTC)
     if expires < utcnow():
         return None
-    user = session.get(User, row.user_id)
-    return user if user is not None and user.active else None
+    return user if user.active else None
 
 
 def create_user(
