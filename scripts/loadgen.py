@@ -1,7 +1,8 @@
 """A small closed-loop HTTP load generator: N client processes, keep-alive, latencies per request.
 
-Run by scripts/bench.py in a process of its own:
-`python scripts/loadgen.py '{"host": ..., "port": ..., "method": "GET", "paths": [...], ...}'`
+Run by scripts/bench.py (BENCH_LOADGEN=python) in a process of its own, the spec on stdin
+(thousands of submit paths outgrow a command line):
+`echo '{"host": ..., "port": ..., "method": "GET", "paths": [...]}' | python scripts/loadgen.py`
 prints one JSON line: {"requests", "errors", "seconds", "rps", "p50_ms", "p95_ms", "cache_hits"}.
 Each client cycles through its share of `paths` (for `submit`, one fresh draft per request).
 """
@@ -94,4 +95,4 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(run(json.loads(sys.argv[1]))))  # noqa: T201 - the result, for bench.py
+    print(json.dumps(run(json.loads(sys.stdin.read()))))  # noqa: T201 - the result, for bench.py
