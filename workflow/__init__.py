@@ -31,6 +31,9 @@ def create_app(config_class: type = Config, **overrides: object) -> Flask:
         locale_selector=select_locale,
         default_translation_directories=str(ROOT / "workflow" / "translations"),
     )
+    from workflow.i18n import install_template_gettext
+
+    install_template_gettext(app)
     limiter.init_app(app)
     login_manager.init_app(app)
 
