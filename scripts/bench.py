@@ -59,6 +59,8 @@ ENDPOINTS = ("healthz", "dashboard", "list", "application", "meeting", "statisti
 # A quick look at a few: BENCH_ENDPOINTS=submit BENCH_DBS=postgresql (healthz always runs).
 CHOSEN = {"healthz", *os.environ.get("BENCH_ENDPOINTS", ",".join(ENDPOINTS)).split(",")}
 DBS = os.environ.get("BENCH_DBS", "sqlite,postgresql").split(",")
+if unknown := sorted(CHOSEN - set(ENDPOINTS)) + sorted(set(DBS) - {"sqlite", "postgresql"}):
+    sys.exit(f"Unknown in BENCH_ENDPOINTS or BENCH_DBS: {', '.join(unknown)}")
 DBS = [db for db in ("sqlite", "postgresql") if db in DBS]
 
 

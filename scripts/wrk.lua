@@ -1,7 +1,8 @@
 -- The load script scripts/bench.py runs wrk with: `wrk -s scripts/wrk.lua URL -- SPEC THREADS`.
 -- SPEC is a file of lines "method POST", "header Name: value", "body {...}" and "path /x";
--- each wrk thread takes its own share of the paths (for `submit`, a draft is asked for once)
--- and cycles through it. done() prints one JSON line, the shape of scripts/loadgen.py's.
+-- each wrk thread takes its own share of the paths and cycles through it (for `submit` the
+-- bench gives more drafts than a run takes, so each is submitted once; a second time would
+-- count as an error). done() prints one JSON line, the shape of scripts/loadgen.py's.
 
 local threads = {}
 
