@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from flask_login import current_user
 from limits import parse
+from sqlalchemy import event
 from sqlmodel import func, select
 
 from tests import factories
@@ -162,3 +163,27 @@ def test_a_signed_in_browser_session_is_not_accepted(app, api, world, session, l
     assert created.status_code == 401
     session.rollback()
     assert session.exec(select(func.count()).select_from(Application)).one() == 0
+
+
+def test_a_token_finds_its_user_and_the_users_grants_in_one_statement(app, world, token, session):
+    """Every API request starts with this lookup: one statement, whatever roles the user has."""
+    value = token("applicant")
+    session.expunge_all()  # nothing already loaded may spare a statement
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    engine = app.extensions["db_engine"]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        user = users.user_for_token(session, value)
+        assert user is not None
+        roles = {grant.role for grant in user.grants}
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert roles == {"applicant"}
+    # SQLite's write-ready transaction begins with a statement of its own.
+    queries = [s for s in statements if not s.upper().startswith("BEGIN")]
+    assert len(queries) == 1
+    assert "role_grant" in queries[0]
