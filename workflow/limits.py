@@ -29,3 +29,5 @@ PARTNERS_MAX = 50
 COFUNDING_MAX = 50
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
 DIARY_PREFIX_MAX = 20
+# A search of the application list (title or diary number).
+SEARCH_MAX = 100

@@ -12,6 +12,7 @@ from openapi_spec_validator import validate
 
 from states.application import PUBLIC_TRIGGERS
 from tests import factories
+from workflow import limits
 
 _PATH_PARAM = re.compile(r"<(?:[^:<>]+:)?(\w+)>")
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -95,7 +96,10 @@ def test_parameters_are_described(app, api):
         ("query", "page"),
         ("query", "per_page"),
         ("query", "state"),
+        ("query", "q"),
     }
+    assert "title or diary number" in parameters[("query", "q")]["description"]
+    assert parameters[("query", "q")]["schema"]["maxLength"] == limits.SEARCH_MAX
     assert parameters[("query", "per_page")]["schema"]["maximum"] == app.config["MAX_PAGE_SIZE"]
     assert parameters[("query", "per_page")]["schema"]["default"] == app.config["PAGE_SIZE"]
     assert "draft" in parameters[("query", "state")]["schema"]["enum"]

@@ -67,7 +67,9 @@ def create_application(user: User, slug: str, body: ApplicationFields) -> dict[s
 def list_applications(user: User, slug: str, query: ApplicationQuery) -> dict[str, Any]:
     """Newest change first; drafts only for their own member organisation's applicants."""
     association = load_association(slug, user)
-    statement = applications.visible_query(user, association_id=association.id, state=query.state)
+    statement = applications.visible_query(
+        user, association_id=association.id, state=query.state, search=query.q
+    )
     return paginate(db.session, statement, query, lambda row: application_json(row, user))
 
 

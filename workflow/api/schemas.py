@@ -164,10 +164,19 @@ class PageQuery(BaseModel):
     )
 
 
+SearchText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.SEARCH_MAX)
+]
+
+
 class ApplicationQuery(PageQuery):
     """Filter and pagination of the application list."""
 
     state: StateName | None = Field(default=None, description="Only applications in this state.")
+    q: SearchText | None = Field(
+        default=None,
+        description="Only applications whose title or diary number contains this, in any case.",
+    )
 
 
 # --- responses -----------------------------------------------------------------------------

@@ -346,9 +346,16 @@ def versions(session: Session, app: Application) -> list[ApplicationVersion]:
 
 
 def visible_query(
-    user: Any, *, association_id: int | None = None, state: str | None = None
+    user: Any,
+    *,
+    association_id: int | None = None,
+    state: str | None = None,
+    search: str | None = None,
 ) -> Select:
-    """A SELECT of the applications `user` may see, newest first (same rule as can_view)."""
+    """A SELECT of the applications `user` may see, newest first (same rule as can_view).
+
+    `search` keeps those whose title or diary number contains it, whatever the case.
+    """
     conditions = []
     for assoc_id in sorted(permissions.association_ids(user)):
         if association_id is not None and assoc_id != association_id:
@@ -380,6 +387,14 @@ def visible_query(
     query = select(Application).where(or_(*conditions) if conditions else false())
     if state is not None:
         query = query.where(Application.state == state)
+    if search:
+        # autoescape: a % or _ typed in the box is looked for as such, not as a wildcard.
+        query = query.where(
+            or_(
+                Application.title.icontains(search, autoescape=True),  # type: ignore[union-attr]
+                Application.diary_number.icontains(search, autoescape=True),  # type: ignore[union-attr]
+            )
+        )
     return query.order_by(Application.updated_at.desc(), Application.id.desc())  # type: ignore[attr-defined]
 
 

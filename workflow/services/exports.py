@@ -148,7 +148,9 @@ def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> Response:
 # --- the rows of the list pages, read in SQL ---------------------------------------------------
 
 
-def application_rows(session: Session, user: Any, *, state: str | None = None) -> Iterator[Any]:
+def application_rows(
+    session: Session, user: Any, *, state: str | None = None, search: str | None = None
+) -> Iterator[Any]:
     """The applications the user may see (the dashboard's filter), one row each, streamed.
 
     One statement: the lead member's name by join and the amount asked by a correlated sum,
@@ -156,7 +158,7 @@ def application_rows(session: Session, user: Any, *, state: str | None = None) -
     """
     from workflow.services import applications
 
-    visible = applications.visible_query(user, state=state).subquery()
+    visible = applications.visible_query(user, state=state, search=search).subquery()
     asked = (
         select(func.coalesce(func.sum(BudgetLine.amount_sek), 0))
         .where(BudgetLine.application_id == visible.c.id)

@@ -11,28 +11,23 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from states.application import State
 from workflow import labels, limits, permissions
 from workflow.errors import NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Association, utcnow
 from workflow.services import associations, exports
+from workflow.web.main import list_filters
 from workflow.web.meetings import OUTCOME_LABELS
 
 bp = Blueprint("exports", __name__)
 
 
-def _state_filter() -> str | None:
-    state = request.args.get("state") or None
-    return state if state in {s.value for s in State} else None
-
-
 @bp.route("/applications.csv")
 @login_required
 def applications_csv() -> ResponseReturnValue:
-    """The dashboard's list, with its state filter, as CSV."""
-    state = _state_filter()
+    """The dashboard's list, with its state and search filters, as CSV."""
+    state, search, _error = list_filters()
     header = [
         gettext("Diary number"),
         gettext("Title"),
@@ -58,7 +53,7 @@ def applications_csv() -> ResponseReturnValue:
             end,
             asked,
             updated,
-        ) in exports.application_rows(db.session, current_user, state=state):
+        ) in exports.application_rows(db.session, current_user, state=state, search=search):
             yield [
                 diary,
                 title,

@@ -15,14 +15,14 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import refresh
+from flask_babel import gettext, refresh
 from flask_login import current_user, login_required
 from sqlalchemy.orm import lazyload
 from sqlmodel import func, select
 
 from forms.auth import LanguageForm
 from states.application import State
-from workflow import permissions
+from workflow import limits, permissions
 from workflow.extensions import db
 from workflow.models import Association, Member
 from workflow.pagecache import cached_page
@@ -32,17 +32,29 @@ from workflow.web.navigation import safe_next
 bp = Blueprint("main", __name__)
 
 
+def list_filters() -> tuple[str | None, str | None, str | None]:
+    """The list's state and search from the query string, and what is wrong with the search.
+
+    An unknown state shows every state; a search longer than the box allows is not run.
+    """
+    state = request.args.get("state") or None
+    if state not in {s.value for s in State}:
+        state = None
+    search = " ".join((request.args.get("q") or "").split()) or None
+    if search is not None and len(search) > limits.SEARCH_MAX:
+        return state, None, gettext("At most %(max)d characters.", max=limits.SEARCH_MAX)
+    return state, search, None
+
+
 @bp.route("/")
 @cached_page
 @login_required
 def dashboard() -> ResponseReturnValue:
-    """The applications the user may see, filterable by state and paginated."""
-    state = request.args.get("state") or None
-    if state not in {s.value for s in State}:
-        state = None
+    """The applications the user may see, filterable by state and text, and paginated."""
+    state, search, search_error = list_filters()
     page = max(1, request.args.get("page", 1, type=int))
     size = current_app.config["PAGE_SIZE"]
-    query = applications.visible_query(current_user, state=state)
+    query = applications.visible_query(current_user, state=state, search=search)
     total = db.session.exec(query.with_only_columns(func.count()).order_by(None)).one()
     pages = max(1, math.ceil(total / size))
     if page > pages:
@@ -75,6 +87,11 @@ def dashboard() -> ResponseReturnValue:
         page=page,
         pages=pages,
         state=state,
+        search=search,
+        # What was typed stays in the box, also when it could not be searched.
+        typed=request.args.get("q", "")[: limits.SEARCH_MAX * 2],
+        search_error=search_error,
+        search_max=limits.SEARCH_MAX,
         states=list(State),
         associations=by_id,
         creatable=[a for a in associations if permissions.can_create_application(current_user, a)],
