@@ -70,6 +70,10 @@ def memoized_for_reads(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _configure_sqlite(engine: Engine) -> None:
     """Foreign keys on, WAL for file databases, and write transactions that lock up front.
 
@@ -84,6 +88,9 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
+        # SQLite's own lower() folds ASCII only: "HÄLSA" would not match a search for "hälsa".
+        # Python's folds every letter, as PostgreSQL's does.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")

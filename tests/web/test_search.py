@@ -38,6 +38,12 @@ def test_a_search_keeps_titles_containing_it_in_any_case(client, world, login, l
     assert 'value="arbete"' in body  # the box keeps what was searched
 
 
+def test_the_case_of_swedish_letters_does_not_matter(client, world, login, listed):
+    login(world.users["officer"])
+    assert _titles(text(client.get("/", query_string={"q": "HÄLSA"}))) == {"Hälsa och ARBETE"}
+    assert _titles(text(client.get("/", query_string={"q": "hälsa och"}))) == {"Hälsa och ARBETE"}
+
+
 def test_a_search_finds_a_diary_number_or_a_part_of_it(client, world, login, listed):
     login(world.users["officer"])
     number = listed["health"].diary_number
