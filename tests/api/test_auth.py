@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from flask_login import current_user
 from limits import parse
-from sqlalchemy import event
 from sqlmodel import func, select
 
 from tests import factories
 from tests.api.helpers import error_code
+from tests.sql import recorded_statements
 from workflow.models import ApiToken, Application, User, utcnow
 from workflow.services import users
 
@@ -169,19 +169,10 @@ def test_a_token_finds_its_user_and_the_users_grants_in_one_statement(app, world
     """Every API request starts with this lookup: one statement, whatever roles the user has."""
     value = token("applicant")
     session.expunge_all()  # nothing already loaded may spare a statement
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    engine = app.extensions["db_engine"]
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with recorded_statements(app) as statements:
         user = users.user_for_token(session, value)
         assert user is not None
         roles = {grant.role for grant in user.grants}
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert roles == {"applicant"}
     # SQLite's write-ready transaction begins with a statement of its own.
     queries = [s for s in statements if not s.upper().startswith("BEGIN")]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import func, select
 
 from states.application import State
 from tests.api.helpers import problem_fields
+from tests.sql import recorded_statements
 from tests.web.conftest import text
 from workflow.models import Annotation, AuditEvent, Endorsement, utcnow
 from workflow.services import queues
@@ -45,22 +44,6 @@ def _endorse(session, app, member, user, decision="endorse") -> None:
             user_id=user.id,
         )
     )
-
-
-@contextmanager
-def _statements(app):
-    """Count the SQL statements sent while the block runs."""
-    seen: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        seen.append(statement)
-
-    engine = app.extensions["db_engine"]
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 @pytest.fixture
@@ -272,7 +255,7 @@ def test_a_queue_page_sends_as_many_statements_for_2_rows_as_for_20(
             session.commit()
 
     def statements_on_the_page(rows: int) -> int:
-        with _statements(app) as seen:
+        with recorded_statements(app) as seen:
             response = client.get(path)
         assert response.status_code == 200
         assert text(response).count("data-application=") == rows

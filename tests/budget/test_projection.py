@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import select
 
+from tests.sql import recorded_statements
 from workflow import limits
 from workflow.errors import Conflict, ValidationFailed
 from workflow.models import AssociationBudget, AuditEvent, Decision, DecisionAmount, Meeting
@@ -133,17 +133,8 @@ def test_a_year_already_below_zero_only_blocks_what_makes_it_worse(session, worl
 
 
 def test_borrowing_problems_lock_the_association(app, session, world, three_years, backend):
-    seen: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        seen.append(statement)
-
-    engine = app.extensions["db_engine"]
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with recorded_statements(app) as seen:
         budget.borrowing_problems(session, world.association, {2025: 1})
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     locking = [s for s in seen if "FOR UPDATE" in s and "association" in s]
     # SQLite has no row locks (it serialises writers); PostgreSQL locks the row.
     assert bool(locking) == (backend == "postgresql")
