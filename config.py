@@ -100,7 +100,7 @@ class Config:
     # Attachments: outside the static folder, on a disk all instances share.
     ATTACHMENTS_DIR = os.environ.get("ATTACHMENTS_DIR") or str(INSTANCE_DIR / "attachments")
     ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
-    # Signed protocols' PDFs, built by a job (workflow/services/documents.py); shared like
+    # Signed protocols' PDFs, built by a job (workflow/operations/documents.py); shared like
     # the attachments, and rebuilt from the database when lost.
     DOCUMENTS_DIR = os.environ.get("DOCUMENTS_DIR") or str(INSTANCE_DIR / "documents")
     # The name the authenticator app shows beside the code.

@@ -8,8 +8,8 @@ from wtforms.widgets import HiddenInput
 
 from forms.base import BaseForm, IntSelectField, options
 from workflow.i18n import _l
-from workflow.services.annotations import BODY_MAX
-from workflow.services.sections import SECTIONS
+from workflow.operations.annotations import BODY_MAX
+from workflow.rules.sections import SECTIONS
 
 _TOO_LONG = _l("At most %(max)d characters.")
 _RELOAD = _l("The form is incomplete; reload the page.")

@@ -19,7 +19,7 @@ from workflow import limits
 from workflow.i18n import _l
 from workflow.models import Goal
 from workflow.models.reports import OUTCOMES, SUPPORT_PHASES, SUPPORT_SOURCES
-from workflow.services import reports as service
+from workflow.operations import reports as service
 
 INCOMPLETE = _l("The form is incomplete; reload the page.")
 TOO_LONG = _l("At most %(max)d characters.")

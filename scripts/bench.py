@@ -40,7 +40,7 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
 from config import normalise_database_url  # noqa: E402
-from workflow.services.seed_scale import EMAIL_DOMAIN, PASSWORD, SLUG_PREFIX  # noqa: E402
+from workflow.devdata.seed_scale import EMAIL_DOMAIN, PASSWORD, SLUG_PREFIX  # noqa: E402
 
 N = int(os.environ.get("BENCH_APPLICATIONS", "50000"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))

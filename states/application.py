@@ -116,7 +116,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         optional=("activity_description", "report_plan", "results_summary"),
     ),
     TransitionSpec("liv_approve", (S.LIV_PROPOSED,), S.IN_LIV, _CHAIR),
-    # A refused LIV proposal returns the insats to where it stood (workflow/services/liv.py).
+    # A refused LIV proposal returns the insats to where it stood (workflow/operations/liv.py).
     TransitionSpec("liv_reject_active", (S.LIV_PROPOSED,), S.ACTIVE, _CHAIR),
     TransitionSpec("liv_reject_closed", (S.LIV_PROPOSED,), S.CLOSED, _CHAIR),
     # The board's yearly financing decision keeps the activity in LIV; as a step it is
@@ -148,7 +148,7 @@ PUBLIC_TRIGGERS: frozenset[str] = frozenset(
 )
 
 # The officer's decision within the delegation limit: one request, fired as
-# delegated_approve or delegated_reject by its outcome (workflow/services/meetings.py).
+# delegated_approve or delegated_reject by its outcome (workflow/operations/meetings.py).
 DECIDE_DELEGATED = "decide_delegated"
 
 INITIAL = S.DRAFT

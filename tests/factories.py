@@ -20,9 +20,9 @@ from workflow.models import (
     User,
     utcnow,
 )
-from workflow.services import applications as app_service
-from workflow.services import associations, users
-from workflow.services.diary import next_diary_number
+from workflow.operations import applications as app_service
+from workflow.operations import associations, users
+from workflow.rules.diary import next_diary_number
 
 PASSWORD = "correct horse battery"
 

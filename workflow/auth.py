@@ -10,7 +10,7 @@ from flask import Flask, g, request
 from workflow.extensions import db, login_manager
 from workflow.i18n import _l
 from workflow.models import User
-from workflow.services import users
+from workflow.operations import users
 
 
 def init_app(app: Flask) -> None:

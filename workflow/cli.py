@@ -16,12 +16,13 @@ from flask_babel import force_locale
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from workflow import limits
+from workflow import audit, limits, mail
 from workflow.db import make_engine
+from workflow.devdata import demo
 from workflow.errors import DomainError
 from workflow.extensions import db
 from workflow.migrate import alembic_config, upgrade
-from workflow.services import audit, demo, mail, users
+from workflow.operations import users
 
 
 def init_app(app: Flask) -> None:
@@ -34,7 +35,7 @@ def init_app(app: Flask) -> None:
     from workflow import cli_backup
 
     cli_backup.init_app(app)
-    from workflow.services import reminders
+    from workflow.operations import reminders
 
     reminders.init_app(app)
 

@@ -10,7 +10,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import Engine
 
-from workflow.services import backup as backups
+from workflow import backup as backups
 
 
 def init_app(app: Flask) -> None:

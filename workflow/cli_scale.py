@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 
-from workflow.services import users
+from workflow.operations import users
 
 
 def init_app(app: Flask) -> None:
@@ -24,7 +24,7 @@ def seed_scale(
     associations: int, applications: int, years: int, seed_value: int, quiet: bool
 ) -> None:
     """Fill the database with national-scale test data (new associations scale-NN)."""
-    from workflow.services import seed_scale as seeder
+    from workflow.devdata import seed_scale as seeder
 
     engine = current_app.extensions["db_engine"]
     summary = seeder.seed(
@@ -69,7 +69,7 @@ def seed_scale(
 )
 def diagram(machine_name: str, fmt: str) -> None:
     """Print a state machine from states/ as a mermaid diagram (or a table of transitions)."""
-    from workflow.services import diagram as drawing
+    from workflow.rules import diagram as drawing
 
     if machine_name not in drawing.MACHINES:
         known = ", ".join(drawing.MACHINES)

@@ -21,7 +21,7 @@ from sqlmodel import Session
 from transitions import Machine
 
 from states import application as spec
-from workflow import labels, permissions
+from workflow import audit, labels, permissions
 from workflow import machine as machines
 from workflow.errors import (
     Conflict,
@@ -41,16 +41,8 @@ from workflow.models import (
     User,
     utcnow,
 )
-from workflow.services import (
-    annotations,
-    applications,
-    audit,
-    completeness,
-    diary,
-    endorsements,
-    notifications,
-    reports,
-)
+from workflow.operations import annotations, applications, endorsements, notifications, reports
+from workflow.rules import completeness, diary
 
 
 @dataclass

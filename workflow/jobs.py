@@ -8,7 +8,7 @@ context of its own. When Redis cannot be reached the job runs inline instead, so
 never lost to a queue that is down; callers whose state lives in the database (the mail
 outbox) are safe either way, as the rows stay pending until delivered.
 
-From a request, `after_commit("workflow.services.documents.build_protocol_documents",
+From a request, `after_commit("workflow.operations.documents.build_protocol_documents",
 meeting_id)` queues the job once the request's transaction has committed (never on rollback).
 """
 

@@ -19,12 +19,12 @@ from sqlmodel import Session
 from transitions import Machine
 
 from states import meeting as spec
+from workflow import audit, permissions
 from workflow import machine as machines
-from workflow import permissions
 from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import Meeting, User, utcnow
-from workflow.services import audit, meetings, protocols
+from workflow.operations import meetings, protocols
 
 
 def stale_meeting() -> Conflict:

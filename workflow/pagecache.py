@@ -37,7 +37,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from workflow.extensions import db
-from workflow.services.protocols import local_today
+from workflow.operations.protocols import local_today
 
 F = TypeVar("F", bound=Callable[..., Any])
 MARK = "page_cache"

@@ -279,14 +279,14 @@ def _uploader_grants(user_id: int) -> list[Any]:
 
 def can_view_report_attachments(user: Any, report: Report, application: Application) -> bool:
     """Whoever may see the report sees and downloads its attachments."""
-    from workflow.services import reports
+    from workflow.operations import reports
 
     return report.application_id == application.id and reports.can_view_reports(user, application)
 
 
 def can_add_report_attachment(user: Any, report: Report, application: Application) -> bool:
     """Whoever may edit the report while it is editable (the lead applicants, draft/returned)."""
-    from workflow.services import reports
+    from workflow.operations import reports
 
     return report.application_id == application.id and reports.can_edit_report(
         user, report, application

@@ -59,7 +59,7 @@ def _hsts(response: Response) -> Response:
 
 def _enrolment_first() -> ResponseReturnValue | None:
     """A user whose association requires two-factor sign-in sets it up before anything else."""
-    from workflow.services import twofactor
+    from workflow.operations import twofactor
     from workflow.web.twofactor import ENROLMENT_ENDPOINTS
 
     if request.path.startswith("/api/") or request.endpoint in ENROLMENT_ENDPOINTS:

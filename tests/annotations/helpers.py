@@ -9,8 +9,8 @@ from sqlmodel import Session
 from tests import factories
 from workflow import engine
 from workflow.models import Annotation, Application
+from workflow.operations import annotations, applications
 from workflow.schemas import ApplicationFields
-from workflow.services import annotations, applications
 
 INTERNAL_BODY = "INTERNT: kommunens medfinansiering verkar osäker enligt beredningen"
 SHARED_BODY = "Beskriv hur uppföljningen görs för deltagare som avbryter."

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workflow.services import diff
-from workflow.services.diff import Chunk
-from workflow.services.sections import SECTIONS, changed_sections
+from workflow.rules import diff
+from workflow.rules.diff import Chunk
+from workflow.rules.sections import SECTIONS, changed_sections
 
 OLD = {
     "title": "Enter – samlad väg till arbete",

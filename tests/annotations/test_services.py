@@ -8,10 +8,11 @@ from sqlmodel import func, select
 from states.application import State
 from tests import factories
 from tests.annotations.helpers import INTERNAL_BODY, SHARED_BODY
+from workflow import audit
 from workflow.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from workflow.models import Annotation, AuditEvent
-from workflow.services import annotations, audit
-from workflow.services.annotations import Access
+from workflow.operations import annotations
+from workflow.operations.annotations import Access
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from werkzeug.test import TestResponse
 from tests import factories
 from workflow.extensions import db
 from workflow.models import Application
-from workflow.services import applications
+from workflow.operations import applications
 
 _PATH_PARAM = re.compile(r"<(?:[^:<>]+:)?(\w+)>")
 _UNSET = object()

@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import func, select
 
 from tests.api.helpers import error_code, problem_fields
+from workflow import audit
 from workflow.models import Association, Member, RoleGrant, User
-from workflow.services import audit
 
 NEW_ASSOCIATION = {
     "slug": "vsf",

@@ -14,7 +14,7 @@ from tests import factories
 from tests.api.helpers import error_code
 from tests.sql import recorded_statements
 from workflow.models import ApiToken, Application, User, utcnow
-from workflow.services import users
+from workflow.operations import users
 
 
 def test_good_credentials_give_a_working_token(api, world):

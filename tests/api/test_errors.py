@@ -11,9 +11,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import func, select
 
 from tests.api.helpers import error_code, problem_fields
+from workflow import audit as audit_service
 from workflow.models import Application
-from workflow.services import applications as application_service
-from workflow.services import audit as audit_service
+from workflow.operations import applications as application_service
 
 
 def _count(session) -> int:

@@ -8,8 +8,8 @@ from flask_babel import force_locale, gettext
 
 from states.application import State
 from workflow.models import Endorsement
-from workflow.services import proposals
-from workflow.services.proposals import draft_proposal, kronor, shorten
+from workflow.operations import proposals
+from workflow.operations.proposals import draft_proposal, kronor, shorten
 
 
 def _sv(message: str, **values) -> str:

@@ -12,7 +12,7 @@ from tests.api.helpers import problem_fields
 from tests.sql import recorded_statements
 from tests.web.conftest import text
 from workflow.models import Annotation, AuditEvent, Endorsement, utcnow
-from workflow.services import queues
+from workflow.rules import queues
 
 
 def _note(session, world, app, *, shared: bool, resolved: bool = False) -> None:

@@ -23,9 +23,9 @@ from werkzeug.serving import make_server
 
 from config import TestConfig
 from workflow import create_app
+from workflow.devdata import demo
 from workflow.extensions import db
 from workflow.models import Application, Association, Meeting
-from workflow.services import demo
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -11,7 +11,7 @@ from tests.sql import recorded_statements
 from workflow import limits
 from workflow.errors import Conflict, ValidationFailed
 from workflow.models import AssociationBudget, AuditEvent, Decision, DecisionAmount, Meeting
-from workflow.services import budget
+from workflow.rules import budget
 
 # 2024 starts the chain; the carried-over figures of 2025 and 2026 are not used.
 THREE_YEARS = {

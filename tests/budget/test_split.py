@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workflow import limits
-from workflow.services.budget import apportion, split_contributions
+from workflow.rules.budget import apportion, split_contributions
 from workflow.web.budget import tkr
 
 

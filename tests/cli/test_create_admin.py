@@ -6,7 +6,7 @@ from sqlmodel import func, select
 
 from workflow import limits
 from workflow.models import User
-from workflow.services import users
+from workflow.operations import users
 
 PASSWORD = "a-long-enough-password"
 

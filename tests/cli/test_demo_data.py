@@ -8,6 +8,8 @@ from datetime import date
 from sqlmodel import func, select
 
 from states.common import Role
+from workflow import audit
+from workflow.devdata import demo
 from workflow.models import (
     Annotation,
     Application,
@@ -20,7 +22,8 @@ from workflow.models import (
     RoleGrant,
     User,
 )
-from workflow.services import audit, completeness, demo, users
+from workflow.operations import users
+from workflow.rules import completeness
 
 EXPECTED_STATES = {
     "draft": 2,

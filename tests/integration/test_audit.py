@@ -9,9 +9,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import select
 
-from workflow import engine
+from workflow import audit, engine
 from workflow.models import AuditEvent
-from workflow.services import audit
 
 
 def _submitted(session, world, make_application):

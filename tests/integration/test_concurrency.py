@@ -7,11 +7,10 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from workflow import engine, transaction
+from workflow import audit, engine, transaction
 from workflow.errors import Conflict
 from workflow.extensions import db
 from workflow.models import Application, User
-from workflow.services import audit
 
 THREADS = 20
 

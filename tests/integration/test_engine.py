@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from states import application as spec
 from states.common import Role
-from workflow import engine
+from workflow import audit, engine
 from workflow.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from workflow.models import (
     Annotation,
@@ -22,7 +22,6 @@ from workflow.models import (
     utcnow,
 )
 from workflow.models.reports import Report
-from workflow.services import audit
 
 # A payload that satisfies every guard that reads one.
 FULL_PAYLOAD = {

@@ -1,8 +1,7 @@
 """A first walk through the engine: submit then withdraw."""
 
 from states.application import State
-from workflow import engine
-from workflow.services import audit
+from workflow import audit, engine
 
 
 def test_submit_assigns_diary_number_and_version(session, world, make_application):

@@ -12,7 +12,7 @@ from tests import factories
 from tests.api.helpers import problem_fields
 from tests.liv.conftest import LIV_TEXTS, YEAR
 from workflow.models import Meeting
-from workflow.services import meetings
+from workflow.operations import meetings
 
 
 def _admitted(liv_proposed, open_meeting, decide) -> tuple[Any, Meeting]:

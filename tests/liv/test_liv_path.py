@@ -17,7 +17,8 @@ from workflow.errors import Conflict, Forbidden, ValidationFailed
 from workflow.models import AuditEvent, Decision, DecisionAmount, Meeting
 from workflow.models.liv import LivYear
 from workflow.models.reports import Report
-from workflow.services import budget, liv, meetings
+from workflow.operations import liv, meetings
+from workflow.rules import budget
 
 
 def _fields(exc: Any) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from states.application import State
 from workflow.models import Annotation, AnnotationReply, Application
-from workflow.services import applications
+from workflow.operations import applications
 
 SECRET = "INTERNT-7731 budgeten verkar uppblåst"
 SECRET_QUOTE = "HEMLIGT-CITAT-4410"

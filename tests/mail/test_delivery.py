@@ -12,9 +12,9 @@ from sqlmodel import update
 
 from states.application import State
 from tests.mail.conftest import SmtpServer, free_port
+from workflow import mail
 from workflow.extensions import db
 from workflow.models import Application, MailMessage, utcnow
-from workflow.services import mail
 
 
 def _queue(session, world, count: int, *, association=None) -> list[int]:

@@ -8,7 +8,7 @@ import pytest
 
 from states.application import State
 from tests.web.conftest import page_token, text
-from workflow.services import mail
+from workflow import mail
 
 
 @pytest.fixture

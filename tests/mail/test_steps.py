@@ -10,7 +10,7 @@ from tests.web.conftest import page_token
 from workflow import engine, transaction
 from workflow.extensions import db
 from workflow.models import Application, MailMessage, User
-from workflow.services import notifications
+from workflow.operations import notifications
 
 APPLICANTS = {"applicant@example.se", "applicant2@example.se"}
 PREPARERS = {"preparer@example.se", "preparer2@example.se"}

@@ -17,7 +17,7 @@ from tests.api.conftest import api, token  # noqa: F401 - fixtures, used by name
 from tests.web.conftest import compiled_catalog, post  # noqa: F401 - fixtures, used by name
 from workflow import engine, meeting_engine
 from workflow.models import Application, AssociationBudget, Meeting, User
-from workflow.services import meetings
+from workflow.operations import meetings
 
 YEAR = date.today().year
 

@@ -10,10 +10,10 @@ from sqlmodel import select
 from states.application import State
 from tests import factories
 from tests.meetings.conftest import YEAR
-from workflow import meeting_engine
+from workflow import audit, meeting_engine
 from workflow.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from workflow.models import AgendaItem, Application, AuditEvent, Meeting
-from workflow.services import audit, meetings, protocols
+from workflow.operations import meetings, protocols
 
 
 def _order(session, meeting: Meeting) -> list[int]:

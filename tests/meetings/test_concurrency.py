@@ -10,11 +10,11 @@ from sqlmodel import Session, select
 
 from states.application import State
 from tests.meetings.conftest import YEAR
-from workflow import transaction
+from workflow import audit, transaction
 from workflow.errors import Conflict
 from workflow.extensions import db
 from workflow.models import Application, Decision, Meeting, User
-from workflow.services import audit, meetings
+from workflow.operations import meetings
 
 
 def _together(app: Any, work: Callable[[int], Any], count: int) -> list[Any]:

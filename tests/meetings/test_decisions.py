@@ -10,6 +10,7 @@ from sqlmodel import select
 from states.application import State
 from tests import factories
 from tests.meetings.conftest import YEAR
+from workflow import audit
 from workflow.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from workflow.models import (
     Application,
@@ -23,7 +24,7 @@ from workflow.models import (
     RoleGrant,
     Vote,
 )
-from workflow.services import audit, meetings
+from workflow.operations import meetings
 
 
 def _fields(exc: pytest.ExceptionInfo) -> list[str]:

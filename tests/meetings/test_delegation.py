@@ -11,7 +11,8 @@ from states.application import State
 from tests.meetings.conftest import YEAR
 from workflow.errors import Conflict, Forbidden, ValidationFailed
 from workflow.models import AgendaItem, Application, AuditEvent, Decision
-from workflow.services import budget, meetings
+from workflow.operations import meetings
+from workflow.rules import budget
 
 SMALL = [{"year": YEAR, "amount_sek": 120_000}, {"year": YEAR + 1, "amount_sek": 60_000}]
 

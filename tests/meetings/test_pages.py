@@ -14,7 +14,7 @@ from tests import factories
 from tests.meetings.conftest import YEAR
 from tests.web.conftest import text
 from workflow.models import AgendaItem, Application, Attendance, Decision, Meeting
-from workflow.services import meetings
+from workflow.operations import meetings
 
 SMALL = [{"year": YEAR, "amount_sek": 120_000}]
 

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from workflow.errors import Conflict, Forbidden, ValidationFailed
 from workflow.models import Attendance
-from workflow.services import meetings
+from workflow.operations import meetings
 
 
 def _voters(q: meetings.Quorum) -> set[str]:

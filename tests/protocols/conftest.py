@@ -30,7 +30,7 @@ from tests.meetings.conftest import (  # noqa: F401 - fixtures, used by name
 )
 from workflow import meeting_engine
 from workflow.models import Application, Meeting
-from workflow.services import meetings, protocols
+from workflow.operations import meetings, protocols
 
 
 @pytest.fixture

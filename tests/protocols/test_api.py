@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from tests.api.helpers import error_code, problem_fields
 from tests.meetings.conftest import YEAR
-from workflow.services import protocols
+from workflow.operations import protocols
 
 
 def _pdf_text(body: bytes) -> str:

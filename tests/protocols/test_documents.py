@@ -9,7 +9,7 @@ from redis import Redis
 from rq import Queue, SimpleWorker
 
 from tests.protocols.test_api import _pdf_text
-from workflow.services import documents, protocols
+from workflow.operations import documents, protocols
 
 REDIS = "redis://127.0.0.1:6379/0"
 

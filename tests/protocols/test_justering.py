@@ -9,7 +9,7 @@ from workflow import meeting_engine
 from workflow.errors import Conflict, Forbidden, ValidationFailed
 from workflow.models import AuditEvent
 from workflow.models.protocols import ProtocolSignature
-from workflow.services import meetings, protocols
+from workflow.operations import meetings, protocols
 
 
 def _actions(session, meeting) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from workflow.services import protocols
+from workflow.operations import protocols
 
 
 def test_the_protocol_page_and_the_justering(client, sign_in, post, board, world, closed, session):

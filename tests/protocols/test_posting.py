@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from workflow.errors import Conflict, Forbidden, ValidationFailed
 from workflow.models import MailMessage
-from workflow.services import protocols
+from workflow.operations import protocols
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from datetime import date
 
 from workflow.models import Application
 from workflow.models.reports import ReportSettings
-from workflow.services import reports
+from workflow.operations import reports
 
 
 def _plan(start: date, end: date, settings: ReportSettings | None = None) -> list[tuple]:

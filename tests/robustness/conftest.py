@@ -15,9 +15,9 @@ from sqlalchemy import create_engine, text
 from config import TestConfig, normalise_database_url
 from tests.conftest import LOCAL_PG, _server_url
 from workflow import create_app
+from workflow.devdata import demo
 from workflow.extensions import db
 from workflow.migrate import upgrade
-from workflow.services import demo
 
 
 def demo_app_at(url: str) -> Flask:

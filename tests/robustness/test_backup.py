@@ -12,8 +12,8 @@ from flask import Flask
 
 from config import TestConfig
 from tests.robustness.conftest import demo_app_at
+from workflow import backup as backups
 from workflow import create_app
-from workflow.services import backup as backups
 
 
 def _app(url: str) -> Flask:

@@ -13,10 +13,11 @@ from sqlmodel import Session
 
 from states import application as spec
 from tests import factories
-from workflow import engine
+from workflow import audit, engine
 from workflow.errors import DomainError
 from workflow.models import Application, AuditEvent
-from workflow.services import audit, budget, meetings
+from workflow.operations import meetings
+from workflow.rules import budget
 
 YEAR = date.today().year
 USERS = (

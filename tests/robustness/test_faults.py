@@ -17,6 +17,7 @@ from sqlmodel import Session
 from states.application import State
 from tests import factories
 from tests.mail.conftest import SmtpServer, free_port
+from workflow import mail
 from workflow.models import (
     Application,
     ApplicationVersion,
@@ -25,7 +26,6 @@ from workflow.models import (
     MailMessage,
     utcnow,
 )
-from workflow.services import mail
 
 
 def _snapshot(session: Session, app_id: int) -> dict[str, Any]:

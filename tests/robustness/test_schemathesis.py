@@ -10,7 +10,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from config import TestConfig
 from workflow import create_app
-from workflow.services import demo
+from workflow.devdata import demo
 
 # The förbundschef of two associations: the role that may take the most steps.
 SIGNED_IN = "officer.svb-fsf@example.se"

@@ -11,7 +11,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
 from tests import factories
-from workflow.services import seed_scale, users
+from workflow.devdata import seed_scale
+from workflow.operations import users
 
 
 @pytest.fixture

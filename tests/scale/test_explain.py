@@ -11,8 +11,8 @@ from sqlalchemy import text
 from config import TestConfig
 from tests.conftest import _truncate_pg
 from workflow import create_app
+from workflow.devdata import seed_scale
 from workflow.extensions import db
-from workflow.services import seed_scale
 
 BIG_TABLES = (
     "application",

@@ -10,7 +10,7 @@ from flask import Flask
 from tests.scale.conftest import scalar
 from workflow import engine as app_engine
 from workflow import pagecache
-from workflow.services import seed_scale
+from workflow.devdata import seed_scale
 
 SMALL = f"{seed_scale.SLUG_PREFIX}01"
 LARGE = f"{seed_scale.SLUG_PREFIX}02"

@@ -15,9 +15,8 @@ from rq import Queue, SimpleWorker
 from config import BASE_DIR
 from tests.conftest import drop_job_queue
 from tests.scale.conftest import scalar
-from workflow import jobs
+from workflow import jobs, mail
 from workflow.extensions import db
-from workflow.services import mail
 
 REDIS = "redis://127.0.0.1:6379/0"
 
@@ -56,13 +55,13 @@ def rq_app(app: Flask) -> Flask:
 def test_without_redis_the_job_runs_inline(app: Flask) -> None:
     app.config["REDIS_URL"] = None
     message = _pending_mail(app)
-    assert jobs.enqueue("workflow.services.mail.deliver_job", [message]) is None
+    assert jobs.enqueue("workflow.mail.deliver_job", [message]) is None
     assert _status(app, message) == "logged"
 
 
 def test_with_redis_the_job_waits_for_a_worker(rq_app: Flask) -> None:
     message = _pending_mail(rq_app)
-    job_id = jobs.enqueue("workflow.services.mail.deliver_job", [message])
+    job_id = jobs.enqueue("workflow.mail.deliver_job", [message])
     assert job_id is not None
     assert _status(rq_app, message) == "pending"  # queued, not yet run
 
@@ -101,7 +100,7 @@ def test_a_synchronous_queue_runs_the_job_through_rq_at_once(app: Flask) -> None
     app.config["REDIS_URL"] = REDIS  # what CI sets; the tests' queue is synchronous
     assert app.config["JOB_QUEUE_ASYNC"] is False
     message = _pending_mail(app)
-    job_id = jobs.enqueue("workflow.services.mail.deliver_job", [message])
+    job_id = jobs.enqueue("workflow.mail.deliver_job", [message])
     assert job_id is not None  # it went through RQ ...
     assert _status(app, message) == "logged"  # ... and ran before enqueue returned
 
@@ -109,7 +108,7 @@ def test_a_synchronous_queue_runs_the_job_through_rq_at_once(app: Flask) -> None
 def test_when_redis_is_down_the_job_runs_inline(app: Flask) -> None:
     app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
     message = _pending_mail(app)
-    assert jobs.enqueue("workflow.services.mail.deliver_job", [message]) is None
+    assert jobs.enqueue("workflow.mail.deliver_job", [message]) is None
     assert _status(app, message) == "logged"
 
 
@@ -131,7 +130,7 @@ def test_a_failing_job_on_a_synchronous_queue_raises_as_inline(app: Flask) -> No
 def test_the_worker_command_drains_the_queue(rq_app: Flask) -> None:
     messages = [_pending_mail(rq_app) for _ in range(2)]
     for message in messages:
-        jobs.enqueue("workflow.services.mail.deliver_job", [message])
+        jobs.enqueue("workflow.mail.deliver_job", [message])
     queue = Queue(rq_app.config["JOB_QUEUE"], connection=Redis.from_url(REDIS))
     assert queue.count == 2
 
@@ -152,7 +151,7 @@ def test_the_worker_command_needs_redis(app: Flask) -> None:
 def test_a_worker_process_of_its_own_runs_the_queued_mail(rq_app: Flask) -> None:
     """`flask --app workflow worker --burst` in another process, configured from the environment."""
     message = _pending_mail(rq_app)
-    jobs.enqueue("workflow.services.mail.deliver_job", [message])
+    jobs.enqueue("workflow.mail.deliver_job", [message])
     assert _status(rq_app, message) == "pending"
     env = {
         key: value
@@ -181,7 +180,7 @@ def test_a_worker_process_of_its_own_runs_the_queued_mail(rq_app: Flask) -> None
 def test_a_test_apps_queue_leaves_nothing_in_redis(app: Flask) -> None:
     app.config["REDIS_URL"] = REDIS
     name = jobs.queue_name(app)
-    job_id = jobs.enqueue("workflow.services.mail.deliver_job", [_pending_mail(app)])
+    job_id = jobs.enqueue("workflow.mail.deliver_job", [_pending_mail(app)])
     connection = Redis.from_url(REDIS)
     assert list(connection.scan_iter(match=f"rq:*:{name}"))  # the finished registry
     assert connection.exists(f"rq:job:{job_id}")

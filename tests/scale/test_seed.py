@@ -8,7 +8,7 @@ from flask import Flask
 
 from states.application import State
 from tests.scale.conftest import scalar
-from workflow.services import seed_scale
+from workflow.devdata import seed_scale
 
 
 def test_seeded_data_is_consistent(app: Flask, seed, runner) -> None:  # type: ignore[no-untyped-def]

@@ -13,11 +13,12 @@ from states import report as report_spec
 from states.application import BY_TRIGGER, State
 from tests.scale.conftest import scalar
 from workflow import engine as app_engine
+from workflow.devdata import seed_scale
 from workflow.models import Application, AuditEvent, Decision, Meeting, User
 from workflow.models.liv import LivAgreement, LivYear
 from workflow.models.protocols import ProtocolPosting, ProtocolSignature
 from workflow.models.reports import ConditionConfirmation, InsatsStart, Report
-from workflow.services import liv, protocols, reports, seed_scale, twofactor
+from workflow.operations import liv, protocols, reports, twofactor
 
 
 def _count(session: Session, sql: str) -> int:

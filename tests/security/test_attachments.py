@@ -16,7 +16,7 @@ from states.application import State
 from tests.security.conftest import FILES, odt_bytes, ooxml_bytes, pdf_bytes, token_of
 from workflow.models import AuditEvent
 from workflow.models.security import Attachment
-from workflow.services import attachments as service
+from workflow.operations import attachments as service
 
 
 def multipart(fields: dict[str, Any]) -> dict[str, Any]:

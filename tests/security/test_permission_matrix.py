@@ -31,7 +31,7 @@ from workflow.api.registry import OPERATIONS
 from workflow.models import Annotation, Application, MailMessage, Meeting, utcnow
 from workflow.models.reports import Report
 from workflow.models.security import Attachment
-from workflow.services import applications as app_service
+from workflow.operations import applications as app_service
 
 ROLES = (
     "applicant",

@@ -19,7 +19,7 @@ from tests.security.test_attachments import multipart
 from workflow.models import AuditEvent, utcnow
 from workflow.models.reports import Report
 from workflow.models.security import Attachment
-from workflow.services import attachments as service
+from workflow.operations import attachments as service
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from sqlmodel import Session
 from tests import factories
 from tests.sql import recorded_statements
 from tests.statistics.conftest import YEAR, Dataset
-from workflow.services import statistics
-from workflow.services.statistics import Parameters, Split
+from workflow.rules import statistics
+from workflow.rules.statistics import Parameters, Split
 
 
 def _figures(session: Session, world: factories.World, first: int, last: int):

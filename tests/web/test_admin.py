@@ -8,7 +8,7 @@ from sqlmodel import select
 from tests import factories
 from tests.web.conftest import text
 from workflow.models import Association, Member, User
-from workflow.services import users
+from workflow.operations import users
 
 ASSOCIATIONS = "/admin/associations"
 MEMBERS = "/admin/associations/svb/members"

@@ -1,6 +1,6 @@
 """Annotations: list what you may read, annotate, reply, resolve and reopen.
 
-What a caller may read is decided by workflow.services.annotations (internal annotations
+What a caller may read is decided by workflow.operations.annotations (internal annotations
 never reach an applicant); these endpoints only serialise what it lets through.
 """
 
@@ -20,10 +20,10 @@ from workflow.errors import Forbidden
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Annotation, Application, User
+from workflow.operations import annotations, applications
+from workflow.operations.annotations import BODY_MAX, Thread
+from workflow.rules.sections import SECTIONS
 from workflow.schemas import Id, Strict
-from workflow.services import annotations, applications
-from workflow.services.annotations import BODY_MAX, Thread
-from workflow.services.sections import SECTIONS
 
 APPLICATION = f"/applications/<{ID}:application_id>"
 ANNOTATION = f"{APPLICATION}/annotations/<{ID}:annotation_id>"

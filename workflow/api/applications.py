@@ -25,8 +25,8 @@ from workflow.errors import Forbidden, NotFound, Problem, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Application, AuditEvent, User
+from workflow.operations import applications
 from workflow.schemas import ApplicationFields
-from workflow.services import applications
 
 APPLICATION = f"/applications/<{ID}:application_id>"
 TRIGGER = {

@@ -25,7 +25,7 @@ from workflow.errors import Forbidden, NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Association, Member, User
-from workflow.services import associations, users
+from workflow.operations import associations, users
 
 SLUG = {"description": "The association's short name, e.g. `svb`."}
 

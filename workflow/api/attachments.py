@@ -17,8 +17,8 @@ from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import User
 from workflow.models.security import ATTACHMENT_KINDS, Attachment
-from workflow.services import applications, reports
-from workflow.services import attachments as service
+from workflow.operations import applications, reports
+from workflow.operations import attachments as service
 
 APPLICATION = f"/applications/<{ID}:application_id>"
 REPORT = f"/reports/<{ID}:report_id>"

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from workflow import permissions
+from workflow import audit, permissions
 from workflow.api.registry import route
 from workflow.api.schemas import AuditVerificationOut
 from workflow.errors import Forbidden
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import User
-from workflow.services import audit
 
 
 @route(

@@ -28,9 +28,9 @@ from workflow.errors import Forbidden
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Association, User
+from workflow.operations import applications, associations, endorsements, proposals
+from workflow.operations.endorsements import PartnerAnswer
 from workflow.schemas import Amount, Name, Strict
-from workflow.services import applications, associations, endorsements, proposals
-from workflow.services.endorsements import PartnerAnswer
 
 APPLICATION = f"/applications/<{ID}:application_id>"
 MEMBER = {"description": "A partner member organisation named on the application."}

@@ -15,9 +15,9 @@ from workflow.errors import Forbidden, NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Association, User
+from workflow.rules import budget
+from workflow.rules.budget import YearBudget
 from workflow.schemas import Strict
-from workflow.services import budget
-from workflow.services.budget import YearBudget
 
 YEAR_PARAM = {
     "year": {

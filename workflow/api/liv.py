@@ -18,8 +18,8 @@ from workflow.api.schemas import Out
 from workflow.extensions import db
 from workflow.models import Application, User
 from workflow.models.liv import LivAgreement
+from workflow.operations import applications, liv
 from workflow.schemas import Strict
-from workflow.services import applications, liv
 
 APPLICATION = f"/applications/<{ID}:application_id>"
 Reference = Annotated[str, Field(max_length=limits.NAME_MAX)]

@@ -30,9 +30,9 @@ from workflow.errors import DomainError, Forbidden, Problem, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import DECISION_OUTCOMES, Decision, Meeting, User
+from workflow.operations import applications, meetings, protocols
+from workflow.operations.meetings import AgendaEntry
 from workflow.schemas import BudgetLineIn, Id, Name, Plan, Strict
-from workflow.services import applications, meetings, protocols
-from workflow.services.meetings import AgendaEntry
 
 MEETING = f"/meetings/<{ID}:meeting_id>"
 MEETING_TRIGGER = {

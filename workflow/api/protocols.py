@@ -15,8 +15,8 @@ from workflow.api.registry import route
 from workflow.api.schemas import Out
 from workflow.extensions import db
 from workflow.models import User
+from workflow.operations import applications, meetings, protocols
 from workflow.schemas import Id, Name, Strict
-from workflow.services import applications, meetings, protocols
 from workflow.web.protocols import extract_pdf_response, protocol_pdf_response
 
 PROTOCOL = f"{MEETING}/protocol"

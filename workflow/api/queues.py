@@ -17,8 +17,8 @@ from workflow.errors import Forbidden, Problem, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Association, User
-from workflow.services import queues
-from workflow.services.queues import QueuePage, QueueRow
+from workflow.rules import queues
+from workflow.rules.queues import QueuePage, QueueRow
 
 InboxState = Literal["submitted", "prepared", "completion_requested"]
 

@@ -17,9 +17,9 @@ from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import User
 from workflow.models.reports import Report
+from workflow.operations import applications
+from workflow.operations import reports as service
 from workflow.schemas import Amount, Count, Plan, Strict, Year
-from workflow.services import applications
-from workflow.services import reports as service
 
 APPLICATION = f"/applications/<{ID}:application_id>"
 REPORT = f"/reports/<{ID}:report_id>"

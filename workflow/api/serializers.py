@@ -17,7 +17,8 @@ from workflow.models import (
     Recommendation,
     User,
 )
-from workflow.services import applications, completeness
+from workflow.operations import applications
+from workflow.rules import completeness
 
 
 def timestamp(value: datetime | None) -> str | None:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from flask import Response
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
+from workflow import http as exports
 from workflow import limits, permissions
 from workflow.api.associations import SLUG, load_association
 from workflow.api.registry import route
@@ -16,7 +17,7 @@ from workflow.errors import Forbidden
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Association, User
-from workflow.services import exports, statistics
+from workflow.rules import statistics
 
 YearNumber = Annotated[int, Field(ge=limits.YEAR_MIN, le=limits.YEAR_MAX)]
 CSV = "text/csv"

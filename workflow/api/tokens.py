@@ -16,7 +16,7 @@ from workflow.errors import Forbidden
 from workflow.extensions import db, limiter
 from workflow.i18n import _l
 from workflow.models import ApiToken
-from workflow.services import twofactor, users
+from workflow.operations import twofactor, users
 
 
 def _token_limit() -> str:

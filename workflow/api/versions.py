@@ -14,8 +14,9 @@ from workflow.api.schemas import ActorOut, ApplicationContentOut, Out, Page, Pag
 from workflow.api.serializers import timestamp
 from workflow.extensions import db
 from workflow.models import ApplicationVersion, User
-from workflow.services import annotations, applications, diff
-from workflow.services.diff import FieldDiff, SectionDiff
+from workflow.operations import annotations, applications
+from workflow.rules import diff
+from workflow.rules.diff import FieldDiff, SectionDiff
 
 APPLICATION = f"/applications/<{ID}:application_id>"
 NUMBER = {"description": "The version's number (1 is the first submission)."}

@@ -17,7 +17,7 @@ from workflow.errors import NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Association, Member, RoleGrant, User
-from workflow.services import associations, users
+from workflow.operations import associations, users
 from workflow.web.formerrors import FormErrors, row_caption
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -23,9 +23,9 @@ from workflow import transaction
 from workflow.errors import ValidationFailed
 from workflow.extensions import db
 from workflow.models import Annotation, Application
-from workflow.services import annotations, applications
-from workflow.services.annotations import Access, Thread
-from workflow.services.sections import BY_KEY
+from workflow.operations import annotations, applications
+from workflow.operations.annotations import Access, Thread
+from workflow.rules.sections import BY_KEY
 from workflow.web.formerrors import FormErrors
 
 bp = Blueprint("annotations", __name__)

@@ -21,8 +21,9 @@ from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.labels import action_label
 from workflow.models import Application, Association, AuditEvent, Member, User
+from workflow.operations import applications, associations
 from workflow.pagecache import cached_page
-from workflow.services import applications, associations, completeness
+from workflow.rules import completeness
 from workflow.web.formerrors import FormErrors, row_caption
 
 bp = Blueprint("applications", __name__)

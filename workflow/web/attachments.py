@@ -28,8 +28,8 @@ from workflow.i18n import _l
 from workflow.models import Application, User
 from workflow.models.reports import Report
 from workflow.models.security import Attachment
-from workflow.services import applications, reports
-from workflow.services import attachments as service
+from workflow.operations import applications, reports
+from workflow.operations import attachments as service
 from workflow.web.formerrors import FormErrors
 
 bp = Blueprint("attachments", __name__)

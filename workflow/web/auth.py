@@ -22,7 +22,7 @@ from flask_login import login_user, logout_user
 from forms.auth import LoginForm, LogoutForm
 from workflow import auth, transaction
 from workflow.extensions import db, limiter
-from workflow.services import twofactor, users
+from workflow.operations import twofactor, users
 from workflow.web.formerrors import FormErrors
 from workflow.web.navigation import safe_next
 

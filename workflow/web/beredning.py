@@ -20,8 +20,8 @@ from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.labels import action_label, state_label
 from workflow.models import Application, Association, Proposal, Recommendation
-from workflow.services import applications, associations, endorsements, proposals
-from workflow.services.endorsements import PartnerAnswer
+from workflow.operations import applications, associations, endorsements, proposals
+from workflow.operations.endorsements import PartnerAnswer
 from workflow.web.formerrors import FormErrors
 
 bp = Blueprint("beredning", __name__)

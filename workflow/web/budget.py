@@ -16,9 +16,10 @@ from workflow.errors import DomainError, NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Association
+from workflow.operations import associations
 from workflow.pagecache import cached_page
-from workflow.services import associations, budget
-from workflow.services.budget import BudgetWarning, YearBudget
+from workflow.rules import budget
+from workflow.rules.budget import BudgetWarning, YearBudget
 from workflow.web.budget_chart import balance_chart
 from workflow.web.formerrors import FormErrors
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from workflow.services.budget import YearBudget
+from workflow.rules.budget import YearBudget
 
 WIDTH = 720
 HEIGHT = 340

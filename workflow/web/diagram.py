@@ -8,7 +8,7 @@ from flask_login import login_required
 
 from workflow.i18n import _l
 from workflow.pagecache import cached_page
-from workflow.services import diagram
+from workflow.rules import diagram
 
 bp = Blueprint("diagram", __name__)
 

@@ -11,12 +11,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
+from workflow import http as exports
 from workflow import labels, limits, permissions
 from workflow.errors import NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Association, utcnow
-from workflow.services import associations, exports
+from workflow.operations import associations
 from workflow.web.main import list_filters
 from workflow.web.meetings import OUTCOME_LABELS
 

@@ -17,9 +17,9 @@ from workflow.errors import DomainError
 from workflow.extensions import db
 from workflow.labels import action_label
 from workflow.models import Application, Meeting, Member
+from workflow.operations import applications, liv, meetings
 from workflow.pagecache import cached_page
-from workflow.services import applications, liv, meetings
-from workflow.services.completeness import LIV_FIELDS
+from workflow.rules.completeness import LIV_FIELDS
 from workflow.web.formerrors import FormErrors
 
 bp = Blueprint("liv", __name__)

@@ -25,8 +25,8 @@ from states.application import State
 from workflow import limits, permissions
 from workflow.extensions import db
 from workflow.models import Association, Member
+from workflow.operations import applications
 from workflow.pagecache import cached_page
-from workflow.services import applications
 from workflow.web.navigation import safe_next
 
 bp = Blueprint("main", __name__)

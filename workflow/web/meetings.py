@@ -32,9 +32,9 @@ from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.labels import action_label
 from workflow.models import Application, Association, Meeting
+from workflow.operations import applications, associations, meetings
+from workflow.operations.meetings import AgendaEntry, AmountIn, BoardMember
 from workflow.pagecache import cached_page
-from workflow.services import applications, associations, meetings
-from workflow.services.meetings import AgendaEntry, AmountIn, BoardMember
 from workflow.web.formerrors import FormErrors
 
 bp = Blueprint("meetings", __name__)

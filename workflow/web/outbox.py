@@ -21,12 +21,11 @@ from flask_login import current_user, login_required
 from sqlmodel import func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from workflow import permissions, transaction
+from workflow import mail, permissions, transaction
 from workflow.errors import NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Association, MailMessage
-from workflow.services import mail
 
 bp = Blueprint("outbox", __name__, url_prefix="/admin/outbox")
 

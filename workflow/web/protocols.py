@@ -17,8 +17,8 @@ from workflow.errors import DomainError, Problem, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Application, Meeting
+from workflow.operations import applications, documents, meetings, protocols
 from workflow.pagecache import cached_page
-from workflow.services import applications, documents, meetings, protocols
 from workflow.web.formerrors import FormErrors
 
 bp = Blueprint("protocols", __name__)

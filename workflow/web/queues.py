@@ -16,9 +16,10 @@ from workflow.errors import NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import KINDS, Association
+from workflow.operations import associations
 from workflow.pagecache import cached_page
-from workflow.services import associations, queues
-from workflow.services.queues import QueuePage
+from workflow.rules import queues
+from workflow.rules.queues import QueuePage
 
 bp = Blueprint("queues", __name__)
 

@@ -33,14 +33,15 @@ from forms.reports import (
 from states import report as spec
 from states.application import State
 from workflow import engine, permissions, transaction
+from workflow import http as exports
 from workflow.errors import Conflict, DomainError, Forbidden, NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Application, Association
 from workflow.models.reports import InsatsStart, Report
+from workflow.operations import applications, associations
+from workflow.operations import reports as service
 from workflow.pagecache import cached_page
-from workflow.services import applications, associations, exports
-from workflow.services import reports as service
 from workflow.web.formerrors import FormErrors
 
 bp = Blueprint("reports", __name__)

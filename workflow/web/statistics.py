@@ -11,16 +11,18 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from forms.statistics import ParametersForm
+from workflow import http as exports
 from workflow import permissions, transaction
 from workflow.errors import DomainError, NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Association
 from workflow.models.reports import OUTCOMES, SUPPORT_PHASES, SUPPORT_SOURCES
+from workflow.operations import associations
+from workflow.operations.reports import OUTCOME_LABELS, SUPPORT_LABELS
 from workflow.pagecache import cached_page
-from workflow.services import associations, exports, statistics
-from workflow.services.reports import OUTCOME_LABELS, SUPPORT_LABELS
-from workflow.services.statistics import YearFigures
+from workflow.rules import statistics
+from workflow.rules.statistics import YearFigures
 from workflow.web.charts import Group, gender_bars
 from workflow.web.formerrors import FormErrors
 

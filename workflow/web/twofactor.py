@@ -28,7 +28,7 @@ from workflow.errors import NotFound
 from workflow.extensions import db, limiter
 from workflow.i18n import _l
 from workflow.models import Association, User
-from workflow.services import associations, twofactor
+from workflow.operations import associations, twofactor
 from workflow.web.auth import _renew_session
 from workflow.web.formerrors import FormErrors
 from workflow.web.navigation import safe_next

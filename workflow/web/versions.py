@@ -13,9 +13,10 @@ from workflow.errors import NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Application, ApplicationVersion, Member
+from workflow.operations import applications
 from workflow.pagecache import cached_page
-from workflow.services import applications, diff
-from workflow.services.sections import BY_KEY
+from workflow.rules import diff
+from workflow.rules.sections import BY_KEY
 from workflow.web.formerrors import FormErrors
 
 bp = Blueprint("versions", __name__)

@@ -1,8 +1,8 @@
 """seed-scale, later stages: each insats's start, its reports and its LIV agreements.
 
-Called by workflow/services/seed_scale.py for every generated application after its walk
+Called by workflow/devdata/seed_scale.py for every generated application after its walk
 through the lifecycle, into the same chunk buffers. Rows and audit events are what
-workflow/services/reports.py and workflow/services/liv.py would have written, timed between
+workflow/operations/reports.py and workflow/operations/liv.py would have written, timed between
 the application's own steps: reports are written while the insats is active or in LIV, the
 final one only while it is active (an accepted final report closes it at once), and the
 reports of a closed or ended insats are all accepted. Of the reports still open, some are
@@ -20,7 +20,7 @@ from states.application import State
 from workflow.models.reports import OUTCOMES, SUPPORT_SOURCES
 
 if TYPE_CHECKING:
-    from workflow.services.seed_scale import AppRecord, Seeder
+    from workflow.devdata.seed_scale import AppRecord, Seeder
 
 RETURN_REASON = "Avslutsorsakerna saknar uppdelning per kön; komplettera och skicka igen."
 NARRATIVE = "Deltagarna har fått samordnat stöd från flera parter; rekryteringen gick enligt plan."

@@ -28,7 +28,7 @@ from sqlmodel import Session, func, select
 
 from states.application import State
 from states.common import Role
-from workflow import limits, permissions
+from workflow import audit, limits, permissions
 from workflow.db import memoized_for_reads
 from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from workflow.i18n import _l
@@ -40,8 +40,8 @@ from workflow.models import (
     User,
     utcnow,
 )
-from workflow.services import applications, audit
-from workflow.services.sections import BY_KEY, changed_sections, section_content
+from workflow.operations import applications
+from workflow.rules.sections import BY_KEY, changed_sections, section_content
 
 BEREDNING: frozenset[Role] = frozenset({Role.PREPARER, Role.OFFICER})
 # The board reads the beredning's notes once the group has recommended: from prepared on.

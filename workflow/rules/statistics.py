@@ -20,8 +20,9 @@ from sqlalchemy import and_, exists, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from workflow import limits, permissions
+from workflow import audit, limits, permissions
 from workflow.errors import Conflict, Forbidden, Problem, ValidationFailed
+from workflow.http import Sheet
 from workflow.i18n import _l
 from workflow.models import Application, Association, Goal, User
 from workflow.models.reports import (
@@ -39,8 +40,6 @@ from workflow.models.statistics import (
     DEFAULT_SUBSIDISED_SHARE,
     SocioeconomicParameters,
 )
-from workflow.services import audit
-from workflow.services.exports import Sheet
 
 # A series covers at most this many years (one page, one export).
 SERIES_MAX = 20
@@ -455,7 +454,7 @@ def year_json(row: YearFigures) -> dict[str, Any]:
 
 def _labels() -> tuple[dict[str, Any], dict[str, Any]]:
     # The report helper's labels, so a statistic says "Studier" exactly as its report does.
-    from workflow.services.reports import OUTCOME_LABELS, SUPPORT_LABELS
+    from workflow.operations.reports import OUTCOME_LABELS, SUPPORT_LABELS
 
     return OUTCOME_LABELS, SUPPORT_LABELS
 

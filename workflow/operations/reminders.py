@@ -15,12 +15,12 @@ from flask import Flask
 from flask_babel import force_locale
 from sqlmodel import Session, select
 
-from workflow import transaction
+from workflow import mail, transaction
 from workflow.extensions import db
 from workflow.models import Association
 from workflow.models.reports import ReportReminder
-from workflow.services import mail, notifications
-from workflow.services import reports as service
+from workflow.operations import notifications
+from workflow.operations import reports as service
 
 
 @dataclass

@@ -28,8 +28,8 @@ from transitions import Machine
 from states import report as spec
 from states.application import State
 from states.common import Role
+from workflow import audit, permissions
 from workflow import machine as machinery
-from workflow import permissions
 from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import Application, Decision, Goal, User, utcnow
@@ -45,7 +45,6 @@ from workflow.models.reports import (
     ReportSettings,
     ReportSupport,
 )
-from workflow.services import audit
 
 # Application states in which reports are written and can fall overdue.
 REPORTING_STATES: frozenset[str] = frozenset({State.ACTIVE, State.LIV_PROPOSED, State.IN_LIV})
@@ -1049,11 +1048,11 @@ def build_demo(
 ) -> Application:
     """An active insats started three years ago: last-but-one year's report accepted, one overdue.
 
-    Called by workflow/services/demo.py; every step goes through the engine and the services.
+    Called by workflow/devdata/demo.py; every step goes through the engine and the services.
     """
     from workflow import engine
+    from workflow.operations import applications, meetings
     from workflow.schemas import ApplicationFields
-    from workflow.services import applications, meetings
 
     lead_id = next(
         g.member_id

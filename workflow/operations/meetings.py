@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 from states import meeting as spec
 from states.application import State
 from states.common import Role
-from workflow import engine, labels, limits, permissions
+from workflow import audit, engine, labels, limits, permissions
 from workflow.db import memoized_for_reads
 from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from workflow.i18n import _l
@@ -45,7 +45,8 @@ from workflow.models import (
     Vote,
     utcnow,
 )
-from workflow.services import audit, budget, liv
+from workflow.operations import liv
+from workflow.rules import budget
 
 APPROVALS = ("approve", "approve_with_conditions")
 BOARD_TRIGGERS = {

@@ -14,10 +14,10 @@ from sqlalchemy.orm import joinedload
 from sqlmodel import Session, func, select
 
 from states.common import MEMBER_BOUND_ROLES, Role
+from workflow import audit
 from workflow.errors import Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import ApiToken, Association, Member, RoleGrant, User, utcnow
-from workflow.services import audit
 
 # A hash to verify against when the e-mail is unknown, so timing does not tell.
 _DUMMY_HASH: dict[tuple[int, int], str] = {}

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from states.application import State
 from states.common import Role
-from workflow import engine, meeting_engine
+from workflow import audit, engine, meeting_engine
 from workflow.errors import Conflict
 from workflow.models import (
     Application,
@@ -27,18 +27,17 @@ from workflow.models import (
     RoleGrant,
     User,
 )
-from workflow.schemas import ApplicationFields, parse
-from workflow.services import (
+from workflow.operations import (
     annotations,
     applications,
     associations,
-    audit,
     endorsements,
     meetings,
     protocols,
     reports,
     users,
 )
+from workflow.schemas import ApplicationFields, parse
 
 # Fixed so a newcomer can sign in straight away; README lists every login.
 PASSWORD_YEAR = 2026

@@ -6,13 +6,13 @@ through a path of the real lifecycle (states/application.py, checked against the
 machine), and what each step leaves behind is written as the engine would: frozen versions,
 diary numbers, annotations, recommendations, proposals, agenda items, decisions with §
 numbers, and one audit event per step on the association's hash chain (hashed with
-workflow/services/audit.py, so `verify-audit` passes). Counters (DiaryCounter,
+workflow/audit.py, so `verify-audit` passes). Counters (DiaryCounter,
 ParagraphCounter, AuditChainHead) end where the data does.
 
 The later stages are seeded the same way: protocol signatures and notices (anslag) for signed
 meetings, security settings and a few two-factor enrolments per association, LIV admissions
 and yearly financing decisions taken by the board (with §, agenda item and LivYear), and, in
-workflow/services/seed_scale_extra.py, the start of each insats, its condition confirmations,
+workflow/devdata/seed_scale_extra.py, the start of each insats, its condition confirmations,
 its reports (annual and final, with outcomes, goal results and support by gender) and LIV
 agreements. Steps after `start` are timed from the insats period (a final report is accepted
 after the period ends, LIV follows at a board meeting), so every row agrees with the
@@ -35,10 +35,12 @@ from sqlalchemy import Engine, Table, func, inspect, select, text
 
 from states.application import BY_TRIGGER, State
 from states.common import Role
+from workflow import audit
 from workflow import engine as app_engine
+from workflow.devdata import seed_scale_extra
 from workflow.models import metadata
-from workflow.services import audit, protocols, reports, seed_scale_extra
-from workflow.services.diary import format_diary_number
+from workflow.operations import protocols, reports
+from workflow.rules.diary import format_diary_number
 
 PASSWORD = "scale-password-2026"  # noqa: S105 - test data, printed by the command
 SLUG_PREFIX = "scale-"

@@ -156,7 +156,7 @@ def application_rows(
     One statement: the lead member's name by join and the amount asked by a correlated sum,
     read in batches so a long list is never held in memory.
     """
-    from workflow.services import applications
+    from workflow.operations import applications
 
     visible = applications.visible_query(user, state=state, search=search).subquery()
     asked = (

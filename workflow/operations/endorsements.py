@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from states import application as machine
-from workflow import labels, permissions
+from workflow import audit, labels, permissions
 from workflow.errors import Conflict, Forbidden, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import Application, Association, Endorsement, Member, User, utcnow
-from workflow.services import audit
 
 DECISIONS = ("endorse", "decline")
 

@@ -17,9 +17,8 @@ from flask_babel import force_locale
 from sqlmodel import Session, select
 
 from states.common import Role
-from workflow import labels
+from workflow import labels, mail
 from workflow.models import Application, Association, Member, RoleGrant, User
-from workflow.services import mail
 
 Recipients = Callable[[Session, Application], list[User]]
 

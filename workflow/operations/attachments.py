@@ -19,13 +19,12 @@ from typing import IO
 from flask import current_app
 from sqlmodel import Session, select
 
-from workflow import permissions
+from workflow import audit, permissions
 from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import Application, User
 from workflow.models.reports import Report
 from workflow.models.security import FILENAME_MAX, Attachment
-from workflow.services import audit
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -199,7 +198,7 @@ def load_visible(
 
 def require_report_upload(user: User, report: Report, application: Application) -> None:
     """403 for who never writes the report; 409 while it is not editable (as its edit page)."""
-    from workflow.services import reports
+    from workflow.operations import reports
 
     if permissions.can_add_report_attachment(user, report, application):
         return

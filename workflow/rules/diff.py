@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from workflow.services.sections import SECTIONS, section_content
+from workflow.rules.sections import SECTIONS, section_content
 
 Op = Literal["equal", "insert", "delete"]
 RowStatus = Literal["added", "removed", "changed", "unchanged"]

@@ -14,9 +14,10 @@ from flask import current_app
 from sqlmodel import Session, select
 
 from states.common import Role
+from workflow import audit
 from workflow.models import RoleGrant, User, utcnow
 from workflow.models.security import RecoveryCode, SecuritySetting, TwoFactor
-from workflow.services import audit, users
+from workflow.operations import users
 
 RECOVERY_CODES = 10
 STEP_SECONDS = 30

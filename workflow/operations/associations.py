@@ -6,10 +6,10 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, func, select
 
+from workflow import audit
 from workflow.errors import Conflict, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import Association, Member, User
-from workflow.services import audit
 
 
 def by_slug(session: Session, slug: str) -> Association | None:

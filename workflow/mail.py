@@ -97,7 +97,7 @@ def queue(
     session.flush()
     ids = [row.id for row in rows if row.id is not None]
     # Through the job queue (inline without REDIS_URL); the rows stay pending until sent.
-    jobs.after_commit("workflow.services.mail.deliver_job", ids)
+    jobs.after_commit("workflow.mail.deliver_job", ids)
     return rows
 
 

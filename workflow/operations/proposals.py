@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from workflow import labels
 from workflow.models import Application, Association, Recommendation
-from workflow.services import endorsements
+from workflow.operations import endorsements
 
 # How much of each plan the proposal quotes; the board reads the application for the rest.
 PLAN_SUMMARY_MAX = 400

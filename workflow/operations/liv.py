@@ -2,7 +2,7 @@
 
 A proposed LIV activity goes on a board meeting's agenda like any proposal; its admission
 (`liv_approve`) and every later yearly financing decision (`liv_year_decision`) are board
-decisions with a § taken by `workflow.services.meetings.decide`, which asks this module for
+decisions with a § taken by `workflow.operations.meetings.decide`, which asks this module for
 the step to fire and the amounts allowed. Each approval finances exactly one year: its
 DecisionAmount is what the budget counts as committed (so the no-borrowing rule holds as
 for any decision) and a LivYear row makes sure no year is financed twice.
@@ -19,7 +19,7 @@ from sqlalchemy import and_, exists
 from sqlmodel import Session, select
 
 from states.application import BOARD_LIV, State
-from workflow import limits, permissions
+from workflow import audit, limits, permissions
 from workflow.errors import Conflict, Forbidden, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import (
@@ -35,7 +35,6 @@ from workflow.models import (
 )
 from workflow.models.liv import LivAgreement, LivAgreementParty, LivYear
 from workflow.models.reports import Report
-from workflow.services import audit
 
 LIV_OUTCOMES = ("approve", "reject")
 # Meetings whose agenda items still wait for the board.

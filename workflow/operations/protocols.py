@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from states import meeting as spec
-from workflow import jobs, limits, permissions
+from workflow import audit, jobs, limits, mail, permissions
 from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import (
@@ -33,15 +33,15 @@ from workflow.models import (
     User,
 )
 from workflow.models.protocols import ProtocolPosting, ProtocolSignature
-from workflow.services import audit, mail, meetings, notifications
+from workflow.operations import meetings, notifications
 
 # Dates on the protocol are Swedish calendar dates, whatever the server's time zone.
 ZONE = ZoneInfo("Europe/Stockholm")
 # Kommunallagen 13 kap. 5 §: an appeal must come in within three weeks of the posting.
 APPEAL_PERIOD = timedelta(weeks=3)
 ORGAN = "Styrelsen"
-# Builds and stores a signed protocol's PDFs (workflow/services/documents.py).
-DOCUMENTS_JOB = "workflow.services.documents.build_protocol_documents"
+# Builds and stores a signed protocol's PDFs (workflow/operations/documents.py).
+DOCUMENTS_JOB = "workflow.operations.documents.build_protocol_documents"
 
 OUTCOME_SV = {
     "approve": "Bifall",

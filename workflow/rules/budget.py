@@ -26,11 +26,10 @@ from typing import Any
 from flask_babel import format_decimal
 from sqlmodel import Session, func, select
 
-from workflow import limits
+from workflow import audit, limits
 from workflow.errors import Conflict, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import Association, AssociationBudget, Decision, DecisionAmount, User
-from workflow.services import audit
 
 # Decisions whose amounts the budget counts as committed.
 GRANTING_OUTCOMES = ("approve", "approve_with_conditions")

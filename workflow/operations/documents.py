@@ -21,9 +21,10 @@ from pathlib import Path
 
 from flask import current_app
 
+from workflow import pdf
 from workflow.extensions import db
 from workflow.models import Meeting
-from workflow.services import pdf, protocols
+from workflow.operations import protocols
 
 TEMPLATE = "protocols/pdf.html"
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 
 from states import application as machine
 from states.common import Role
-from workflow import permissions
+from workflow import audit, permissions
 from workflow.errors import (
     Conflict,
     Forbidden,
@@ -34,7 +34,6 @@ from workflow.models import (
     utcnow,
 )
 from workflow.schemas import ApplicationFields
-from workflow.services import audit
 
 # Scalar columns written as they come; the list fields are handled one by one below.
 SCALAR_FIELDS = (

@@ -1,0 +1,1 @@
+"""Demo and scale data, driven through the operations and the engine."""

@@ -1,1 +1,0 @@
-"""Domain rules. Verbs change rows and flush; the request commits once."""
