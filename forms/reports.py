@@ -15,11 +15,12 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from forms.base import BaseForm, DateInput, IntField, MultiCheckboxField, options
-from workflow import limits
+from workflow import labels, limits
 from workflow.i18n import _l
 from workflow.models import Goal
 from workflow.models.reports import OUTCOMES, SUPPORT_PHASES, SUPPORT_SOURCES
 from workflow.operations import reports as service
+from workflow.rules import reports as reports_rules
 
 INCOMPLETE = _l("The form is incomplete; reload the page.")
 TOO_LONG = _l("At most %(max)d characters.")
@@ -123,20 +124,20 @@ def report_form(goals: list[Goal], *, new: bool, **kwargs: Any) -> BaseForm:
     if new:
         attrs["kind"] = SelectField(
             _l("Kind of report"),
-            choices=options([(k, service.REPORT_KIND_LABELS[k]) for k in ("annual", "final")]),
+            choices=options([(k, labels.REPORT_KIND_LABELS[k]) for k in ("annual", "final")]),
             validate_choice=False,
         )
         attrs["year"] = IntField(_l("Year reported on"))
     for outcome in OUTCOMES:
         for gender in service.GENDERS:
             attrs[outcome_field(outcome, gender)] = IntField(
-                f"{service.OUTCOME_LABELS[outcome]}, {GENDER_LABELS[gender]}"
+                f"{labels.REPORT_OUTCOME_LABELS[outcome]}, {GENDER_LABELS[gender]}"
             )
     for phase in SUPPORT_PHASES:
         for source in SUPPORT_SOURCES:
             for gender in service.GENDERS:
                 attrs[support_field(phase, source, gender)] = IntField(
-                    f"{service.SUPPORT_LABELS[source]}, {GENDER_LABELS[gender]}"
+                    f"{labels.SUPPORT_LABELS[source]}, {GENDER_LABELS[gender]}"
                 )
     for goal in goals:
         attrs[goal_field(goal.position)] = StringField(
@@ -187,7 +188,7 @@ def form_data(report: Any) -> dict[str, Any]:
     for outcome, by_gender in service.outcome_table(report).items():
         for gender, value in by_gender.items():
             data[outcome_field(outcome, gender)] = value
-    for phase, sources in service.support_table(report).items():
+    for phase, sources in reports_rules.support_table(report).items():
         for source, by_gender in sources.items():
             for gender, value in by_gender.items():
                 data[support_field(phase, source, gender)] = value

@@ -33,6 +33,20 @@ _OFFICER = frozenset({Role.OFFICER})
 _PREPARER = frozenset({Role.PREPARER})
 _CHAIR = frozenset({Role.CHAIR})
 
+# The checks of a board decision, in the order their problems are listed.
+_BOARD_GUARDS = (
+    "outcome_valid",
+    "decision_texts",
+    "amounts_granted",
+    "recusals_valid",
+    "quorate",
+    "votes_counted",
+    "dissents_valid",
+    "no_borrowing",
+)
+# The officer's decision: the amounts, the delegation limit (403 above it), no borrowing.
+_DELEGATED_GUARDS = ("delegated_amounts", "within_delegation", "no_borrowing")
+
 TRANSITIONS: tuple[TransitionSpec, ...] = (
     TransitionSpec(
         "submit", (S.DRAFT,), S.SUBMITTED, _APPLICANT, guards=("complete", "partners_endorsed")
@@ -88,11 +102,19 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
     # transitions endpoint, but they are still steps of this one machine.
     TransitionSpec("place_on_agenda", (S.PROPOSED,), S.ON_AGENDA, _OFFICER),
     TransitionSpec("remove_from_agenda", (S.ON_AGENDA,), S.PROPOSED, _OFFICER),
-    TransitionSpec("board_approve", (S.ON_AGENDA,), S.APPROVED, _CHAIR),
-    TransitionSpec("board_reject", (S.ON_AGENDA,), S.REJECTED, _CHAIR),
-    TransitionSpec("board_refer_back", (S.ON_AGENDA,), S.IN_PREPARATION, _CHAIR),
-    TransitionSpec("delegated_approve", (S.PREPARED,), S.APPROVED, _OFFICER),
-    TransitionSpec("delegated_reject", (S.PREPARED,), S.REJECTED, _OFFICER),
+    # The board's decision: the meeting, its quorum, the votes, dissents and recusals, the
+    # amounts and the no-borrowing rule are the step's guards (workflow/lifecycles/application.py).
+    TransitionSpec("board_approve", (S.ON_AGENDA,), S.APPROVED, _CHAIR, guards=_BOARD_GUARDS),
+    TransitionSpec("board_reject", (S.ON_AGENDA,), S.REJECTED, _CHAIR, guards=_BOARD_GUARDS),
+    TransitionSpec(
+        "board_refer_back", (S.ON_AGENDA,), S.IN_PREPARATION, _CHAIR, guards=_BOARD_GUARDS
+    ),
+    TransitionSpec(
+        "delegated_approve", (S.PREPARED,), S.APPROVED, _OFFICER, guards=_DELEGATED_GUARDS
+    ),
+    TransitionSpec(
+        "delegated_reject", (S.PREPARED,), S.REJECTED, _OFFICER, guards=_DELEGATED_GUARDS
+    ),
     # The agreement date, and a confirmation per condition of an approval with conditions.
     TransitionSpec(
         "start",
@@ -115,17 +137,23 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         guards=("liv_complete",),
         optional=("activity_description", "report_plan", "results_summary"),
     ),
-    TransitionSpec("liv_approve", (S.LIV_PROPOSED,), S.IN_LIV, _CHAIR),
-    # A refused LIV proposal returns the insats to where it stood (workflow/operations/liv.py).
-    TransitionSpec("liv_reject_active", (S.LIV_PROPOSED,), S.ACTIVE, _CHAIR),
-    TransitionSpec("liv_reject_closed", (S.LIV_PROPOSED,), S.CLOSED, _CHAIR),
+    TransitionSpec("liv_approve", (S.LIV_PROPOSED,), S.IN_LIV, _CHAIR, guards=_BOARD_GUARDS),
+    # A refused LIV proposal returns the insats to where it stood when it was proposed
+    # (the application's `liv_proposed_from`).
+    TransitionSpec("liv_reject_active", (S.LIV_PROPOSED,), S.ACTIVE, _CHAIR, guards=_BOARD_GUARDS),
+    TransitionSpec("liv_reject_closed", (S.LIV_PROPOSED,), S.CLOSED, _CHAIR, guards=_BOARD_GUARDS),
     # The board's yearly financing decision keeps the activity in LIV; as a step it is
     # audited and bumps the version like any other.
-    TransitionSpec("liv_year_decision", (S.IN_LIV,), S.IN_LIV, _CHAIR),
+    TransitionSpec("liv_year_decision", (S.IN_LIV,), S.IN_LIV, _CHAIR, guards=_BOARD_GUARDS),
     TransitionSpec("phase_out", (S.IN_LIV,), S.ENDED, _OFFICER),
 )
 
 BY_TRIGGER: dict[str, TransitionSpec] = {t.trigger: t for t in TRANSITIONS}
+
+# The steps a board decision at a meeting fires (one per outcome and kind of item).
+BOARD_DECISION_TRIGGERS: frozenset[str] = frozenset(
+    t.trigger for t in TRANSITIONS if t.guards == _BOARD_GUARDS
+)
 
 # Triggers a client may fire through POST /applications/{id}/transitions/{trigger}.
 # Agenda and board steps go through the meeting; `decide_delegated` picks its

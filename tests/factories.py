@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session
 
 from states.application import State
+from workflow.lifecycles import application as application_lifecycle
 from workflow.models import (
     Application,
     ApplicationPartner,
@@ -211,7 +212,7 @@ def application(
     session.add(app)
     session.flush()
     if app.submitted_at is not None:
-        app_service.freeze_version(session, app, by=owner, trigger="submit")
+        application_lifecycle.freeze_version(session, app, by=owner, trigger="submit")
     return app
 
 

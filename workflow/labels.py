@@ -6,6 +6,7 @@ from typing import Any
 
 from states.application import State
 from states.common import Role
+from states.meeting import MeetingState
 from workflow.i18n import _l
 
 STATE_LABELS: dict[str, Any] = {
@@ -148,3 +149,64 @@ def template_helpers() -> dict[str, Any]:
         "endorsement_label": endorsement_label,
         "STATE_LABELS": STATE_LABELS,
     }
+
+
+REPORT_STATE_LABELS: dict[str, Any] = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "accepted": _l("Accepted"),
+    "returned": _l("Returned"),
+}
+
+
+REPORT_KIND_LABELS: dict[str, Any] = {"annual": _l("Annual report"), "final": _l("Final report")}
+
+
+REPORT_ACTION_LABELS: dict[str, Any] = {
+    "submit": _l("Submit the report"),
+    "accept": _l("Accept the report"),
+    "return": _l("Return the report"),
+}
+
+
+def report_state_label(value: str) -> Any:
+    """The report state's label."""
+    return REPORT_STATE_LABELS.get(value, value)
+
+
+def report_kind_label(value: str) -> Any:
+    """The report kind's label."""
+    return REPORT_KIND_LABELS.get(value, value)
+
+
+def meeting_state_label(value: str) -> Any:
+    """The translated name of a meeting state."""
+    return MEETING_STATE_LABELS.get(value, value)
+
+
+MEETING_STATE_LABELS: dict[str, Any] = {
+    MeetingState.PLANNED: _l("Planned"),
+    MeetingState.OPEN: _l("Open"),
+    MeetingState.CLOSED: _l("Concluded"),
+    MeetingState.PROTOCOL_SIGNED: _l("Protocol signed"),
+}
+
+
+REPORT_OUTCOME_LABELS: dict[str, Any] = {
+    "work": _l("Work"),
+    "subsidised_work": _l("Subsidised work"),
+    "studies": _l("Studies"),
+    "job_seeking": _l("Job seeking"),
+    "other_support": _l("Other support"),
+    "other": _l("Other"),
+}
+
+
+SUPPORT_LABELS: dict[str, Any] = {
+    "salary": _l("Salary"),
+    "sickness_benefit": _l("Sickness benefit"),
+    "activity_compensation": _l("Activity compensation"),
+    "unemployment_benefit": _l("Unemployment benefit"),
+    "income_support": _l("Income support"),
+    "other": _l("Other"),
+}

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlmodel import select
+
 from states import application as machine
+from states import meeting as meeting_machine
+from states import report as report_spec
 from states.common import Role
-from workflow.models import Application, Association
+from workflow.extensions import db
+from workflow.models import Application, Association, RoleGrant
 from workflow.models.reports import Report
 
 
@@ -196,8 +201,6 @@ def can_chair(user: Any, association_id: int) -> bool:
 
 def can_fire_meeting(user: Any, association_id: int, trigger: str) -> bool:
     """Whether one of the user's roles may take this step of a meeting (state checked apart)."""
-    from states import meeting as meeting_machine
-
     spec = meeting_machine.BY_TRIGGER.get(trigger)
     return spec is not None and bool(spec.roles & roles_in(user, association_id))
 
@@ -265,32 +268,20 @@ def _own_or_colleagues(user: Any, application: Application, uploaded_by_id: int)
 
 
 def _uploader_grants(user_id: int) -> list[Any]:
-    from sqlmodel import select
-
-    from workflow.extensions import db
-    from workflow.models import RoleGrant
-
     return list(db.session.exec(select(RoleGrant).where(RoleGrant.user_id == user_id)).all())
 
 
 # --- report attachments (issue 7) ---------------------------------------------------------------
-# The report rules live in services/reports.py (imported late: that module imports this one).
 
 
 def can_view_report_attachments(user: Any, report: Report, application: Application) -> bool:
     """Whoever may see the report sees and downloads its attachments."""
-    from workflow.operations import reports
-
-    return report.application_id == application.id and reports.can_view_reports(user, application)
+    return report.application_id == application.id and can_view_reports(user, application)
 
 
 def can_add_report_attachment(user: Any, report: Report, application: Application) -> bool:
     """Whoever may edit the report while it is editable (the lead applicants, draft/returned)."""
-    from workflow.operations import reports
-
-    return report.application_id == application.id and reports.can_edit_report(
-        user, report, application
-    )
+    return report.application_id == application.id and can_edit_report(user, report, application)
 
 
 def can_delete_report_attachment(
@@ -320,3 +311,38 @@ def can_delete_file(
     if report is not None:
         return can_delete_report_attachment(user, report, application, uploaded_by_id)
     return can_delete_attachment(user, application, uploaded_by_id)
+
+
+def can_view_reports(user: Any, app: Application) -> bool:
+    """Whoever sees the application (after submission) sees its reports."""
+    return can_view_application(user, app)
+
+
+def can_write_reports(user: Any, app: Application) -> bool:
+    """The lead member organisation's applicants write the reports."""
+    return Role.APPLICANT in acting_roles(user, app)
+
+
+def can_edit_report(user: Any, report: Report, app: Application) -> bool:
+    """The lead applicants, while the report is a draft or returned."""
+    return report.state in report_spec.EDITABLE and can_write_reports(user, app)
+
+
+def can_fire_report(user: Any, app: Application, trigger: str) -> bool:
+    """Whether one of the user's roles may take this step of a report (state apart)."""
+    transition = report_spec.BY_TRIGGER.get(trigger)
+    return transition is not None and bool(transition.roles & acting_roles(user, app))
+
+
+def report_transitions(user: Any, report: Report, app: Application) -> list[str]:
+    """The report steps the user may take now."""
+    return [
+        t.trigger
+        for t in report_spec.TRANSITIONS
+        if report.state in t.sources and can_fire_report(user, app, t.trigger)
+    ]
+
+
+def can_view_due_list(user: Any, association_id: int) -> bool:
+    """The association's officers follow the reports due."""
+    return Role.OFFICER in roles_in(user, association_id)

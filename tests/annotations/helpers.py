@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from tests import factories
 from workflow import engine
+from workflow.lifecycles.application import APPLICATION
 from workflow.models import Annotation, Application
 from workflow.operations import annotations, applications
 from workflow.schemas import ApplicationFields
@@ -27,7 +28,9 @@ class Flow:
         return self.world.users[name]
 
     def fire(self, app: Application, trigger: str, by: str, **payload: Any) -> Application:
-        engine.fire(app, trigger, by=self.user(by), session=self.session, payload=payload)
+        engine.fire(
+            APPLICATION, app, trigger, by=self.user(by), session=self.session, payload=payload
+        )
         self.session.commit()
         return app
 

@@ -13,6 +13,7 @@ from workflow.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from workflow.models import Annotation, AuditEvent
 from workflow.operations import annotations
 from workflow.operations.annotations import Access
+from workflow.rules import beredning as beredning_rules
 
 
 @pytest.mark.parametrize(
@@ -116,9 +117,9 @@ def test_completion_requests_are_counted_until_resolved(flow, session, in_prepar
     request = flow.annotate(
         app, body=SHARED_BODY, shared_with_applicant=True, requests_completion=True
     )
-    assert annotations.open_completion_requests(session, app) == 1
+    assert beredning_rules.open_completion_requests(session, app) == 1
     flow.resolve(app, request)
-    assert annotations.open_completion_requests(session, app) == 0
+    assert beredning_rules.open_completion_requests(session, app) == 0
 
 
 def test_resolve_reopen_and_a_stale_version(flow, session, world, in_preparation):

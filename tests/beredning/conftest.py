@@ -13,6 +13,7 @@ from tests import factories
 from tests.api.conftest import api, token  # noqa: F401 - fixtures, used by name
 from tests.web.conftest import compiled_catalog, post  # noqa: F401 - fixtures, used by name
 from workflow import engine
+from workflow.lifecycles.application import APPLICATION
 from workflow.models import Application, User
 
 
@@ -60,7 +61,9 @@ def fire(session: Session, world: factories.World) -> Callable[..., Application]
     """Take a step directly through the engine and commit, as a request would."""
 
     def _fire(app: Application, trigger: str, who: str, **payload: Any) -> Application:
-        engine.fire(app, trigger, by=world.users[who], session=session, payload=payload)
+        engine.fire(
+            APPLICATION, app, trigger, by=world.users[who], session=session, payload=payload
+        )
         session.commit()
         return app
 

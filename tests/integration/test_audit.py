@@ -10,12 +10,13 @@ from sqlalchemy.exc import DatabaseError
 from sqlmodel import select
 
 from workflow import audit, engine
+from workflow.lifecycles.application import APPLICATION
 from workflow.models import AuditEvent
 
 
 def _submitted(session, world, make_application):
     app = make_application()
-    engine.fire(app, "submit", by=world.users["applicant"], session=session)
+    engine.fire(APPLICATION, app, "submit", by=world.users["applicant"], session=session)
     session.commit()
     return app
 

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from workflow import audit, engine, transaction
 from workflow.errors import Conflict
 from workflow.extensions import db
+from workflow.lifecycles.application import APPLICATION
 from workflow.models import Application, User
 
 THREADS = 20
@@ -48,7 +49,7 @@ def test_concurrent_submits_get_unique_gap_free_diary_numbers(
     def submit(i: int) -> str:
         s: Session = db.session
         row = s.get(Application, ids[i])
-        engine.fire(row, "submit", by=s.get(User, applicant_id), session=s)
+        engine.fire(APPLICATION, row, "submit", by=s.get(User, applicant_id), session=s)
         transaction.commit()
         return row.diary_number
 
@@ -70,7 +71,9 @@ def test_simultaneous_steps_on_one_application_exactly_one_wins(
     def submit(_i: int) -> str:
         s: Session = db.session
         row = s.get(Application, app_id)
-        engine.fire(row, "submit", by=s.get(User, applicant_id), session=s, expected_version=1)
+        engine.fire(
+            APPLICATION, row, "submit", by=s.get(User, applicant_id), session=s, expected_version=1
+        )
         transaction.commit()
         return row.diary_number
 

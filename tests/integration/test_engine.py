@@ -11,6 +11,7 @@ from states import application as spec
 from states.common import Role
 from workflow import audit, engine
 from workflow.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from workflow.lifecycles.application import APPLICATION
 from workflow.models import (
     Annotation,
     Application,
@@ -22,6 +23,7 @@ from workflow.models import (
     utcnow,
 )
 from workflow.models.reports import Report
+from workflow.rules.meetings import requested_amounts
 
 # A payload that satisfies every guard that reads one.
 FULL_PAYLOAD = {
@@ -36,6 +38,7 @@ LIV_FIELDS = {
     "report_plan": "Årlig rapport i februari",
     "results_summary": "55 % till arbete eller studier",
 }
+DELEGATED = ("delegated_approve", "delegated_reject")
 ROLE_USERS = {
     Role.APPLICANT: "applicant",
     Role.PREPARER: "preparer",
@@ -94,13 +97,54 @@ def test_trigger_from_every_state_by_every_role(session, world, make_application
             try:
                 if role not in transition.roles:
                     with pytest.raises(Forbidden):
-                        engine.fire(app, trigger, by=user, session=session, payload=FULL_PAYLOAD)
+                        engine.fire(
+                            APPLICATION,
+                            app,
+                            trigger,
+                            by=user,
+                            session=session,
+                            payload=FULL_PAYLOAD,
+                        )
                 elif state not in transition.sources:
                     with pytest.raises(Conflict) as refused:
-                        engine.fire(app, trigger, by=user, session=session, payload=FULL_PAYLOAD)
+                        engine.fire(
+                            APPLICATION,
+                            app,
+                            trigger,
+                            by=user,
+                            session=session,
+                            payload=FULL_PAYLOAD,
+                        )
                     assert refused.value.code == "invalid_transition"
+                elif trigger in spec.BOARD_DECISION_TRIGGERS:
+                    # A board decision is fired by the meeting with the chair's input; the
+                    # bare step is refused by its guards (tests/meetings fire it for real).
+                    with pytest.raises(ValidationFailed) as refused:
+                        engine.fire(
+                            APPLICATION,
+                            app,
+                            trigger,
+                            by=user,
+                            session=session,
+                            payload=FULL_PAYLOAD,
+                        )
+                    assert [p.field for p in refused.value.problems] == ["outcome"]
+                elif trigger in DELEGATED:
+                    # The factory's 3 000 000 kr is above the delegation limit of 200 000 kr.
+                    with pytest.raises(Forbidden) as refused:
+                        engine.fire(
+                            APPLICATION,
+                            app,
+                            trigger,
+                            by=user,
+                            session=session,
+                            payload={**FULL_PAYLOAD, "_amounts": requested_amounts(app)},
+                        )
+                    assert refused.value.code == "above_delegation_limit"
                 else:
-                    engine.fire(app, trigger, by=user, session=session, payload=FULL_PAYLOAD)
+                    engine.fire(
+                        APPLICATION, app, trigger, by=user, session=session, payload=FULL_PAYLOAD
+                    )
                     assert app.state == transition.dest
                     assert app.version == before[1] + 1
                     events, _versions = _counts(session, app.id)
@@ -114,19 +158,21 @@ def test_trigger_from_every_state_by_every_role(session, world, make_application
 def test_unknown_trigger_is_not_found(session, world, make_application):
     app = make_application()
     with pytest.raises(NotFound):
-        engine.fire(app, "approve_everything", by=world.users["applicant"], session=session)
+        engine.fire(
+            APPLICATION, app, "approve_everything", by=world.users["applicant"], session=session
+        )
 
 
 def test_applicant_of_another_member_may_not_submit(session, world, make_application):
     app = make_application()
     with pytest.raises(Forbidden):
-        engine.fire(app, "submit", by=world.users["other_applicant"], session=session)
+        engine.fire(APPLICATION, app, "submit", by=world.users["other_applicant"], session=session)
 
 
 def test_submit_refusal_names_every_missing_item(session, world, make_application):
     app = make_application(complete=False)
     with pytest.raises(ValidationFailed) as refused:
-        engine.fire(app, "submit", by=world.users["applicant"], session=session)
+        engine.fire(APPLICATION, app, "submit", by=world.users["applicant"], session=session)
     fields = {p.field for p in refused.value.problems}
     assert {
         "kind",
@@ -167,14 +213,14 @@ def test_submit_refusal_names_every_missing_item(session, world, make_applicatio
 def test_each_required_item_alone_blocks_submit(session, world, make_application, overrides, field):
     app = make_application(**overrides)
     with pytest.raises(ValidationFailed) as refused:
-        engine.fire(app, "submit", by=world.users["applicant"], session=session)
+        engine.fire(APPLICATION, app, "submit", by=world.users["applicant"], session=session)
     assert [p.field for p in refused.value.problems] == [field]
 
 
 def test_two_members_of_the_same_party_are_not_two_parties(session, world, make_application):
     app = make_application(partner_member_ids=[world.members["habo"].id])
     with pytest.raises(ValidationFailed) as refused:
-        engine.fire(app, "submit", by=world.users["applicant"], session=session)
+        engine.fire(APPLICATION, app, "submit", by=world.users["applicant"], session=session)
     assert [p.field for p in refused.value.problems] == ["partner_member_ids"]
 
 
@@ -184,7 +230,7 @@ def test_budget_must_cover_every_year_of_the_period(session, world, make_applica
     app.end_date = app.end_date.replace(year=2027)
     session.commit()
     with pytest.raises(ValidationFailed) as refused:
-        engine.fire(app, "submit", by=world.users["applicant"], session=session)
+        engine.fire(APPLICATION, app, "submit", by=world.users["applicant"], session=session)
     assert [p.field for p in refused.value.problems] == ["budget"]
     assert "2027" in str(refused.value.problems[0].message)
 
@@ -193,6 +239,7 @@ def test_stale_expected_version_is_a_conflict(session, world, make_application):
     app = make_application()
     with pytest.raises(Conflict) as refused:
         engine.fire(
+            APPLICATION,
             app,
             "submit",
             by=world.users["applicant"],
@@ -206,6 +253,7 @@ def test_submit_numbers_freezes_and_audits(session, world, make_application):
     first, second = make_application(), make_application()
     for app in (first, second):
         engine.fire(
+            APPLICATION,
             app,
             "submit",
             by=world.users["applicant"],
@@ -237,23 +285,23 @@ def test_submit_numbers_freezes_and_audits(session, world, make_application):
 def test_a_refused_submit_gives_its_diary_number_back(session, world, make_application):
     """A failure after the number was taken rolls the counter back: no gaps."""
     app = make_application()
-    original = engine.EFFECTS["submit"]
+    original = APPLICATION.effects["submit"]
 
     def broken(step):
         original(step)
         raise RuntimeError("disk full")
 
-    engine.EFFECTS["submit"] = broken
+    APPLICATION.effects["submit"] = broken
     try:
         with pytest.raises(RuntimeError):
-            engine.fire(app, "submit", by=world.users["applicant"], session=session)
+            engine.fire(APPLICATION, app, "submit", by=world.users["applicant"], session=session)
     finally:
-        engine.EFFECTS["submit"] = original
+        APPLICATION.effects["submit"] = original
     session.rollback()
     session.refresh(app)
     assert (app.state, app.diary_number, app.version) == ("draft", None, 1)
     assert _counts(session, app.id) == (0, 0)
-    engine.fire(app, "submit", by=world.users["applicant"], session=session)
+    engine.fire(APPLICATION, app, "submit", by=world.users["applicant"], session=session)
     session.commit()
     assert app.diary_number.endswith("/001")
 
@@ -269,7 +317,7 @@ def test_a_database_error_mid_step_leaves_no_partial_write(
 
     monkeypatch.setattr(audit, "record", failing_record)
     with pytest.raises(RuntimeError):
-        engine.fire(app, "submit", by=world.users["applicant"], session=session)
+        engine.fire(APPLICATION, app, "submit", by=world.users["applicant"], session=session)
     session.rollback()
     monkeypatch.undo()
     fresh = session.get(Application, app.id, populate_existing=True)
@@ -280,6 +328,7 @@ def test_a_database_error_mid_step_leaves_no_partial_write(
 def test_withdraw_records_the_reason(session, world, make_application):
     app = make_application(state=spec.State.SUBMITTED)
     engine.fire(
+        APPLICATION,
         app,
         "withdraw",
         by=world.users["applicant"],
@@ -298,6 +347,7 @@ def test_reason_is_required_where_the_machine_says_so(session, world, make_appli
     app = make_application(state=spec.State.SUBMITTED)
     with pytest.raises(ValidationFailed) as refused:
         engine.fire(
+            APPLICATION,
             app,
             "return_for_completion",
             by=world.users["officer"],
@@ -311,6 +361,7 @@ def test_recommend_names_both_missing_items(session, world, make_application):
     app = make_application(state=spec.State.IN_PREPARATION)
     with pytest.raises(ValidationFailed) as refused:
         engine.fire(
+            APPLICATION,
             app,
             "recommend",
             by=world.users["preparer"],
@@ -324,9 +375,17 @@ def test_conditional_approval_needs_its_conditions(session, world, make_applicat
     app = make_application(state=spec.State.IN_PREPARATION)
     payload = {**FULL_PAYLOAD, "recommendation": "approve_with_conditions"}
     with pytest.raises(ValidationFailed) as refused:
-        engine.fire(app, "recommend", by=world.users["preparer"], session=session, payload=payload)
+        engine.fire(
+            APPLICATION,
+            app,
+            "recommend",
+            by=world.users["preparer"],
+            session=session,
+            payload=payload,
+        )
     assert [p.field for p in refused.value.problems] == ["conditions"]
     engine.fire(
+        APPLICATION,
         app,
         "recommend",
         by=world.users["preparer"],
@@ -363,10 +422,16 @@ def test_open_completion_requests_block_the_recommendation_unless_explained(
     session.commit()
     with pytest.raises(ValidationFailed) as refused:
         engine.fire(
-            app, "recommend", by=world.users["preparer"], session=session, payload=FULL_PAYLOAD
+            APPLICATION,
+            app,
+            "recommend",
+            by=world.users["preparer"],
+            session=session,
+            payload=FULL_PAYLOAD,
         )
     assert [p.field for p in refused.value.problems] == ["override_reason"]
     engine.fire(
+        APPLICATION,
         app,
         "recommend",
         by=world.users["preparer"],
@@ -387,7 +452,7 @@ def test_submit_waits_for_every_partner_when_the_association_says_so(
     session.commit()
     app = make_application()
     with pytest.raises(ValidationFailed) as refused:
-        engine.fire(app, "submit", by=world.users["applicant"], session=session)
+        engine.fire(APPLICATION, app, "submit", by=world.users["applicant"], session=session)
     missing = sorted(p.field for p in refused.value.problems)
     assert missing == sorted(f"endorsements.{m.member_id}" for m in app.partners)
     assert any("Försäkringskassan" in str(p.message) for p in refused.value.problems)
@@ -401,7 +466,7 @@ def test_submit_waits_for_every_partner_when_the_association_says_so(
             )
         )
     session.commit()
-    engine.fire(app, "submit", by=world.users["applicant"], session=session)
+    engine.fire(APPLICATION, app, "submit", by=world.users["applicant"], session=session)
     session.commit()
     assert app.state == spec.State.SUBMITTED
 
@@ -409,6 +474,7 @@ def test_submit_waits_for_every_partner_when_the_association_says_so(
 def test_propose_stores_the_proposal_text(session, world, make_application):
     app = make_application(state=spec.State.PREPARED)
     engine.fire(
+        APPLICATION,
         app,
         "propose",
         by=world.users["officer"],

@@ -27,6 +27,7 @@ from tests.meetings.conftest import (  # noqa: F401 - fixtures, used by name
     token,
 )
 from workflow import engine
+from workflow.lifecycles.application import APPLICATION
 from workflow.models import Application, Meeting
 
 LIV_TEXTS = {
@@ -61,7 +62,12 @@ def liv_proposed(
     def _make(**overrides: Any) -> Application:
         app = active(**overrides)
         engine.fire(
-            app, "propose_liv", by=world.users["applicant"], session=session, payload=LIV_TEXTS
+            APPLICATION,
+            app,
+            "propose_liv",
+            by=world.users["applicant"],
+            session=session,
+            payload=LIV_TEXTS,
         )
         session.commit()
         return app

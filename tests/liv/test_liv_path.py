@@ -14,11 +14,14 @@ from tests import factories
 from tests.liv.conftest import LIV_TEXTS, YEAR
 from workflow import engine
 from workflow.errors import Conflict, Forbidden, ValidationFailed
+from workflow.lifecycles.application import APPLICATION
 from workflow.models import AuditEvent, Decision, DecisionAmount, Meeting
 from workflow.models.liv import LivYear
 from workflow.models.reports import Report
-from workflow.operations import liv, meetings
+from workflow.operations import meetings
 from workflow.rules import budget
+from workflow.rules import liv as liv_rules
+from workflow.rules import meetings as meetings_rules
 
 
 def _fields(exc: Any) -> list[str]:
@@ -30,7 +33,7 @@ def test_propose_liv_names_every_missing_text(
 ) -> None:
     app = active()
     with pytest.raises(ValidationFailed) as exc:
-        engine.fire(app, "propose_liv", by=world.users["applicant"], session=session)
+        engine.fire(APPLICATION, app, "propose_liv", by=world.users["applicant"], session=session)
     assert _fields(exc) == ["activity_description", "report_plan", "results_summary"]
     assert app.state == State.ACTIVE
 
@@ -39,7 +42,14 @@ def test_propose_liv_stores_the_texts_sent_with_the_step(
     session: Session, world: factories.World, active: Callable[..., Any]
 ) -> None:
     app = active()
-    engine.fire(app, "propose_liv", by=world.users["applicant"], session=session, payload=LIV_TEXTS)
+    engine.fire(
+        APPLICATION,
+        app,
+        "propose_liv",
+        by=world.users["applicant"],
+        session=session,
+        payload=LIV_TEXTS,
+    )
     session.commit()
     session.refresh(app)
     assert app.state == State.LIV_PROPOSED
@@ -51,7 +61,7 @@ def test_propose_liv_from_a_closed_insats_with_its_own_texts(
     session: Session, world: factories.World, make_application: Callable[..., Any]
 ) -> None:
     app = make_application(state=State.CLOSED, **LIV_TEXTS)
-    engine.fire(app, "propose_liv", by=world.users["applicant"], session=session)
+    engine.fire(APPLICATION, app, "propose_liv", by=world.users["applicant"], session=session)
     assert app.state == State.LIV_PROPOSED
 
 
@@ -69,7 +79,7 @@ def test_board_admits_to_liv_with_the_first_year_financed(
     session.refresh(app)
     assert app.state == State.IN_LIV
     assert decision.paragraph == 1
-    assert liv.financed_years(session, app) == {YEAR + 1}
+    assert liv_rules.financed_years(session, app) == {YEAR + 1}
     committed = budget.committed_by_year(session, world.association.id)
     assert committed[YEAR + 1] == 900_000
 
@@ -110,7 +120,7 @@ def test_yearly_decision_commits_that_years_amount(
         )
     ).all()
     assert amounts == [(YEAR + 1, 950_000)]
-    assert liv.financed_years(session, app) == {YEAR, YEAR + 1}
+    assert liv_rules.financed_years(session, app) == {YEAR, YEAR + 1}
     actions = session.exec(
         select(AuditEvent.action).where(
             AuditEvent.entity_type == "application", AuditEvent.entity_id == app.id
@@ -184,7 +194,7 @@ def test_flag_when_last_years_report_is_not_accepted(
     liv_proposed: Callable[..., Any],
 ) -> None:
     app = liv_proposed()
-    assert liv.unreported(session, [app], YEAR) == {app.id}
+    assert liv_rules.unreported(session, [app], YEAR) == {app.id}
     report = Report(
         association_id=world.association.id,
         application_id=app.id,
@@ -198,12 +208,12 @@ def test_flag_when_last_years_report_is_not_accepted(
     session.add(report)
     session.commit()
     # Submitted is not enough: only an accepted report counts.
-    assert liv.unreported(session, [app], YEAR) == {app.id}
+    assert liv_rules.unreported(session, [app], YEAR) == {app.id}
     report.state = "accepted"
     report.accepted_at = date(YEAR, 2, 10)
     session.add(report)
     session.commit()
-    assert liv.unreported(session, [app], YEAR) == set()
+    assert liv_rules.unreported(session, [app], YEAR) == set()
 
 
 def test_a_liv_item_waits_on_one_agenda_at_a_time(
@@ -214,10 +224,10 @@ def test_a_liv_item_waits_on_one_agenda_at_a_time(
     place: Callable[..., None],
 ) -> None:
     app = liv_proposed()
-    assert app in meetings.ready_for_agenda(session, world.association.id)
+    assert app in meetings_rules.ready_for_agenda(session, world.association.id)
     first = plan(on=date(YEAR, 3, 1))
     place(first, app)
-    assert app not in meetings.ready_for_agenda(session, world.association.id)
+    assert app not in meetings_rules.ready_for_agenda(session, world.association.id)
     second = plan(on=date(YEAR, 4, 1))
     with pytest.raises(Conflict):
         place(second, app)
@@ -226,7 +236,7 @@ def test_a_liv_item_waits_on_one_agenda_at_a_time(
     session.commit()
     session.refresh(app)
     assert app.state == State.LIV_PROPOSED
-    assert app in meetings.ready_for_agenda(session, world.association.id)
+    assert app in meetings_rules.ready_for_agenda(session, world.association.id)
 
 
 def test_phase_out_ends_the_activity(
@@ -240,9 +250,14 @@ def test_phase_out_ends_the_activity(
     meeting = open_meeting(app)
     decide(meeting, app, "approve", amounts=[meetings.AmountIn(YEAR, 700_000)])
     with pytest.raises(Forbidden):
-        engine.fire(app, "phase_out", by=world.users["applicant"], session=session)
+        engine.fire(APPLICATION, app, "phase_out", by=world.users["applicant"], session=session)
     engine.fire(
-        app, "phase_out", by=world.users["officer"], session=session, payload={"reason": "Klar."}
+        APPLICATION,
+        app,
+        "phase_out",
+        by=world.users["officer"],
+        session=session,
+        payload={"reason": "Klar."},
     )
     session.commit()
     assert app.state == State.ENDED

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from states.application import State
 from workflow.models import Annotation, AnnotationReply, Application
-from workflow.operations import applications
+from workflow.rules import versions as versions_rules
 
 SECRET = "INTERNT-7731 budgeten verkar uppblåst"
 SECRET_QUOTE = "HEMLIGT-CITAT-4410"
@@ -16,7 +16,7 @@ def _annotate(session, application, author, *, body, shared, quote=None):
     note = Annotation(
         association_id=application.association_id,
         application_id=application.id,
-        version_number=applications.latest_version_number(session, application),
+        version_number=versions_rules.latest_version_number(session, application),
         section="budget",
         quote=quote,
         body=body,

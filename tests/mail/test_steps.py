@@ -7,10 +7,10 @@ from sqlmodel import select
 
 from states.application import BY_TRIGGER, State
 from tests.web.conftest import page_token
-from workflow import engine, transaction
+from workflow import engine, notifications, transaction
 from workflow.extensions import db
+from workflow.lifecycles.application import APPLICATION
 from workflow.models import Application, MailMessage, User
-from workflow.operations import notifications
 
 APPLICANTS = {"applicant@example.se", "applicant2@example.se"}
 PREPARERS = {"preparer@example.se", "preparer2@example.se"}
@@ -108,6 +108,7 @@ def test_a_referral_back_by_the_board_tells_the_preparers(
     with smtp_app.app_context():
         s = db.session
         engine.fire(
+            APPLICATION,
             s.get(Application, application.id),
             "board_refer_back",
             by=s.get(User, chair_id),
@@ -183,7 +184,9 @@ def test_a_step_rolled_back_after_it_queued_its_mail_sends_nothing(
     with smtp_app.app_context():
         s = db.session
         row = s.get(Application, application.id)
-        engine.fire(row, "accept_for_preparation", by=s.get(User, officer_id), session=s)
+        engine.fire(
+            APPLICATION, row, "accept_for_preparation", by=s.get(User, officer_id), session=s
+        )
         assert len(s.exec(select(MailMessage)).all()) == 2  # queued in the step's transaction
         transaction.rollback()
         # A later commit in the same request must not deliver what was rolled back.

@@ -15,9 +15,12 @@ from states.application import State
 from tests import factories
 from tests.api.conftest import api, token  # noqa: F401 - fixtures, used by name
 from tests.web.conftest import compiled_catalog, post  # noqa: F401 - fixtures, used by name
-from workflow import engine, meeting_engine
+from workflow import engine
+from workflow.lifecycles.application import APPLICATION
+from workflow.lifecycles.meeting import MEETING
 from workflow.models import Application, AssociationBudget, Meeting, User
 from workflow.operations import meetings
+from workflow.rules import meetings as meetings_rules
 
 YEAR = date.today().year
 
@@ -109,6 +112,7 @@ def proposed_with_preparation(
     def _make(**overrides: Any) -> Application:
         app = make_application(state=State.IN_PREPARATION, **overrides)
         engine.fire(
+            APPLICATION,
             app,
             "recommend",
             by=world.users["preparer"],
@@ -116,6 +120,7 @@ def proposed_with_preparation(
             payload={"recommendation": "approve", "motivation": "Gruppen tillstyrker."},
         )
         engine.fire(
+            APPLICATION,
             app,
             "propose",
             by=world.users["officer"],
@@ -179,8 +184,8 @@ def step(session: Session, world: factories.World) -> Callable[..., Meeting]:
     """Take a meeting step as the chair (committed)."""
 
     def _step(meeting: Meeting, trigger: str, **payload: Any) -> Meeting:
-        meeting_engine.fire(
-            meeting, trigger, by=world.users["chair"], session=session, payload=payload
+        engine.fire(
+            MEETING, meeting, trigger, by=world.users["chair"], session=session, payload=payload
         )
         session.commit()
         return meeting
@@ -217,8 +222,8 @@ def decide(session: Session, world: factories.World) -> Callable[..., Any]:
 
     def _decide(meeting: Meeting, app: Application, outcome: str = "approve", **kwargs: Any):
         by = kwargs.pop("by", None) or world.users["chair"]
-        if outcome in meetings.APPROVALS:
-            kwargs.setdefault("amounts", meetings.requested_amounts(app))
+        if outcome in meetings_rules.APPROVALS:
+            kwargs.setdefault("amounts", meetings_rules.requested_amounts(app))
         decision = meetings.decide(
             session,
             meeting,

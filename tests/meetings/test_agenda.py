@@ -10,15 +10,17 @@ from sqlmodel import select
 from states.application import State
 from tests import factories
 from tests.meetings.conftest import YEAR
-from workflow import audit, meeting_engine
+from workflow import audit, engine
 from workflow.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from workflow.lifecycles.meeting import MEETING
 from workflow.models import AgendaItem, Application, AuditEvent, Meeting
 from workflow.operations import meetings, protocols
+from workflow.rules import meetings as meetings_rules
 
 
 def _order(session, meeting: Meeting) -> list[int]:
     session.expire_all()
-    return [e.application.id for e in meetings.agenda(session, meeting)]
+    return [e.application.id for e in meetings_rules.agenda(session, meeting)]
 
 
 def _state(session, app: Application) -> str:
@@ -64,7 +66,9 @@ def test_ready_lists_only_proposed_applications(
     ready, placed = proposed(), proposed()
     make_application(state=State.PREPARED)
     place(meeting, placed)
-    assert [a.id for a in meetings.ready_for_agenda(session, world.association.id)] == [ready.id]
+    assert [a.id for a in meetings_rules.ready_for_agenda(session, world.association.id)] == [
+        ready.id
+    ]
 
 
 def test_placing_refusals_change_nothing(session, world, plan, place, proposed, make_application):
@@ -212,29 +216,34 @@ def test_meeting_step_refusals(session, world, board, plan, attend, step):
     meeting = plan()
     chair = world.users["chair"]
     with pytest.raises(Forbidden):
-        meeting_engine.fire(meeting, "open", by=world.users["officer"], session=session)
+        engine.fire(MEETING, meeting, "open", by=world.users["officer"], session=session)
     with pytest.raises(Conflict):
-        meeting_engine.fire(meeting, "close", by=chair, session=session)
+        engine.fire(MEETING, meeting, "close", by=chair, session=session)
     with pytest.raises(Conflict) as stale:
-        meeting_engine.fire(meeting, "open", by=chair, session=session, expected_version=9)
+        engine.fire(MEETING, meeting, "open", by=chair, session=session, expected_version=9)
     assert stale.value.code == "stale_version"
     with pytest.raises(NotFound):
-        meeting_engine.fire(meeting, "adjourn", by=chair, session=session)
+        engine.fire(MEETING, meeting, "adjourn", by=chair, session=session)
     attend(meeting, present=[board.ledamot["af"]], absent=[board.ledamot["fk"]])
     for who, field in (
         (world.users["applicant"], "justerare_id"),
         (board.ledamot["fk"], "justerare_id"),
     ):
         with pytest.raises(ValidationFailed) as refused:
-            meeting_engine.fire(
-                meeting, "open", by=chair, session=session, payload={"justerare_id": who.id}
+            engine.fire(
+                MEETING,
+                meeting,
+                "open",
+                by=chair,
+                session=session,
+                payload={"justerare_id": who.id},
             )
         assert [p.field for p in refused.value.problems] == [field]
         session.rollback()
     step(meeting, "open")
     step(meeting, "close")
     with pytest.raises(ValidationFailed) as refused:
-        meeting_engine.fire(meeting, "sign", by=chair, session=session)
+        engine.fire(MEETING, meeting, "sign", by=chair, session=session)
     assert [p.field for p in refused.value.problems] == ["justerare_id"]
     session.rollback()
     # Chosen after the meeting, the justerare signs before the chair can.

@@ -15,6 +15,7 @@ from workflow.errors import Conflict
 from workflow.extensions import db
 from workflow.models import Application, Decision, Meeting, User
 from workflow.operations import meetings
+from workflow.rules import meetings as meetings_rules
 
 
 def _together(app: Any, work: Callable[[int], Any], count: int) -> list[Any]:
@@ -55,7 +56,7 @@ def test_simultaneous_decisions_on_one_item_exactly_one_wins(app, session, world
             meetings.DecisionInput(
                 application_id=app_id,
                 outcome=outcomes[i],
-                amounts=meetings.requested_amounts(row),
+                amounts=meetings_rules.requested_amounts(row),
                 conditions="Villkor.",
                 questions="Frågor.",
             ),

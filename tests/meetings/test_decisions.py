@@ -25,6 +25,7 @@ from workflow.models import (
     Vote,
 )
 from workflow.operations import meetings
+from workflow.rules import meetings as meetings_rules
 
 
 def _fields(exc: pytest.ExceptionInfo) -> list[str]:
@@ -85,7 +86,7 @@ def test_paragraphs_continue_across_meetings_and_restart_each_year(session, held
     next_year, (new,) = held(on=date(YEAR + 1, 1, 20))
     decision = decide(next_year, new, "reject")
     assert (decision.paragraph_year, decision.paragraph) == (YEAR + 1, 1)
-    assert meetings.paragraph_range(session, first) == (1, 2)
+    assert meetings_rules.paragraph_range(session, first) == (1, 2)
 
 
 def test_a_refused_decision_gives_its_paragraph_back(session, world, held, decide):
@@ -202,7 +203,7 @@ def test_conditions_and_questions_are_required_where_they_belong(session, world,
         app,
         by=chair,
         outcome="approve_with_conditions",
-        amounts=meetings.requested_amounts(app),
+        amounts=meetings_rules.requested_amounts(app),
         conditions="   ",
     )
     assert _fields(refused) == ["conditions"]
@@ -222,7 +223,7 @@ def test_an_approval_may_not_make_the_association_borrow(session, world, held, b
         app,
         by=world.users["chair"],
         outcome="approve",
-        amounts=meetings.requested_amounts(app),
+        amounts=meetings_rules.requested_amounts(app),
     )
     assert set(_fields(refused)) == {"amounts"}
     assert str(YEAR + 1) in " ".join(str(p.message) for p in refused.value.problems)
@@ -244,7 +245,7 @@ def test_conditional_approval_and_amounts_are_stored(session, held, decide):
 
 def test_reject_stores_no_amounts(session, held, decide):
     meeting, (app,) = held()
-    decision = decide(meeting, app, "reject", amounts=meetings.requested_amounts(app))
+    decision = decide(meeting, app, "reject", amounts=meetings_rules.requested_amounts(app))
     assert decision.amounts == []
     assert _state(session, app) == State.REJECTED
 
@@ -264,8 +265,8 @@ def test_refer_back_returns_the_application_with_the_boards_questions(session, w
 # --- votes ---------------------------------------------------------------------------------
 
 
-def _votes(board, **by_key) -> list[meetings.VoteIn]:
-    return [meetings.VoteIn(board.ledamot[k].id, v) for k, v in by_key.items()]
+def _votes(board, **by_key) -> list[meetings_rules.VoteIn]:
+    return [meetings_rules.VoteIn(board.ledamot[k].id, v) for k, v in by_key.items()]
 
 
 def test_a_majority_of_votes_cast_carries(session, board, held, decide):
@@ -288,7 +289,7 @@ def test_the_outcome_must_agree_with_the_votes(session, world, board, held, deci
         app,
         by=world.users["chair"],
         outcome="approve",
-        amounts=meetings.requested_amounts(app),
+        amounts=meetings_rules.requested_amounts(app),
         votes=votes,
     )
     assert _fields(refused) == ["outcome"]
@@ -306,9 +307,9 @@ def test_every_serving_member_votes_once_and_only_they(session, world, board, he
     assert "Hugo Ledamot" in str(refused.value.problems[0].message)
     extra = [
         *_votes(board, af="no", fk="no", region="no", jonkoping="no", habo="no"),
-        meetings.VoteIn(board.ersattare["af"].id, "no"),
-        meetings.VoteIn(world.users["applicant"].id, "no"),
-        meetings.VoteIn(board.ledamot["af"].id, "yes"),
+        meetings_rules.VoteIn(board.ersattare["af"].id, "no"),
+        meetings_rules.VoteIn(world.users["applicant"].id, "no"),
+        meetings_rules.VoteIn(board.ledamot["af"].id, "yes"),
     ]
     refused = _refused(
         session, ValidationFailed, meeting, app, by=chair, outcome="reject", votes=extra
@@ -326,7 +327,7 @@ def test_a_tie_is_decided_by_the_chairs_casting_vote(session, world, board, held
         app,
         by=world.users["chair"],
         outcome="approve",
-        amounts=meetings.requested_amounts(app),
+        amounts=meetings_rules.requested_amounts(app),
         votes=votes,
     )
     assert _fields(refused) == ["casting_vote"]
@@ -345,7 +346,7 @@ def test_a_casting_vote_without_a_tie_is_refused(session, world, board, held):
         app,
         by=world.users["chair"],
         outcome="approve",
-        amounts=meetings.requested_amounts(app),
+        amounts=meetings_rules.requested_amounts(app),
         votes=votes,
         casting_vote="yes",
     )
@@ -367,7 +368,7 @@ def test_a_voting_chair_casts_with_their_own_vote(session, world, board, held, d
         one,
         by=chair,
         outcome="approve",
-        amounts=meetings.requested_amounts(one),
+        amounts=meetings_rules.requested_amounts(one),
         votes=votes,
         casting_vote="yes",
     )
@@ -383,11 +384,13 @@ def test_a_voting_chair_casts_with_their_own_vote(session, world, board, held, d
 def test_reservations_and_protocol_notes(session, world, board, held, decide):
     meeting, (app,) = held()
     votes = _votes(board, af="yes", fk="yes", region="yes", jonkoping="no", habo="no")
-    reservation = meetings.DissentIn(
+    reservation = meetings_rules.DissentIn(
         board.ledamot["habo"].id, "reservation", "Insatsen saknar förankring i Habo."
     )
-    note = meetings.DissentIn(board.ledamot["af"].id, "protocol_note", "Följs upp efter ett år.")
-    wrong_side = meetings.DissentIn(board.ledamot["fk"].id, "reservation", "Ändrade mig.")
+    note = meetings_rules.DissentIn(
+        board.ledamot["af"].id, "protocol_note", "Följs upp efter ett år."
+    )
+    wrong_side = meetings_rules.DissentIn(board.ledamot["fk"].id, "reservation", "Ändrade mig.")
     refused = _refused(
         session,
         ValidationFailed,
@@ -395,12 +398,12 @@ def test_reservations_and_protocol_notes(session, world, board, held, decide):
         app,
         by=world.users["chair"],
         outcome="approve",
-        amounts=meetings.requested_amounts(app),
+        amounts=meetings_rules.requested_amounts(app),
         votes=votes,
         dissents=[
             reservation,
             wrong_side,
-            meetings.DissentIn(board.ledamot["jonkoping"].id, "reservation", " "),
+            meetings_rules.DissentIn(board.ledamot["jonkoping"].id, "reservation", " "),
         ],
     )
     assert _fields(refused) == ["dissents.1.user_id", "dissents.2.text"]
@@ -427,7 +430,7 @@ def test_an_absent_member_cannot_reserve(
         app,
         by=world.users["chair"],
         outcome="reject",
-        dissents=[meetings.DissentIn(board.ledamot["habo"].id, "protocol_note", "Borta.")],
+        dissents=[meetings_rules.DissentIn(board.ledamot["habo"].id, "protocol_note", "Borta.")],
     )
     assert _fields(refused) == ["dissents.0.user_id"]
 
@@ -440,7 +443,7 @@ def test_a_javig_member_is_recorded_and_neither_counts_nor_votes(
     place(meeting, one, two)
     attend(meeting, present=[board.ledamot[k] for k in ("af", "fk", "region")])
     step(meeting, "open")
-    javig = meetings.RecusalIn(board.ledamot["fk"].id, "Anställd hos sökande part.")
+    javig = meetings_rules.RecusalIn(board.ledamot["fk"].id, "Anställd hos sökande part.")
     # Without fk only two of five seats are filled for this item.
     refused = _refused(
         session,

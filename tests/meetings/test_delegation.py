@@ -13,6 +13,7 @@ from workflow.errors import Conflict, Forbidden, ValidationFailed
 from workflow.models import AgendaItem, Application, AuditEvent, Decision
 from workflow.operations import meetings
 from workflow.rules import budget
+from workflow.rules import meetings as meetings_rules
 
 SMALL = [{"year": YEAR, "amount_sek": 120_000}, {"year": YEAR + 1, "amount_sek": 60_000}]
 
@@ -162,7 +163,11 @@ def _delegate(session, world, app, outcome="approve"):
 
 def _reports(session, meeting) -> list[AgendaItem]:
     session.expire_all()
-    return [e.item for e in meetings.agenda(session, meeting) if e.item.kind == "delegation_report"]
+    return [
+        e.item
+        for e in meetings_rules.agenda(session, meeting)
+        if e.item.kind == "delegation_report"
+    ]
 
 
 def test_delegated_decisions_are_listed_on_the_next_meeting_planned(
@@ -203,7 +208,7 @@ def test_reports_take_their_paragraphs_at_the_meeting_after_its_decisions(
     step(meeting, "close")
     (report,) = _reports(session, meeting)
     assert (report.paragraph_year, report.paragraph) == (YEAR, 2)
-    assert meetings.paragraph_range(session, meeting) == (1, 2)
+    assert meetings_rules.paragraph_range(session, meeting) == (1, 2)
 
 
 def test_a_report_stays_on_the_agenda_and_cannot_be_decided(

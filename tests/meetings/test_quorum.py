@@ -8,24 +8,25 @@ from sqlmodel import select
 from workflow.errors import Conflict, Forbidden, ValidationFailed
 from workflow.models import Attendance
 from workflow.operations import meetings
+from workflow.rules import meetings as meetings_rules
 
 
-def _voters(q: meetings.Quorum) -> set[str]:
+def _voters(q: meetings_rules.Quorum) -> set[str]:
     return {v.user.name for v in q.voters}
 
 
 def test_one_seat_per_ledamot_and_none_before_attendance(session, board, plan):
     meeting = plan()
-    q = meetings.quorum(session, meeting)
+    q = meetings_rules.quorum(session, meeting)
     assert (q.seats, q.filled, q.quorate) == (5, 0, False)
 
 
 def test_more_than_half_of_the_seats_is_quorate(session, board, plan, attend):
     meeting = plan()
     attend(meeting, present=[board.ledamot["af"], board.ledamot["fk"]])
-    assert meetings.quorum(session, meeting).quorate is False  # 2 of 5
+    assert meetings_rules.quorum(session, meeting).quorate is False  # 2 of 5
     attend(meeting, present=[board.ledamot["region"]])
-    q = meetings.quorum(session, meeting)
+    q = meetings_rules.quorum(session, meeting)
     assert (q.filled, q.quorate) == (3, True)  # 3 of 5
 
 
@@ -38,7 +39,7 @@ def test_an_ersattare_fills_the_seat_of_an_absent_ledamot_of_the_same_member(
         present=[board.ledamot["fk"], board.ersattare["af"], board.ersattare["jonkoping"]],
         absent=[board.ledamot["af"], board.ledamot["jonkoping"]],
     )
-    q = meetings.quorum(session, meeting)
+    q = meetings_rules.quorum(session, meeting)
     assert (q.filled, q.quorate) == (3, True)
     assert _voters(q) == {"Fia Ledamot", "Ersättare af", "Ersättare jonkoping"}
 
@@ -46,7 +47,7 @@ def test_an_ersattare_fills_the_seat_of_an_absent_ledamot_of_the_same_member(
 def test_an_ersattare_does_not_vote_beside_a_present_ledamot(session, board, plan, attend):
     meeting = plan()
     attend(meeting, present=[board.ledamot["af"], board.ersattare["af"], board.ledamot["fk"]])
-    q = meetings.quorum(session, meeting)
+    q = meetings_rules.quorum(session, meeting)
     assert q.filled == 2
     assert "Ersättare af" not in _voters(q)
 
@@ -58,15 +59,15 @@ def test_an_ersattare_cannot_fill_another_members_seat(session, board, plan, att
         meeting,
         present=[board.ersattare["af"], board.ersattare["jonkoping"], board.ledamot["af"]],
     )
-    q = meetings.quorum(session, meeting)
+    q = meetings_rules.quorum(session, meeting)
     assert (q.filled, q.quorate) == (2, False)
 
 
 def test_a_javig_member_leaves_the_item_and_its_quorum(session, board, plan, attend):
     meeting = plan()
     attend(meeting, present=[board.ledamot[k] for k in ("af", "fk", "region")])
-    assert meetings.quorum(session, meeting).quorate
-    q = meetings.quorum(session, meeting, recused_user_ids=[board.ledamot["fk"].id])
+    assert meetings_rules.quorum(session, meeting).quorate
+    q = meetings_rules.quorum(session, meeting, recused_user_ids=[board.ledamot["fk"].id])
     assert (q.filled, q.quorate) == (2, False)
     assert [r.user.name for r in q.recused] == ["Fia Ledamot"]
 
@@ -77,7 +78,7 @@ def test_the_ersattare_steps_in_for_a_javig_ledamot(session, board, plan, attend
         meeting,
         present=[board.ledamot["af"], board.ersattare["af"], board.ledamot["fk"]],
     )
-    q = meetings.quorum(session, meeting, recused_user_ids=[board.ledamot["af"].id])
+    q = meetings_rules.quorum(session, meeting, recused_user_ids=[board.ledamot["af"].id])
     assert _voters(q) == {"Fia Ledamot", "Ersättare af"}
 
 
@@ -129,4 +130,4 @@ def test_attendance_refusals_change_nothing(session, world, board, plan, attend,
             by=world.users["chair"],
         )
     session.rollback()
-    assert meetings.quorum(session, meeting).filled == 5
+    assert meetings_rules.quorum(session, meeting).filled == 5

@@ -8,7 +8,7 @@ from collections import deque
 
 from states import meeting as spec
 from states.common import Role
-from workflow import meeting_engine
+from workflow.lifecycles.meeting import MEETING
 
 
 def test_every_transition_names_known_states_roles_and_guards():
@@ -17,7 +17,7 @@ def test_every_transition_names_known_states_roles_and_guards():
         assert set(t.sources) <= set(spec.MeetingState), t.trigger
         assert t.dest in set(spec.MeetingState), t.trigger
         assert t.roles == {Role.CHAIR}, t.trigger
-        assert set(t.guards) <= set(meeting_engine.GUARDS), t.trigger
+        assert set(t.guards) <= set(MEETING.guards), t.trigger
 
 
 def test_the_meeting_goes_planned_open_closed_signed():
@@ -39,11 +39,11 @@ def test_the_meeting_goes_planned_open_closed_signed():
 
 
 def test_the_engine_machine_matches_the_data():
-    machine = meeting_engine.machine()
-    assert machine is meeting_engine.machine()  # built once per process
+    machine = MEETING.machine
+    assert machine is MEETING.machine  # built once per process
     for t in spec.TRANSITIONS:
         for state in spec.MeetingState:
-            assert meeting_engine.is_allowed_from(t.trigger, state) == (state in t.sources)
+            assert MEETING.is_allowed_from(t.trigger, state) == (state in t.sources)
 
 
 def test_states_import_neither_flask_nor_the_database():

@@ -28,9 +28,11 @@ from tests.meetings.conftest import (  # noqa: F401 - fixtures, used by name
     step,
     token,
 )
-from workflow import meeting_engine
+from workflow import engine
+from workflow.lifecycles.meeting import MEETING
 from workflow.models import Application, Meeting
-from workflow.operations import meetings, protocols
+from workflow.operations import protocols
+from workflow.rules import meetings as meetings_rules
 
 
 @pytest.fixture
@@ -69,15 +71,17 @@ def closed(
             "approve_with_conditions",
             conditions="Rapport varje kvartal.",
             votes=[
-                meetings.VoteIn(led["af"].id, "yes"),
-                meetings.VoteIn(led["fk"].id, "yes"),
-                meetings.VoteIn(led["region"].id, "yes"),
-                meetings.VoteIn(ers["jonkoping"].id, "yes"),
-                meetings.VoteIn(led["habo"].id, "no"),
+                meetings_rules.VoteIn(led["af"].id, "yes"),
+                meetings_rules.VoteIn(led["fk"].id, "yes"),
+                meetings_rules.VoteIn(led["region"].id, "yes"),
+                meetings_rules.VoteIn(ers["jonkoping"].id, "yes"),
+                meetings_rules.VoteIn(led["habo"].id, "no"),
             ],
             dissents=[
-                meetings.DissentIn(led["habo"].id, "reservation", "För dyrt."),
-                meetings.DissentIn(led["fk"].id, "protocol_note", "FK vill se statistik per kön."),
+                meetings_rules.DissentIn(led["habo"].id, "reservation", "För dyrt."),
+                meetings_rules.DissentIn(
+                    led["fk"].id, "protocol_note", "FK vill se statistik per kön."
+                ),
             ],
         )
         decide(meeting, second, "reject")
@@ -101,7 +105,7 @@ def signed(
         meeting, apps = closed(on=on)
         protocols.sign_as_justerare(session, meeting, by=board.ledamot["habo"])
         session.commit()
-        meeting_engine.fire(meeting, "sign", by=world.users["chair"], session=session)
+        engine.fire(MEETING, meeting, "sign", by=world.users["chair"], session=session)
         session.commit()
         return meeting, apps
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from workflow import meeting_engine
+from workflow import engine
 from workflow.errors import Conflict, Forbidden, ValidationFailed
+from workflow.lifecycles.meeting import MEETING
 from workflow.models import AuditEvent
 from workflow.models.protocols import ProtocolSignature
 from workflow.operations import meetings, protocols
+from workflow.rules import meetings as meetings_rules
 
 
 def _actions(session, meeting) -> list[str]:
@@ -27,13 +29,13 @@ def test_the_justerare_signs_then_the_chair(session, world, board, closed):
     meeting, _ = closed()
     chair, hugo = world.users["chair"], board.ledamot["habo"]
     with pytest.raises(ValidationFailed) as early:
-        meeting_engine.fire(meeting, "sign", by=chair, session=session)
+        engine.fire(MEETING, meeting, "sign", by=chair, session=session)
     assert [p.field for p in early.value.problems] == ["justerare_id"]
     assert str(early.value.problems[0].message) == "Justeraren har inte justerat protokollet än."
     session.rollback()
     protocols.sign_as_justerare(session, meeting, by=hugo)
     session.commit()
-    meeting_engine.fire(meeting, "sign", by=chair, session=session)
+    engine.fire(MEETING, meeting, "sign", by=chair, session=session)
     session.commit()
     assert meeting.state == "protocol_signed"
     rows = session.exec(
@@ -65,7 +67,8 @@ def test_who_may_sign_and_when(session, world, board, plan, attend, step, closed
     session.rollback()
     # Changing the justerare at `sign` needs the new one's signature.
     with pytest.raises(ValidationFailed) as other:
-        meeting_engine.fire(
+        engine.fire(
+            MEETING,
             held,
             "sign",
             by=world.users["chair"],
@@ -75,7 +78,7 @@ def test_who_may_sign_and_when(session, world, board, plan, attend, step, closed
     assert [p.field for p in other.value.problems] == ["justerare_id"]
     session.rollback()
     with pytest.raises(Forbidden):
-        meeting_engine.fire(held, "sign", by=board.ledamot["habo"], session=session)
+        engine.fire(MEETING, held, "sign", by=board.ledamot["habo"], session=session)
 
 
 def test_undecided_items_leave_the_agenda_before_signing(
@@ -90,7 +93,7 @@ def test_undecided_items_leave_the_agenda_before_signing(
     protocols.sign_as_justerare(session, meeting, by=board.ledamot["habo"])
     session.commit()
     with pytest.raises(ValidationFailed) as refused:
-        meeting_engine.fire(meeting, "sign", by=world.users["chair"], session=session)
+        engine.fire(MEETING, meeting, "sign", by=world.users["chair"], session=session)
     assert [p.field for p in refused.value.problems] == ["agenda"]
     assert app.title in str(refused.value.problems[0].message)
     session.rollback()
@@ -121,8 +124,8 @@ def test_a_signed_meeting_is_locked(session, world, board, signed, proposed):
         "agenda remove": lambda: meetings.remove_from_agenda(
             session, meeting, second.id, by=officer
         ),
-        "close": lambda: meeting_engine.fire(meeting, "close", by=chair, session=session),
-        "sign": lambda: meeting_engine.fire(meeting, "sign", by=chair, session=session),
+        "close": lambda: engine.fire(MEETING, meeting, "close", by=chair, session=session),
+        "sign": lambda: engine.fire(MEETING, meeting, "sign", by=chair, session=session),
         "justera": lambda: protocols.sign_as_justerare(session, meeting, by=board.ledamot["habo"]),
     }
     for name, change in refusals.items():
@@ -132,8 +135,8 @@ def test_a_signed_meeting_is_locked(session, world, board, signed, proposed):
         assert str(refused.value.message), name
         session.rollback()
     session.expire_all()
-    assert [e.item.position for e in meetings.agenda(session, meeting)] == [1, 2]
-    assert meetings.present_user_ids(session, meeting) >= {board.ledamot["af"].id}
+    assert [e.item.position for e in meetings_rules.agenda(session, meeting)] == [1, 2]
+    assert meetings_rules.present_user_ids(session, meeting) >= {board.ledamot["af"].id}
 
 
 def test_the_chair_chooses_a_justerare_after_the_meeting(

@@ -15,6 +15,7 @@ from states import application as spec
 from tests import factories
 from workflow import audit, engine
 from workflow.errors import DomainError
+from workflow.lifecycles.application import APPLICATION
 from workflow.models import Application, AuditEvent
 from workflow.operations import meetings
 from workflow.rules import budget
@@ -130,7 +131,7 @@ def test_random_steps_keep_the_invariants(session: Session, world: factories.Wor
             self._settle(
                 before,
                 lambda: engine.fire(
-                    row, trigger, by=world.users[who], session=session, payload=payload
+                    APPLICATION, row, trigger, by=world.users[who], session=session, payload=payload
                 ),
             )
 
@@ -156,6 +157,7 @@ def test_random_steps_keep_the_invariants(session: Session, world: factories.Wor
             self._settle(
                 before,
                 lambda: engine.fire(
+                    APPLICATION,
                     row,
                     trigger,
                     by=world.users["officer"],

@@ -8,9 +8,9 @@ from typing import Any
 from flask import Flask
 
 from tests.scale.conftest import scalar
-from workflow import engine as app_engine
 from workflow import pagecache
 from workflow.devdata import seed_scale
+from workflow.lifecycles.application import APPLICATION
 
 SMALL = f"{seed_scale.SLUG_PREFIX}01"
 LARGE = f"{seed_scale.SLUG_PREFIX}02"
@@ -99,10 +99,10 @@ def test_the_state_machine_is_built_once_per_process(  # type: ignore[no-untyped
     app: Flask, seed, sign_in
 ) -> None:
     seed(1, 30, years=1)
-    before = app_engine.machine()
+    before = APPLICATION.machine
     officer = sign_in(f"officer.1.{SMALL}")
     for _ in range(3):
         assert officer.get("/").status_code == 200
         assert officer.get(f"/associations/{SMALL}/inbox").status_code == 200
-    assert app_engine.machine() is before
+    assert APPLICATION.machine is before
     assert before.models == []  # no row was ever attached to it

@@ -12,13 +12,17 @@ from sqlmodel import Session, select
 from states import report as report_spec
 from states.application import BY_TRIGGER, State
 from tests.scale.conftest import scalar
-from workflow import engine as app_engine
 from workflow.devdata import seed_scale
+from workflow.lifecycles.application import APPLICATION
 from workflow.models import Application, AuditEvent, Decision, Meeting, User
 from workflow.models.liv import LivAgreement, LivYear
 from workflow.models.protocols import ProtocolPosting, ProtocolSignature
 from workflow.models.reports import ConditionConfirmation, InsatsStart, Report
-from workflow.operations import liv, protocols, reports, twofactor
+from workflow.operations import protocols, reports, twofactor
+from workflow.rules import insats as insats_rules
+from workflow.rules import liv as liv_rules
+from workflow.rules import protocols as protocols_rules
+from workflow.rules import reports as reports_rules
 
 
 def _count(session: Session, sql: str) -> int:
@@ -44,7 +48,10 @@ def test_reports_pass_the_services_checks(app: Flask, seed, session: Session) ->
         states.add(report.state)
         counts = {name: getattr(report, name) for name in reports.COUNT_FIELDS}
         problems = reports.figure_problems(
-            counts, reports.outcome_table(report), report.costs_sek, reports.support_table(report)
+            counts,
+            reports.outcome_table(report),
+            report.costs_sek,
+            reports_rules.support_table(report),
         )
         assert problems == [], (report.id, problems)
         # Written after the year it reports on is over, and never in the future.
@@ -52,7 +59,7 @@ def test_reports_pass_the_services_checks(app: Flask, seed, session: Session) ->
             assert _utc(report.created_at) >= datetime(report.year + 1, 1, 1, tzinfo=UTC)
         assert _utc(report.updated_at) <= datetime.now(UTC), report.id
         if report.state in report_spec.DELIVERED:
-            assert reports.missing_goal_results(app_row, report) == [], report.id
+            assert reports_rules.missing_goal_results(app_row, report) == [], report.id
             assert _utc(report.submitted_at) >= _utc(report.created_at)  # type: ignore[arg-type]
         # The plan knows the report: its due date is the plan's (LIV years come after).
         plan = {(p.kind, p.year): p.due_date for p in reports.plan(session, app_row)}
@@ -91,7 +98,7 @@ def test_start_liv_and_protocols_agree(app: Flask, seed, session: Session) -> No
         start = session.exec(
             select(InsatsStart).where(InsatsStart.application_id == app_row.id)
         ).one()
-        decision = reports.approving_decision(session, app_row)
+        decision = insats_rules.approving_decision(session, app_row)
         if app_row.state in (State.ACTIVE, State.CLOSED):
             # No LIV decision yet: the start rests on the newest approval.
             assert start.decision_id == decision.id  # type: ignore[union-attr]
@@ -99,14 +106,14 @@ def test_start_liv_and_protocols_agree(app: Flask, seed, session: Session) -> No
             select(ConditionConfirmation).where(ConditionConfirmation.application_id == app_row.id)
         ).all()
         original = session.get(Decision, start.decision_id)
-        assert [c.text for c in confirmed] == reports.conditions_of(original)
+        assert [c.text for c in confirmed] == insats_rules.conditions_of(original)
     assert _count(session, "SELECT count(*) FROM condition_confirmation") > 0
 
     # LIV: one board decision (§, signed meeting) per financed year, agreements while in LIV.
     in_liv = [a for a in apps if a.state in (State.IN_LIV, State.ENDED)]
     assert in_liv
     for app_row in in_liv:
-        financed = liv.years(session, app_row)
+        financed = liv_rules.years(session, app_row)
         assert financed, app_row.id
         assert [f.year for f in financed] == sorted({f.year for f in financed})
         for year in financed:
@@ -114,7 +121,7 @@ def test_start_liv_and_protocols_agree(app: Flask, seed, session: Session) -> No
             meeting = session.get(Meeting, year.meeting_id)
             assert meeting is not None
             assert meeting.state == "protocol_signed"
-        for agreement in liv.agreements(session, app_row):
+        for agreement in liv_rules.agreements(session, app_row):
             assert agreement.parties
             assert agreement.signed_on <= agreement.end_date
             assert agreement.start_date.year in {f.year for f in financed}
@@ -123,7 +130,7 @@ def test_start_liv_and_protocols_agree(app: Flask, seed, session: Session) -> No
     # A proposed LIV activity has no financed year yet.
     for app_row in apps:
         if app_row.state == State.LIV_PROPOSED:
-            assert liv.years(session, app_row) == []
+            assert liv_rules.years(session, app_row) == []
 
     # Protocols: the justerare signed before the chair, the notice after justering, and the
     # laga kraft date of each decision follows from the notice.
@@ -142,9 +149,9 @@ def test_start_liv_and_protocols_agree(app: Flask, seed, session: Session) -> No
         assert notice.posted_on >= protocols.local_date(meeting.signed_at)  # type: ignore[arg-type]
         decision = session.exec(select(Decision).where(Decision.meeting_id == meeting.id)).first()
         if decision is not None:
-            assert protocols.legal_force_for(session, decision) == notice.posted_on + timedelta(
-                days=22
-            )
+            assert protocols_rules.legal_force_for(
+                session, decision
+            ) == notice.posted_on + timedelta(days=22)
         assert protocols.build(session, meeting).notice is not None
     assert posted
     assert _count(session, "SELECT count(*) FROM protocol_signature") == 2 * len(signed)
@@ -169,7 +176,7 @@ def test_every_seeded_history_is_a_walk_of_the_machines(app: Flask, seed, sessio
             continue
         assert current[key] == event.from_state, (key, event.action)
         if event.entity_type == "application":
-            assert app_engine.is_allowed_from(event.action, event.from_state), event.action
+            assert APPLICATION.is_allowed_from(event.action, event.from_state), event.action
             assert str(BY_TRIGGER[event.action].dest) == event.to_state
         else:
             transition = report_spec.BY_TRIGGER[event.action.removeprefix("report_")]

@@ -28,10 +28,10 @@ from sqlmodel import Session
 from tests import factories
 from tests.conftest import IsolatedClient
 from workflow.api.registry import OPERATIONS
+from workflow.lifecycles import application as application_lifecycle
 from workflow.models import Annotation, Application, MailMessage, Meeting, utcnow
 from workflow.models.reports import Report
 from workflow.models.security import Attachment
-from workflow.operations import applications as app_service
 
 ROLES = (
     "applicant",
@@ -291,7 +291,7 @@ def _foreign_resources(session: Session, world: factories.World) -> dict[str, An
     )
     session.add(app)
     session.flush()
-    app_service.freeze_version(session, app, by=owner, trigger="submit")
+    application_lifecycle.freeze_version(session, app, by=owner, trigger="submit")
     note = Annotation(
         association_id=other.id,
         application_id=app.id,

@@ -6,7 +6,7 @@ from collections import deque
 
 from states import application as spec
 from states.common import Role
-from workflow import engine
+from workflow.lifecycles.application import APPLICATION
 
 
 def test_every_transition_names_known_states_and_roles():
@@ -16,7 +16,7 @@ def test_every_transition_names_known_states_and_roles():
         assert t.dest in set(spec.State), t.trigger
         assert t.roles, t.trigger
         assert t.roles <= set(Role), t.trigger
-        assert set(t.guards) <= set(engine.GUARDS), t.trigger
+        assert set(t.guards) <= set(APPLICATION.guards), t.trigger
 
 
 def test_triggers_are_unique_and_public_ones_exist():
@@ -72,8 +72,8 @@ def test_states_package_imports_neither_flask_nor_the_database():
 
 
 def test_machine_is_built_once_and_holds_no_rows():
-    first = engine.machine()
-    assert engine.machine() is first
+    first = APPLICATION.machine
+    assert APPLICATION.machine is first
     assert first.models == []
     assert set(first.events) == set(spec.BY_TRIGGER)
 
@@ -81,4 +81,4 @@ def test_machine_is_built_once_and_holds_no_rows():
 def test_machine_agrees_with_the_spec():
     for t in spec.TRANSITIONS:
         for state in spec.State:
-            assert engine.is_allowed_from(t.trigger, state) == (state in t.sources)
+            assert APPLICATION.is_allowed_from(t.trigger, state) == (state in t.sources)

@@ -24,11 +24,12 @@ from workflow.api.serializers import application_json, history_json
 from workflow.errors import Forbidden, NotFound, Problem, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
+from workflow.lifecycles.application import ADDED_BESIDE, APPLICATION
 from workflow.models import Application, AuditEvent, User
 from workflow.operations import applications
 from workflow.schemas import ApplicationFields
 
-APPLICATION = f"/applications/<{ID}:application_id>"
+APPLICATION_PATH = f"/applications/<{ID}:application_id>"
 TRIGGER = {
     "enum": sorted(PUBLIC_TRIGGERS),
     "description": "The step to take; any other name answers 404.",
@@ -74,7 +75,7 @@ def list_applications(user: User, slug: str, query: ApplicationQuery) -> dict[st
 
 
 @route(
-    APPLICATION,
+    APPLICATION_PATH,
     summary="Read an application",
     tag="applications",
     response=ApplicationOut,
@@ -86,7 +87,7 @@ def get_application(user: User, application_id: int) -> dict[str, Any]:
 
 
 @route(
-    APPLICATION,
+    APPLICATION_PATH,
     method="PATCH",
     summary="Change an application's fields",
     tag="applications",
@@ -105,7 +106,7 @@ def update_application(user: User, application_id: int, body: ApplicationPatch) 
 
 
 @route(
-    f"{APPLICATION}/transitions/<trigger>",
+    f"{APPLICATION_PATH}/transitions/<trigger>",
     method="POST",
     summary="Take a step of the lifecycle",
     tag="applications",
@@ -131,6 +132,7 @@ def fire_transition(
             problems=[Problem(name, _l("Unknown field.")) for name in unused],
         )
     engine.fire(
+        APPLICATION,
         app,
         trigger,
         by=user,
@@ -141,14 +143,14 @@ def fire_transition(
     transaction.commit()
     # A step changes no list of the content; only what it added beside the application
     # (a recommendation, a proposal) is read again, not the whole application.
-    added = engine.ADDED_BESIDE.get(trigger)
+    added = ADDED_BESIDE.get(trigger)
     if added:
         db.session.expire(app, list(added))
     return application_json(app, user)
 
 
 @route(
-    f"{APPLICATION}/history",
+    f"{APPLICATION_PATH}/history",
     summary="The application's audit events, oldest first",
     tag="applications",
     query=PageQuery,

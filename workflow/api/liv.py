@@ -19,6 +19,7 @@ from workflow.extensions import db
 from workflow.models import Application, User
 from workflow.models.liv import LivAgreement
 from workflow.operations import applications, liv
+from workflow.rules import liv as liv_rules
 from workflow.schemas import Strict
 
 APPLICATION = f"/applications/<{ID}:application_id>"
@@ -81,8 +82,8 @@ def agreement_json(row: LivAgreement) -> dict[str, Any]:
 
 
 def _liv_json(app: Application) -> dict[str, Any]:
-    this_year = liv.suggested_year(app) - 1
-    missing = app.id in liv.unreported(db.session, [app], this_year)
+    this_year = liv_rules.suggested_year(app) - 1
+    missing = app.id in liv_rules.unreported(db.session, [app], this_year)
     return {
         "application_id": app.id,
         "state": app.state,
@@ -93,9 +94,9 @@ def _liv_json(app: Application) -> dict[str, Any]:
                 "paragraph": y.paragraph,
                 "meeting_id": y.meeting_id,
             }
-            for y in liv.years(db.session, app)
+            for y in liv_rules.years(db.session, app)
         ],
-        "agreements": [agreement_json(a) for a in liv.agreements(db.session, app)],
+        "agreements": [agreement_json(a) for a in liv_rules.agreements(db.session, app)],
         "report_missing_for": this_year - 1 if missing else None,
     }
 

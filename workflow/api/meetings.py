@@ -10,8 +10,8 @@ from sqlmodel import select
 
 from states import meeting as meeting_machine
 from states.application import DECIDE_DELEGATED
-from workflow import meeting_engine, permissions, transaction
-from workflow.api.applications import APPLICATION
+from workflow import engine, permissions, transaction
+from workflow.api.applications import APPLICATION_PATH
 from workflow.api.associations import SLUG, load_association
 from workflow.api.paging import paginate
 from workflow.api.registry import ID, route
@@ -29,12 +29,15 @@ from workflow.api.serializers import actor_json, application_json, timestamp
 from workflow.errors import DomainError, Forbidden, Problem, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
+from workflow.lifecycles.meeting import MEETING
 from workflow.models import DECISION_OUTCOMES, Decision, Meeting, User
-from workflow.operations import applications, meetings, protocols
-from workflow.operations.meetings import AgendaEntry
+from workflow.operations import applications, meetings
+from workflow.rules import meetings as meetings_rules
+from workflow.rules import protocols as protocols_rules
+from workflow.rules.meetings import AgendaEntry
 from workflow.schemas import BudgetLineIn, Id, Name, Plan, Strict
 
-MEETING = f"/meetings/<{ID}:meeting_id>"
+MEETING_PATH = f"/meetings/<{ID}:meeting_id>"
 MEETING_TRIGGER = {
     "enum": sorted(meeting_machine.PUBLIC_TRIGGERS),
     "description": "`open` and `close` the meeting, `sign` its protocol (justering).",
@@ -312,7 +315,7 @@ def decision_json(
         "quorum": quorum,
         "decided_by": actor_json(people.get(decision.decided_by_id)),
         "decided_at": timestamp(decision.decided_at),
-        "legal_force_on": _iso(protocols.legal_force_for(db.session, decision)),
+        "legal_force_on": _iso(protocols_rules.legal_force_for(db.session, decision)),
     }
 
 
@@ -334,15 +337,15 @@ def _user_ids(entries: list[AgendaEntry]) -> set[int]:
 def meeting_json(meeting: Meeting, user: User) -> dict[str, Any]:
     """The meeting as the API shows it."""
     session = db.session
-    association = meetings.association_of(session, meeting.association_id)
-    entries = meetings.agenda(session, meeting)
-    people = meetings.people_by_id(
+    association = meetings_rules.association_of(session, meeting.association_id)
+    entries = meetings_rules.agenda(session, meeting)
+    people = meetings_rules.people_by_id(
         session,
         _user_ids(entries) | {meeting.chair_id, meeting.justerare_id, meeting.signed_by_id},  # type: ignore[arg-type]
     )
-    quorum = meetings.quorum(session, meeting)
+    quorum = meetings_rules.quorum(session, meeting)
     serving = quorum.voter_ids
-    span = meetings.paragraph_range(session, meeting)
+    span = meetings_rules.paragraph_range(session, meeting)
     return {
         "id": meeting.id,
         "association": association.slug,
@@ -381,9 +384,9 @@ def meeting_json(meeting: Meeting, user: User) -> dict[str, Any]:
                 "present": present,
                 "serving": person.user_id in serving,
             }
-            for person, present in meetings.attendance_rows(session, meeting)
+            for person, present in meetings_rules.attendance_rows(session, meeting)
         ],
-        "allowed_transitions": meeting_engine.allowed_transitions(user, meeting),
+        "allowed_transitions": MEETING.allowed(user, meeting),
     }
 
 
@@ -457,14 +460,14 @@ def list_meetings(user: User, slug: str, query: PageQuery) -> dict[str, Any]:
     return paginate(db.session, statement, query, _summary_json)
 
 
-@route(MEETING, summary="Read a board meeting", tag="meetings", response=MeetingOut)
+@route(MEETING_PATH, summary="Read a board meeting", tag="meetings", response=MeetingOut)
 def get_meeting(user: User, meeting_id: int) -> dict[str, Any]:
     """With its agenda, attendance, quorum and the decisions taken."""
     return meeting_json(meetings.load(db.session, meeting_id, user), user)
 
 
 @route(
-    f"{MEETING}/transitions/<trigger>",
+    f"{MEETING_PATH}/transitions/<trigger>",
     method="POST",
     summary="Open or close a meeting, or sign its protocol",
     tag="meetings",
@@ -479,7 +482,8 @@ def fire_meeting_transition(
     """The chair. Closing numbers the reported delegated decisions; `sign` needs a justerare."""
     meeting = meetings.load(db.session, meeting_id, user)
     payload = body.model_dump(exclude_unset=True, exclude={"expected_version"})
-    meeting_engine.fire(
+    engine.fire(
+        MEETING,
         meeting,
         trigger,
         by=user,
@@ -495,7 +499,7 @@ def fire_meeting_transition(
 
 
 @route(
-    f"{MEETING}/agenda",
+    f"{MEETING_PATH}/agenda",
     method="POST",
     summary="Place proposed applications on the agenda",
     tag="meetings",
@@ -536,7 +540,7 @@ def add_agenda_items(user: User, meeting_id: int, body: AgendaAdd) -> dict[str, 
 
 
 @route(
-    f"{MEETING}/agenda/<{ID}:application_id>",
+    f"{MEETING_PATH}/agenda/<{ID}:application_id>",
     method="DELETE",
     summary="Take an application off the agenda",
     tag="meetings",
@@ -556,7 +560,7 @@ def remove_agenda_item(user: User, meeting_id: int, application_id: int) -> dict
 
 
 @route(
-    f"{MEETING}/agenda/order",
+    f"{MEETING_PATH}/agenda/order",
     method="PUT",
     summary="Put the agenda in a new order",
     tag="meetings",
@@ -577,7 +581,7 @@ def order_agenda(user: User, meeting_id: int, body: AgendaOrder) -> dict[str, An
 
 
 @route(
-    f"{MEETING}/attendance",
+    f"{MEETING_PATH}/attendance",
     method="PUT",
     summary="Record who is present",
     tag="meetings",
@@ -607,7 +611,7 @@ def put_attendance(user: User, meeting_id: int, body: AttendanceIn) -> dict[str,
 
 
 @route(
-    f"{MEETING}/decisions",
+    f"{MEETING_PATH}/decisions",
     method="POST",
     summary="Record the board's decision on an item",
     tag="meetings",
@@ -636,10 +640,10 @@ def create_decision(user: User, meeting_id: int, body: DecisionIn) -> dict[str, 
             amounts=[meetings.AmountIn(a.year, a.amount_sek) for a in body.amounts],
             conditions=body.conditions,
             questions=body.questions,
-            votes=[meetings.VoteIn(v.user_id, v.vote) for v in body.votes],
+            votes=[meetings_rules.VoteIn(v.user_id, v.vote) for v in body.votes],
             casting_vote=body.casting_vote,
-            dissents=[meetings.DissentIn(d.user_id, d.kind, d.text) for d in body.dissents],
-            recusals=[meetings.RecusalIn(r.user_id, r.reason) for r in body.recusals],
+            dissents=[meetings_rules.DissentIn(d.user_id, d.kind, d.text) for d in body.dissents],
+            recusals=[meetings_rules.RecusalIn(r.user_id, r.reason) for r in body.recusals],
         ),
         by=user,
     )
@@ -648,16 +652,16 @@ def create_decision(user: User, meeting_id: int, body: DecisionIn) -> dict[str, 
     meeting = meetings.load(db.session, meeting_id, user)
     entry = next(
         e
-        for e in meetings.agenda(db.session, meeting)
+        for e in meetings_rules.agenda(db.session, meeting)
         if e.decision and e.decision.id == decision.id
     )
     assert entry.decision is not None
-    people = meetings.people_by_id(db.session, _user_ids([entry]))
+    people = meetings_rules.people_by_id(db.session, _user_ids([entry]))
     return decision_json(entry.decision, entry, people)
 
 
 @route(
-    f"{APPLICATION}/transitions/{DECIDE_DELEGATED}",
+    f"{APPLICATION_PATH}/transitions/{DECIDE_DELEGATED}",
     method="POST",
     summary="Decide a prepared application by delegation",
     tag="applications",

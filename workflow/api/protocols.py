@@ -9,8 +9,9 @@ from flask import Response
 from pydantic import Field
 
 from workflow import transaction
-from workflow.api.applications import APPLICATION
-from workflow.api.meetings import MEETING, MeetingStateName
+from workflow.api.applications import APPLICATION_PATH as APPLICATION
+from workflow.api.meetings import MEETING_PATH as MEETING
+from workflow.api.meetings import MeetingStateName
 from workflow.api.registry import route
 from workflow.api.schemas import Out
 from workflow.extensions import db

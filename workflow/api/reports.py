@@ -8,21 +8,24 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from states import report as spec
-from workflow import transaction
+from workflow import engine, permissions, transaction
 from workflow.api.registry import ID, route
 from workflow.api.schemas import Out, Version
 from workflow.api.serializers import timestamp
 from workflow.errors import NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
+from workflow.lifecycles.report import REPORT
 from workflow.models import User
 from workflow.models.reports import Report
 from workflow.operations import applications
 from workflow.operations import reports as service
+from workflow.rules import insats as insats_rules
+from workflow.rules import reports as reports_rules
 from workflow.schemas import Amount, Count, Plan, Strict, Year
 
-APPLICATION = f"/applications/<{ID}:application_id>"
-REPORT = f"/reports/<{ID}:report_id>"
+APPLICATION_PATH = f"/applications/<{ID}:application_id>"
+REPORT_PATH = f"/reports/<{ID}:report_id>"
 TRIGGER = {
     "enum": sorted(spec.PUBLIC_TRIGGERS),
     "description": "The step to take; any other name answers 404.",
@@ -204,7 +207,7 @@ def _input(body: BaseModel, *, exclude: set[str]) -> service.ReportInput:
 def report_json(report: Report, user: User) -> dict[str, Any]:
     """The report as ReportOut describes it."""
     app = service.application_of(db.session, report)
-    granted = service.granted_by_year(db.session, app).get(report.year)
+    granted = insats_rules.granted_by_year(db.session, app).get(report.year)
     return {
         "id": report.id,
         "application_id": report.application_id,
@@ -227,11 +230,11 @@ def report_json(report: Report, user: User) -> dict[str, Any]:
             for goal, value in service.goals_with_results(app, report)
         ],
         "narrative": report.narrative,
-        "support": service.support_table(report),
+        "support": reports_rules.support_table(report),
         "return_reason": report.return_reason,
         "submitted_at": timestamp(report.submitted_at),
         "accepted_at": timestamp(report.accepted_at),
-        "allowed_transitions": service.report_transitions(user, report, app),
+        "allowed_transitions": permissions.report_transitions(user, report, app),
     }
 
 
@@ -241,7 +244,7 @@ def _stored(report: Report, user: User) -> dict[str, Any]:
 
 
 @route(
-    f"{APPLICATION}/reports",
+    f"{APPLICATION_PATH}/reports",
     method="POST",
     summary="Write a yearly or final report (draft)",
     tag="reports",
@@ -262,7 +265,7 @@ def create_report(user: User, application_id: int, body: ReportCreate) -> dict[s
 
 
 @route(
-    f"{APPLICATION}/reports",
+    f"{APPLICATION_PATH}/reports",
     summary="The insats's reports",
     tag="reports",
     response=ReportListOut,
@@ -273,14 +276,14 @@ def list_reports(user: User, application_id: int) -> dict[str, Any]:
     return {"items": [report_json(r, user) for r in service.reports_of(db.session, app)]}
 
 
-@route(REPORT, summary="Read a report", tag="reports", response=ReportOut)
+@route(REPORT_PATH, summary="Read a report", tag="reports", response=ReportOut)
 def get_report(user: User, report_id: int) -> dict[str, Any]:
     """Whoever sees the application sees its reports; others get 404."""
     return report_json(service.load_visible(db.session, report_id, user), user)
 
 
 @route(
-    REPORT,
+    REPORT_PATH,
     method="PATCH",
     summary="Change a draft report",
     tag="reports",
@@ -303,7 +306,7 @@ def update_report(user: User, report_id: int, body: ReportPatch) -> dict[str, An
 
 
 @route(
-    f"{REPORT}/transitions/<trigger>",
+    f"{REPORT_PATH}/transitions/<trigger>",
     method="POST",
     summary="Submit, accept or return a report",
     tag="reports",
@@ -319,7 +322,8 @@ def fire_report_transition(
     report = service.load_visible(db.session, report_id, user)
     if trigger not in spec.PUBLIC_TRIGGERS:
         raise NotFound(_l("No such step: %(trigger)s.", trigger=trigger))
-    service.fire_report(
+    engine.fire(
+        REPORT,
         report,
         trigger,
         by=user,

@@ -16,8 +16,10 @@ from sqlmodel import Session
 
 from states.application import State
 from states.common import Role
-from workflow import audit, engine, meeting_engine
+from workflow import audit, engine
 from workflow.errors import Conflict
+from workflow.lifecycles.application import APPLICATION
+from workflow.lifecycles.meeting import MEETING
 from workflow.models import (
     Application,
     Association,
@@ -37,6 +39,7 @@ from workflow.operations import (
     reports,
     users,
 )
+from workflow.rules import meetings as meetings_rules
 from workflow.schemas import ApplicationFields, parse
 
 # Fixed so a newcomer can sign in straight away; README lists every login.
@@ -1163,7 +1166,9 @@ def build(session: Session, *, year: int | None = None) -> DemoSummary | None:
             elif isinstance(step, Endorse):
                 endorsements.endorse(session, app, members[spec_app.slug][step.member].id, by=actor)
             else:
-                engine.fire(app, step.trigger, by=actor, session=session, payload=step.payload)
+                engine.fire(
+                    APPLICATION, app, step.trigger, by=actor, session=session, payload=step.payload
+                )
         summary.applications[app.state] = summary.applications.get(app.state, 0) + 1
         made[app.title or ""] = app
     _held_meeting(session, by_slug["svb"], people, made[MEETING_ITEM])
@@ -1206,8 +1211,8 @@ def _held_meeting(
         [meetings.AttendanceIn(ledamot.id, True), meetings.AttendanceIn(substitute.id, True)],  # type: ignore[arg-type]
         by=officer,
     )
-    meeting_engine.fire(
-        meeting, "open", by=chair, session=session, payload={"justerare_id": ledamot.id}
+    engine.fire(
+        MEETING, meeting, "open", by=chair, session=session, payload={"justerare_id": ledamot.id}
     )
     meetings.decide(
         session,
@@ -1215,10 +1220,10 @@ def _held_meeting(
         meetings.DecisionInput(
             application_id=app.id,  # type: ignore[arg-type]
             outcome="approve_with_conditions",
-            amounts=meetings.requested_amounts(app),
+            amounts=meetings_rules.requested_amounts(app),
             conditions="Insatsen redovisar deltagarnas försörjning vid start och avslut.",
             dissents=[
-                meetings.DissentIn(
+                meetings_rules.DissentIn(
                     ledamot.id,  # type: ignore[arg-type]
                     "protocol_note",
                     "Jönköpings kommun vill att uppföljningen redovisas för styrelsen i juni.",
@@ -1227,9 +1232,9 @@ def _held_meeting(
         ),
         by=chair,
     )
-    meeting_engine.fire(meeting, "close", by=chair, session=session)
+    engine.fire(MEETING, meeting, "close", by=chair, session=session)
     protocols.sign_as_justerare(session, meeting, by=ledamot)
-    meeting_engine.fire(meeting, "sign", by=chair, session=session)
+    engine.fire(MEETING, meeting, "sign", by=chair, session=session)
     # The steps ran now; the meeting they record was held on `held_on`, 09.00–10.30.
     zone = ZoneInfo("Europe/Stockholm")
     meeting.opened_at = datetime.combine(held_on, time(9, 0), zone).astimezone(UTC)

@@ -36,10 +36,11 @@ from sqlalchemy import Engine, Table, func, inspect, select, text
 from states.application import BY_TRIGGER, State
 from states.common import Role
 from workflow import audit
-from workflow import engine as app_engine
 from workflow.devdata import seed_scale_extra
+from workflow.lifecycles.application import APPLICATION
 from workflow.models import metadata
-from workflow.operations import protocols, reports
+from workflow.operations import protocols
+from workflow.rules import insats as insats_rules
 from workflow.rules.diary import format_diary_number
 
 PASSWORD = "scale-password-2026"  # noqa: S105 - test data, printed by the command
@@ -257,7 +258,7 @@ def _check_paths() -> None:
         for path in paths:
             current = State.DRAFT.value
             for trigger in path:
-                if not app_engine.is_allowed_from(trigger, current):
+                if not APPLICATION.is_allowed_from(trigger, current):
                     raise AssertionError(f"seed path for {state}: {trigger} from {current}")
                 current = str(BY_TRIGGER[trigger].dest)
             if state in PATHS and current != state:
@@ -1158,7 +1159,7 @@ class Seeder:
                 if data["outcome"] != "reject":
                     record.decision_id = decision_id
                     # The lines the officer confirms at the start, as the service reads them.
-                    record.conditions = reports.conditions_of(
+                    record.conditions = insats_rules.conditions_of(
                         _Row({"outcome": data["outcome"], "conditions": CONDITIONS})
                     )
             elif trigger in ("liv_approve", "liv_year_decision"):

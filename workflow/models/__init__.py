@@ -275,6 +275,8 @@ class Application(SQLModel, table=True):
     activity_description: str | None = Field(default=None, sa_column=Column(Text))
     report_plan: str | None = Field(default=None, sa_column=Column(Text))
     results_summary: str | None = Field(default=None, sa_column=Column(Text))
+    # Where the insats stood when LIV was proposed: a refused proposal returns it there.
+    liv_proposed_from: str | None = Field(default=None, sa_column=Column(String(30)))
     diary_number: str | None = Field(default=None, sa_column=Column(String(40)))
     diary_year: int | None = None
     diary_seq: int | None = None

@@ -41,6 +41,7 @@ from workflow.models import (
     utcnow,
 )
 from workflow.operations import applications
+from workflow.rules import versions as versions_rules
 from workflow.rules.sections import BY_KEY, changed_sections, section_content
 
 BEREDNING: frozenset[Role] = frozenset({Role.PREPARER, Role.OFFICER})
@@ -149,19 +150,6 @@ def can_reply(user: Any, app: Application, annotation: Annotation) -> bool:
 def can_resolve(user: Any, app: Application, annotation: Annotation) -> bool:
     """Preparers and officers mark an annotation resolved or reopen it."""
     return can_read_annotation(user, app, annotation) and can_annotate(user, app)
-
-
-def open_completion_requests(session: Session, app: Application) -> int:
-    """How many shared annotations asking the applicant for completion are still open."""
-    return session.exec(
-        select(func.count())
-        .select_from(Annotation)
-        .where(
-            Annotation.application_id == app.id,
-            Annotation.requests_completion.is_(True),  # type: ignore[attr-defined]
-            Annotation.resolved.is_(False),  # type: ignore[attr-defined]
-        )
-    ).one()
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -320,7 +308,7 @@ def annotate(
     if not can_annotate(by, app):
         raise Forbidden(_l("Only the preparatory group and the office may annotate."))
     if version_number is None:
-        version_number = applications.latest_version_number(session, app)
+        version_number = versions_rules.latest_version_number(session, app)
     version = version_of(session, app, version_number)
     problems: list[Problem] = []
     if section not in BY_KEY:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, and_, false, or_
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from states import application as machine
 from states.common import Role
@@ -33,47 +32,8 @@ from workflow.models import (
     User,
     utcnow,
 )
+from workflow.rules.versions import SCALAR_FIELDS, content
 from workflow.schemas import ApplicationFields
-
-# Scalar columns written as they come; the list fields are handled one by one below.
-SCALAR_FIELDS = (
-    "title",
-    "kind",
-    "lead_member_id",
-    "target_group",
-    "age_min",
-    "age_max",
-    "participants_women",
-    "participants_men",
-    "start_date",
-    "end_date",
-    "follow_up_plan",
-    "gender_equality_plan",
-    "continuation_plan",
-    "steering_group",
-    "activity_description",
-    "report_plan",
-    "results_summary",
-)
-
-
-def content(app: Application) -> dict[str, Any]:
-    """The application's fields in the API's shape (also what a frozen version stores)."""
-    data: dict[str, Any] = {}
-    for name in SCALAR_FIELDS:
-        value = getattr(app, name)
-        data[name] = value.isoformat() if isinstance(value, date) else value
-    data["partner_member_ids"] = [p.member_id for p in app.partners]
-    data["budget"] = [{"year": b.year, "amount_sek": b.amount_sek} for b in app.budget_lines]
-    data["cofunding"] = [
-        {"member_id": c.member_id, "year": c.year, "amount_sek": c.amount_sek}
-        for c in app.cofunding_lines
-    ]
-    data["goals"] = [
-        {"description": g.description, "indicator": g.indicator, "target": g.target}
-        for g in app.goals
-    ]
-    return data
 
 
 def _association_members(session: Session, association_id: int) -> dict[int, Member]:
@@ -309,30 +269,6 @@ def update_fields(
     return app
 
 
-def freeze_version(
-    session: Session, app: Application, *, by: User, trigger: str, flush: bool = True
-) -> ApplicationVersion:
-    """Store the application's content as the next frozen version (`flush=False`: the caller
-    flushes it with the rest of its step)."""
-    last = session.exec(
-        select(ApplicationVersion.number)
-        .where(ApplicationVersion.application_id == app.id)
-        .order_by(ApplicationVersion.number.desc())  # type: ignore[attr-defined]
-        .limit(1)
-    ).first()
-    version = ApplicationVersion(
-        application_id=app.id,
-        number=(last or 0) + 1,
-        trigger=trigger,
-        snapshot=content(app),
-        created_by_id=by.id,
-    )
-    session.add(version)
-    if flush:
-        session.flush()
-    return version
-
-
 def versions(session: Session, app: Application) -> list[ApplicationVersion]:
     """Every frozen version, oldest first."""
     return list(
@@ -403,13 +339,3 @@ def load_visible(session: Session, application_id: int, user: Any) -> Applicatio
     if app is None or not permissions.can_view_application(user, app):
         raise NotFound(_l("No such application."))
     return app
-
-
-def latest_version_number(session: Session, app: Application) -> int:
-    """The number of the newest frozen version (0 before the first submit)."""
-    number = session.exec(
-        select(func.max(ApplicationVersion.number)).where(
-            ApplicationVersion.application_id == app.id
-        )
-    ).one()
-    return number or 0

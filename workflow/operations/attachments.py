@@ -198,11 +198,10 @@ def load_visible(
 
 def require_report_upload(user: User, report: Report, application: Application) -> None:
     """403 for who never writes the report; 409 while it is not editable (as its edit page)."""
-    from workflow.operations import reports
 
     if permissions.can_add_report_attachment(user, report, application):
         return
-    if reports.can_write_reports(user, application):
+    if permissions.can_write_reports(user, application):
         raise Conflict(
             _l("Files can be attached only while the report is a draft or returned."),
             code="invalid_transition",

@@ -10,7 +10,7 @@ from states import application as machine
 from workflow import audit, labels, permissions
 from workflow.errors import Conflict, Forbidden, Problem, ValidationFailed
 from workflow.i18n import _l
-from workflow.models import Application, Association, Endorsement, Member, User, utcnow
+from workflow.models import Application, Endorsement, Member, User, utcnow
 
 DECISIONS = ("endorse", "decline")
 
@@ -31,32 +31,6 @@ class PartnerAnswer:
     @property
     def comment(self) -> str | None:
         return self.endorsement.comment if self.endorsement is not None else None
-
-
-def missing_endorsements(session: Session, app: Application) -> list[Problem]:
-    """When the association requires it, one problem per partner that has not endorsed."""
-    association = session.get(Association, app.association_id)
-    if association is None or not association.require_partner_endorsement:
-        return []
-    endorsed = set(
-        session.exec(
-            select(Endorsement.member_id).where(
-                Endorsement.application_id == app.id, Endorsement.decision == "endorse"
-            )
-        ).all()
-    )
-    names = {m.id: m.name for m in association.members}
-    return [
-        Problem(
-            f"endorsements.{p.member_id}",
-            _l(
-                "%(member)s has not yet endorsed the application.",
-                member=names.get(p.member_id, p.member_id),
-            ),
-        )
-        for p in app.partners
-        if p.member_id not in endorsed
-    ]
 
 
 def listing(session: Session, app: Application) -> list[PartnerAnswer]:

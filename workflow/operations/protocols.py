@@ -14,16 +14,17 @@ applicant organisation is sent its extract (protokollsutdrag).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from states import meeting as spec
-from workflow import audit, jobs, limits, mail, permissions
+from workflow import audit, jobs, limits, mail, notifications, permissions
+from workflow.engine import Step
 from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from workflow.i18n import _l
+from workflow.lifecycles.meeting import DOCUMENTS_JOB, justerare_problems
 from workflow.models import (
     Application,
     AuditEvent,
@@ -33,15 +34,22 @@ from workflow.models import (
     User,
 )
 from workflow.models.protocols import ProtocolPosting, ProtocolSignature
-from workflow.operations import meetings, notifications
+from workflow.operations import meetings
+from workflow.rules import meetings as meetings_rules
+from workflow.rules.protocols import (
+    justerare_signed,
+    kronor,
+    last_appeal_day,
+    legal_force_date,
+    local_date,
+    local_today,
+    posting,
+    signatures,
+    swedish_time,
+)
 
 # Dates on the protocol are Swedish calendar dates, whatever the server's time zone.
-ZONE = ZoneInfo("Europe/Stockholm")
-# Kommunallagen 13 kap. 5 §: an appeal must come in within three weeks of the posting.
-APPEAL_PERIOD = timedelta(weeks=3)
 ORGAN = "Styrelsen"
-# Builds and stores a signed protocol's PDFs (workflow/operations/documents.py).
-DOCUMENTS_JOB = "workflow.operations.documents.build_protocol_documents"
 
 OUTCOME_SV = {
     "approve": "Bifall",
@@ -56,70 +64,7 @@ SEAT_SV = {"ledamot": "ledamot", "ersattare": "ersättare"}
 # --- dates -----------------------------------------------------------------------------------
 
 
-def last_appeal_day(posted_on: date) -> date:
-    """The last day to appeal: three weeks from the day the notice was posted."""
-    return posted_on + APPEAL_PERIOD
-
-
-def legal_force_date(posted_on: date) -> date:
-    """The day a decision gains legal force (laga kraft) if no one appealed."""
-    return last_appeal_day(posted_on) + timedelta(days=1)
-
-
-def _swedish(moment: datetime) -> datetime:
-    """A stored moment in Swedish time (SQLite hands back naive UTC values)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(ZONE)
-
-
-def local_date(moment: datetime) -> date:
-    """The Swedish calendar date of a stored (UTC) moment."""
-    return _swedish(moment).date()
-
-
-def local_today() -> date:
-    """Today's date in Sweden."""
-    return datetime.now(ZONE).date()
-
-
-def kronor(amount: int) -> str:
-    """Whole kronor with Swedish digit grouping: 1 200 000 kr (non-breaking spaces)."""
-    return f"{amount:,}".replace(",", "\u00a0") + "\u00a0kr"
-
-
 # --- reading signatures and the posting ------------------------------------------------------
-
-
-def signatures(session: Session, meeting: Meeting) -> dict[str, ProtocolSignature]:
-    """The protocol's signatures by role (chair, justerare)."""
-    rows = session.exec(
-        select(ProtocolSignature).where(ProtocolSignature.meeting_id == meeting.id)
-    ).all()
-    return {row.role: row for row in rows}
-
-
-def posting(session: Session, meeting: Meeting) -> ProtocolPosting | None:
-    """The recorded notice (anslag) of the meeting's protocol, if any."""
-    return session.exec(
-        select(ProtocolPosting).where(ProtocolPosting.meeting_id == meeting.id)
-    ).first()
-
-
-def justerare_signed(session: Session, meeting: Meeting, justerare_id: int | None) -> bool:
-    """Whether `justerare_id` has signed the meeting's protocol as its justerare."""
-    row = signatures(session, meeting).get("justerare")
-    return row is not None and justerare_id is not None and row.user_id == justerare_id
-
-
-def legal_force_for(session: Session, decision: Decision) -> date | None:
-    """The laga kraft date of a board decision, once its protocol's notice is posted."""
-    if decision.meeting_id is None:
-        return None
-    row = session.exec(
-        select(ProtocolPosting).where(ProtocolPosting.meeting_id == decision.meeting_id)
-    ).first()
-    return legal_force_date(row.posted_on) if row is not None else None
 
 
 def default_kept_at(session: Session, meeting: Meeting) -> str:
@@ -133,7 +78,7 @@ def default_kept_at(session: Session, meeting: Meeting) -> str:
     ).first()
     if last is not None:
         return last.kept_at
-    association = meetings.association_of(session, meeting.association_id)
+    association = meetings_rules.association_of(session, meeting.association_id)
     return f"Kansliet, {association.name}"
 
 
@@ -150,8 +95,6 @@ def _require_unlocked(meeting: Meeting) -> None:
 
 def choose_justerare(session: Session, meeting: Meeting, user_id: int, *, by: User) -> None:
     """The chair chooses (or changes) the justerare of a closed meeting, before anyone signed."""
-    from workflow import meeting_engine  # the engine imports this module
-
     if not permissions.can_chair(by, meeting.association_id):
         raise Forbidden(_l("Only the chair chooses the justerare."))
     meeting = meetings._lock_meeting(session, meeting)
@@ -166,8 +109,8 @@ def choose_justerare(session: Session, meeting: Meeting, user_id: int, *, by: Us
             _l("The justerare has already signed: the choice can no longer change."),
             code="already_signed",
         )
-    problems = meeting_engine.justerare_problems(
-        meeting_engine.Step(session, meeting, by, "choose_justerare", {"justerare_id": user_id})
+    problems = justerare_problems(
+        Step(session, meeting, by, "choose_justerare", {"justerare_id": user_id})
     )
     if problems:
         raise ValidationFailed(_l("The justerare cannot be chosen."), problems=problems)
@@ -212,30 +155,6 @@ def sign_as_justerare(session: Session, meeting: Meeting, *, by: User) -> Protoc
         data={"role": "justerare"},
     )
     return row
-
-
-def record_chair_signature(session: Session, meeting: Meeting, by: User) -> None:
-    """The chair's signature, written by the meeting's `sign` step (its audit event is `sign`)."""
-    assert meeting.signed_at is not None
-    session.add(
-        ProtocolSignature(
-            meeting_id=meeting.id,  # type: ignore[arg-type]
-            user_id=by.id,  # type: ignore[arg-type]
-            role="chair",
-            signed_at=meeting.signed_at,
-        )
-    )
-    session.flush()
-    jobs.after_commit(DOCUMENTS_JOB, meeting.id)
-
-
-def undecided_titles(session: Session, meeting: Meeting) -> list[str]:
-    """Items for decision the board left undecided: they must leave the agenda before signing."""
-    return [
-        entry.application.title or f"#{entry.application.id}"
-        for entry in meetings.agenda(session, meeting)
-        if entry.item.kind != "delegation_report" and entry.decision is None
-    ]
 
 
 # --- the notice (anslag) ---------------------------------------------------------------------
@@ -316,8 +235,8 @@ def record_posting(
 
 def _queue_extract_mail(session: Session, meeting: Meeting, row: ProtocolPosting) -> None:
     """Tell each decided application's applicants, with a link to their extract."""
-    association = meetings.association_of(session, meeting.association_id)
-    for entry in meetings.agenda(session, meeting):
+    association = meetings_rules.association_of(session, meeting.association_id)
+    for entry in meetings_rules.agenda(session, meeting):
         if entry.item.kind != "decision" or entry.decision is None:
             continue
         app = entry.application
@@ -476,16 +395,16 @@ def _time(meeting: Meeting) -> str | None:
     """The meeting's time span (kl. 09.00–11.30) in Swedish local time, once it was held."""
     if meeting.opened_at is None:
         return None
-    start = _swedish(meeting.opened_at).strftime("%H.%M")
+    start = swedish_time(meeting.opened_at).strftime("%H.%M")
     if meeting.closed_at is None:
         return f"kl. {start}–"
-    return f"kl. {start}–{_swedish(meeting.closed_at).strftime('%H.%M')}"
+    return f"kl. {start}–{swedish_time(meeting.closed_at).strftime('%H.%M')}"
 
 
 def _local(moment: datetime | None) -> str | None:
     if moment is None:
         return None
-    return _swedish(moment).strftime("%Y-%m-%d %H.%M")
+    return swedish_time(moment).strftime("%Y-%m-%d %H.%M")
 
 
 def _secretary(session: Session, meeting: Meeting) -> User | None:
@@ -538,11 +457,11 @@ def _report_text(decision: Decision, app: Application, total: int, by: str | Non
 
 def build(session: Session, meeting: Meeting) -> Protocol:
     """Read the meeting into a `Protocol` (a handful of queries)."""
-    association = meetings.association_of(session, meeting.association_id)
-    entries = meetings.agenda(session, meeting)
+    association = meetings_rules.association_of(session, meeting.association_id)
+    entries = meetings_rules.agenda(session, meeting)
     roster = meetings.roster(session, meeting.association_id)
-    present = meetings.present_user_ids(session, meeting)
-    quorum = meetings.quorum(session, meeting)
+    present = meetings_rules.present_user_ids(session, meeting)
+    quorum = meetings_rules.quorum(session, meeting)
     serving = quorum.voter_ids
     ids: set[int | None] = {meeting.chair_id, meeting.justerare_id, meeting.signed_by_id}
     for entry in entries:
@@ -551,7 +470,7 @@ def build(session: Session, meeting: Meeting) -> Protocol:
             ids.add(entry.decision.decided_by_id)
             ids |= {v.user_id for v in entry.decision.votes}
             ids |= {d.user_id for d in entry.decision.dissents}
-    people = meetings.people_by_id(session, ids)
+    people = meetings_rules.people_by_id(session, ids)
     members = {
         m.id: m.name
         for m in session.exec(

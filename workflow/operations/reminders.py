@@ -15,11 +15,10 @@ from flask import Flask
 from flask_babel import force_locale
 from sqlmodel import Session, select
 
-from workflow import mail, transaction
+from workflow import labels, mail, notifications, transaction
 from workflow.extensions import db
 from workflow.models import Association
 from workflow.models.reports import ReportReminder
-from workflow.operations import notifications
 from workflow.operations import reports as service
 
 
@@ -63,7 +62,7 @@ def send_due(session: Session, today: date | None = None) -> Sent:
             people += notifications.officers(session, app)
         association = session.get(Association, app.association_id)
         with force_locale("sv"):
-            kind = str(service.kind_label(entry.kind))
+            kind = str(labels.report_kind_label(entry.kind))
         subject, body = notifications.render(
             f"mail/report_reminder_{stage}.txt",
             {

@@ -12,53 +12,49 @@ add up per year in the statistics.
 from __future__ import annotations
 
 import calendar
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, extract, false, func, or_
 from sqlalchemy.orm import lazyload, load_only
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
-from transitions import Machine
 
 from states import report as spec
 from states.application import State
 from states.common import Role
 from workflow import audit, permissions
-from workflow import machine as machinery
 from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from workflow.i18n import _l
-from workflow.models import Application, Decision, Goal, User, utcnow
+from workflow.lifecycles.application import APPLICATION
+from workflow.lifecycles.report import REPORT, stale_report
+from workflow.models import Application, Goal, User, utcnow
 from workflow.models.reports import (
     OUTCOMES,
     SUPPORT_PHASES,
     SUPPORT_SOURCES,
-    ConditionConfirmation,
-    InsatsStart,
     Report,
     ReportGoalResult,
     ReportOutcome,
     ReportSettings,
     ReportSupport,
 )
+from workflow.permissions import can_edit_report, can_view_reports, can_write_reports
+from workflow.rules.reports import (
+    COUNT_FIELDS,
+    GENDERS,
+    application_of,
+    figure_problems,
+    goal_problems,
+    outcome_table,
+)
 
 # Application states in which reports are written and can fall overdue.
 REPORTING_STATES: frozenset[str] = frozenset({State.ACTIVE, State.LIV_PROPOSED, State.IN_LIV})
 # States in which the plan is shown (reports are history after closing).
 PLAN_STATES: frozenset[str] = REPORTING_STATES | {State.APPROVED, State.CLOSED, State.ENDED}
-COUNT_FIELDS = (
-    "participants_women",
-    "participants_men",
-    "new_women",
-    "new_men",
-    "ended_women",
-    "ended_men",
-)
-GENDERS = ("women", "men")
 # How many days before the due date the first reminder goes out.
 REMIND_DAYS_BEFORE = 14
 
@@ -292,143 +288,7 @@ def due_list(
     return [e for e in entries if e.overdue_on(today)] if only_overdue else entries
 
 
-def granted_by_year(session: Session, app: Application) -> dict[int, int]:
-    """What the latest approving decision granted per year (empty before a decision)."""
-    decision = approving_decision(session, app)
-    return {a.year: a.amount_sek for a in decision.amounts} if decision else {}
-
-
-def approving_decision(session: Session, app: Application) -> Decision | None:
-    """The newest approve or approve_with_conditions decision on the application."""
-    return session.exec(
-        select(Decision)
-        .where(
-            Decision.application_id == app.id,
-            Decision.outcome.in_(("approve", "approve_with_conditions")),  # type: ignore[attr-defined]
-        )
-        .order_by(Decision.decided_at.desc(), Decision.id.desc())  # type: ignore[attr-defined]
-        .limit(1)
-    ).first()
-
-
 # --- start: agreement date and the decision's conditions ---------------------------------------
-
-_BULLET = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s*")
-
-
-def conditions_of(decision: Decision | None) -> list[str]:
-    """The decision's conditions, one per non-blank line, bullets and numbers stripped."""
-    if decision is None or decision.outcome != "approve_with_conditions" or not decision.conditions:
-        return []
-    lines = (_BULLET.sub("", line).strip() for line in decision.conditions.splitlines())
-    return [line for line in lines if line]
-
-
-def start_conditions(session: Session, app: Application) -> list[str]:
-    """The conditions the officer confirms before `start`."""
-    return conditions_of(approving_decision(session, app))
-
-
-def _parse_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
-def _confirmed(payload: dict[str, Any]) -> set[int]:
-    value = payload.get("confirmed_conditions") or []
-    if not isinstance(value, list):
-        return set()
-    return {v for v in value if isinstance(v, int) and not isinstance(v, bool)}
-
-
-def guard_agreement_recorded(step: Any) -> list[Problem]:
-    """`start` records the date the agreement was signed: a real date, not in the future."""
-    raw = step.payload.get("agreement_date")
-    signed = _parse_date(raw)
-    if raw in (None, ""):
-        return [Problem("agreement_date", _l("Give the date the agreement was signed."))]
-    if signed is None:
-        return [Problem("agreement_date", _l("Must be a date written YYYY-MM-DD."))]
-    if signed > date.today():
-        return [Problem("agreement_date", _l("The agreement date cannot be in the future."))]
-    return []
-
-
-def guard_conditions_met(step: Any) -> list[Problem]:
-    """Every condition of an approval with conditions is confirmed, each named when not."""
-    conditions = start_conditions(step.session, step.application)
-    confirmed = _confirmed(step.payload)
-    return [
-        Problem(
-            f"confirmed_conditions.{number}",
-            _l("Confirm that the condition is met: %(condition)s", condition=text),
-        )
-        for number, text in enumerate(conditions, start=1)
-        if number not in confirmed
-    ]
-
-
-def guard_final_report_accepted(step: Any) -> list[Problem]:
-    """The insats closes only on an accepted final report."""
-    final = step.session.exec(
-        select(Report).where(
-            Report.application_id == step.application.id,
-            Report.kind == "final",
-            Report.state == spec.ReportState.ACCEPTED.value,
-        )
-    ).first()
-    if final is None:
-        return [Problem("final_report", _l("The final report has not been accepted yet."))]
-    return []
-
-
-def effect_start(step: Any) -> None:
-    """Store the agreement date and a confirmation per condition."""
-    app: Application = step.application
-    decision = approving_decision(step.session, app)
-    signed = _parse_date(step.payload.get("agreement_date"))
-    assert signed is not None  # guarded
-    step.session.add(
-        InsatsStart(
-            application_id=app.id,
-            decision_id=decision.id if decision else None,
-            agreement_date=signed,
-            started_by_id=step.by.id,
-        )
-    )
-    for number, text in enumerate(conditions_of(decision), start=1):
-        assert decision is not None
-        step.session.add(
-            ConditionConfirmation(
-                application_id=app.id,
-                decision_id=decision.id,
-                position=number,
-                text=text,
-                confirmed_by_id=step.by.id,
-            )
-        )
-
-
-def start_record(session: Session, app: Application) -> InsatsStart | None:
-    """The insats's start, if it has started."""
-    return session.exec(select(InsatsStart).where(InsatsStart.application_id == app.id)).first()
-
-
-def confirmations(session: Session, app: Application) -> list[ConditionConfirmation]:
-    """The conditions confirmed at the start, in the decision's order."""
-    return list(
-        session.exec(
-            select(ConditionConfirmation)
-            .where(ConditionConfirmation.application_id == app.id)
-            .order_by(ConditionConfirmation.position)  # type: ignore[arg-type]
-        ).all()
-    )
 
 
 # --- report content ----------------------------------------------------------------------------
@@ -455,122 +315,6 @@ class ReportInput:
     # phase → source → {"women": n, "men": n}
     support: dict[str, dict[str, dict[str, int]]] | None = None
     given: set[str] = field(default_factory=set)
-
-
-def _counts(report: Report) -> dict[str, int]:
-    return {name: getattr(report, name) for name in COUNT_FIELDS}
-
-
-def outcome_table(report: Report) -> dict[str, dict[str, int]]:
-    """Every outcome with its women and men (zero when not reported)."""
-    table = {name: {"women": 0, "men": 0} for name in OUTCOMES}
-    for row in report.outcomes:
-        table[row.outcome] = {"women": row.women, "men": row.men}
-    return table
-
-
-def support_table(report: Report) -> dict[str, dict[str, dict[str, int]]]:
-    """Main source of support at start and end, every source, by gender (zero when absent)."""
-    table = {
-        phase: {source: {"women": 0, "men": 0} for source in SUPPORT_SOURCES}
-        for phase in SUPPORT_PHASES
-    }
-    for row in report.supports:
-        table[row.phase][row.source] = {"women": row.women, "men": row.men}
-    return table
-
-
-def figure_problems(
-    counts: dict[str, int | None],
-    outcomes: dict[str, dict[str, int]],
-    costs: Any,
-    support: dict[str, dict[str, dict[str, int]]] | None = None,
-) -> list[Problem]:
-    """Every figure check of a report, each naming its field."""
-    problems = []
-    for name, value in counts.items():
-        if value is not None and value < 0:
-            problems.append(Problem(name, _l("Must be at least %(n)s.", n=0)))
-    for outcome, by_gender in outcomes.items():
-        for gender, value in by_gender.items():
-            if value < 0:
-                problems.append(
-                    Problem(f"outcomes.{outcome}.{gender}", _l("Must be at least %(n)s.", n=0))
-                )
-    if support:
-        for phase, sources in support.items():
-            for source, by_gender in sources.items():
-                for gender, value in by_gender.items():
-                    if value < 0:
-                        problems.append(
-                            Problem(
-                                f"support.{phase}.{source}.{gender}",
-                                _l("Must be at least %(n)s.", n=0),
-                            )
-                        )
-    if costs is not None and (isinstance(costs, bool) or not isinstance(costs, int)):
-        problems.append(Problem("costs_sek", _l("Give the costs in whole kronor.")))
-    elif costs is not None and costs < 0:
-        problems.append(Problem("costs_sek", _l("Must be at least %(n)s.", n=0)))
-    for gender in GENDERS:
-        total = counts.get(f"participants_{gender}") or 0
-        for kind in ("ended", "new"):
-            value = counts.get(f"{kind}_{gender}") or 0
-            if value > total:
-                message = (
-                    _l("More ended than took part (%(n)s).", n=total)
-                    if kind == "ended"
-                    else _l("More new than took part (%(n)s).", n=total)
-                )
-                problems.append(Problem(f"{kind}_{gender}", message))
-        ended = counts.get(f"ended_{gender}") or 0
-        outcome_sum = sum(o.get(gender, 0) for o in outcomes.values())
-        if outcome_sum != ended:
-            problems.append(
-                Problem(
-                    f"outcomes.{gender}",
-                    _l(
-                        "Where those who ended went must add up to the number who ended:"
-                        " %(sum)s given, %(ended)s ended.",
-                        sum=outcome_sum,
-                        ended=ended,
-                    ),
-                )
-            )
-    return problems
-
-
-def goal_problems(app: Application, results: list[tuple[int, str]]) -> list[Problem]:
-    """Goal results must name a goal of the application, once each, with a value."""
-    positions = {g.position for g in app.goals}
-    problems = []
-    seen: set[int] = set()
-    for i, (index, value) in enumerate(results):
-        if index not in positions:
-            problems.append(
-                Problem(f"goal_results.{i}.goal_index", _l("The application has no such goal."))
-            )
-        elif index in seen:
-            problems.append(
-                Problem(f"goal_results.{i}.goal_index", _l("This goal is reported twice."))
-            )
-        if not value.strip():
-            problems.append(Problem(f"goal_results.{i}.value", _l("Must not be empty.")))
-        seen.add(index)
-    return problems
-
-
-def missing_goal_results(app: Application, report: Report) -> list[Problem]:
-    """A goal result for every goal of the application, each missing one named."""
-    reported = {r.goal_index for r in report.goal_results}
-    return [
-        Problem(
-            f"goal_results.{goal.position}",
-            _l("Report a value for the goal: %(goal)s", goal=goal.description),
-        )
-        for goal in app.goals
-        if goal.position not in reported
-    ]
 
 
 def _plan_year_problems(
@@ -749,14 +493,6 @@ def _existing(session: Session, app: Application, kind: str, year: int) -> Repor
     return session.exec(query).first()
 
 
-def stale_report() -> Conflict:
-    """The 409 for a report changed since the caller read it."""
-    return Conflict(
-        _l("The report was changed by someone else; reload and try again."),
-        code="stale_version",
-    )
-
-
 def update_report(
     session: Session,
     report: Report,
@@ -808,13 +544,6 @@ def update_report(
     return report
 
 
-def application_of(session: Session, report: Report) -> Application:
-    """The report's application."""
-    app = session.get(Application, report.application_id)
-    assert app is not None
-    return app
-
-
 def load_visible(session: Session, report_id: int, user: Any) -> Report:
     """The report if the user may see its application; 404 otherwise (never told apart)."""
     report = session.get(Report, report_id)
@@ -829,203 +558,7 @@ def load_visible(session: Session, report_id: int, user: Any) -> Report:
 # --- permissions --------------------------------------------------------------------------------
 
 
-def can_view_reports(user: Any, app: Application) -> bool:
-    """Whoever sees the application (after submission) sees its reports."""
-    return permissions.can_view_application(user, app)
-
-
-def can_write_reports(user: Any, app: Application) -> bool:
-    """The lead member organisation's applicants write the reports."""
-    return Role.APPLICANT in permissions.acting_roles(user, app)
-
-
-def can_edit_report(user: Any, report: Report, app: Application) -> bool:
-    """The lead applicants, while the report is a draft or returned."""
-    return report.state in spec.EDITABLE and can_write_reports(user, app)
-
-
-def can_fire_report(user: Any, app: Application, trigger: str) -> bool:
-    """Whether one of the user's roles may take this step of a report (state apart)."""
-    transition = spec.BY_TRIGGER.get(trigger)
-    return transition is not None and bool(transition.roles & permissions.acting_roles(user, app))
-
-
-def report_transitions(user: Any, report: Report, app: Application) -> list[str]:
-    """The report steps the user may take now."""
-    return [
-        t.trigger
-        for t in spec.TRANSITIONS
-        if report.state in t.sources and can_fire_report(user, app, t.trigger)
-    ]
-
-
-def can_view_due_list(user: Any, association_id: int) -> bool:
-    """The association's officers follow the reports due."""
-    return Role.OFFICER in permissions.roles_in(user, association_id)
-
-
 # --- the report machine -------------------------------------------------------------------
-
-
-@cache
-def report_machine() -> Machine:
-    """The report machine, built once per process."""
-    return machinery.build((s.value for s in spec.ReportState), spec.TRANSITIONS)
-
-
-@dataclass
-class ReportStep:
-    """What a guard or an effect of a report step gets to look at."""
-
-    session: Session
-    report: Report
-    application: Application
-    by: User
-    trigger: str
-    payload: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def reason(self) -> str | None:
-        value = self.payload.get("reason")
-        return value.strip() or None if isinstance(value, str) else None
-
-
-def _guard_report_complete(step: ReportStep) -> list[Problem]:
-    report = step.report
-    problems = figure_problems(_counts(report), outcome_table(report), report.costs_sek)
-    return problems + missing_goal_results(step.application, report)
-
-
-def _guard_reason_given(step: ReportStep) -> list[Problem]:
-    return [] if step.reason else [Problem("reason", _l("Give a reason."))]
-
-
-REPORT_GUARDS = {"report_complete": _guard_report_complete, "reason_given": _guard_reason_given}
-
-
-def _effect_submit(step: ReportStep) -> None:
-    step.report.submitted_at = utcnow()
-    step.report.submitted_by_id = step.by.id
-    step.report.returned_at = None
-
-
-def _effect_accept(step: ReportStep) -> None:
-    step.report.accepted_at = utcnow()
-    step.report.accepted_by_id = step.by.id
-
-
-def _effect_return(step: ReportStep) -> None:
-    step.report.submitted_at = None
-    step.report.submitted_by_id = None
-    step.report.returned_at = utcnow()
-    step.report.return_reason = step.reason
-
-
-REPORT_EFFECTS = {"submit": _effect_submit, "accept": _effect_accept, "return": _effect_return}
-
-
-def fire_report(
-    report: Report,
-    trigger: str,
-    *,
-    by: User,
-    session: Session,
-    payload: dict[str, Any] | None = None,
-    expected_version: int | None = None,
-) -> Report:
-    """Take one report step: role 403, stale or state 409, guards 422; effects, audit; flushes.
-
-    Accepting the final report of an active insats also fires `accept_final_report`, which
-    closes the insats, in the same transaction.
-    """
-    transition = spec.BY_TRIGGER.get(trigger)
-    if transition is None:
-        raise NotFound(_l("No such step: %(trigger)s.", trigger=trigger), code="unknown_trigger")
-    app = application_of(session, report)
-    if not can_fire_report(by, app, trigger):
-        raise Forbidden(_l("Your role may not take this step."))
-    if expected_version is not None and expected_version != report.version:
-        raise stale_report()
-    target = machinery.next_state(report_machine(), trigger, report.state)
-    if target is None:
-        raise Conflict(
-            _l(
-                "This step cannot be taken from the state %(state)s.",
-                state=state_label(report.state),
-            ),
-            code="invalid_transition",
-        )
-    step = ReportStep(session, report, app, by, trigger, dict(payload or {}))
-    problems = [p for name in transition.guards for p in REPORT_GUARDS[name](step)]
-    if problems:
-        raise ValidationFailed(_l("The step cannot be taken yet."), problems=problems)
-    from_state = report.state
-    try:
-        with session.no_autoflush:
-            report.state = target
-            report.updated_at = utcnow()
-            REPORT_EFFECTS[trigger](step)
-            session.add(report)
-        session.flush()
-    except StaleDataError:
-        raise stale_report() from None
-    audit.record(
-        session,
-        action=f"report_{trigger}",
-        entity_type="report",
-        entity_id=report.id,
-        association_id=report.association_id,
-        actor=by,
-        from_state=from_state,
-        to_state=report.state,
-        reason=step.reason,
-        data={"application_id": app.id, "kind": report.kind, "year": report.year},
-    )
-    if trigger == "accept" and report.kind == "final" and app.state == State.ACTIVE:
-        from workflow import engine  # the application engine imports this module
-
-        engine.fire(app, "accept_final_report", by=by, session=session)
-    return report
-
-
-REPORT_STATE_LABELS: dict[str, Any] = {
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted"),
-    "accepted": _l("Accepted"),
-    "returned": _l("Returned"),
-}
-REPORT_KIND_LABELS: dict[str, Any] = {"annual": _l("Annual report"), "final": _l("Final report")}
-REPORT_ACTION_LABELS: dict[str, Any] = {
-    "submit": _l("Submit the report"),
-    "accept": _l("Accept the report"),
-    "return": _l("Return the report"),
-}
-OUTCOME_LABELS: dict[str, Any] = {
-    "work": _l("Work"),
-    "subsidised_work": _l("Subsidised work"),
-    "studies": _l("Studies"),
-    "job_seeking": _l("Job seeking"),
-    "other_support": _l("Other support"),
-    "other": _l("Other"),
-}
-SUPPORT_LABELS: dict[str, Any] = {
-    "salary": _l("Salary"),
-    "sickness_benefit": _l("Sickness benefit"),
-    "activity_compensation": _l("Activity compensation"),
-    "unemployment_benefit": _l("Unemployment benefit"),
-    "income_support": _l("Income support"),
-    "other": _l("Other"),
-}
-
-
-def state_label(value: str) -> Any:
-    """The report state's label."""
-    return REPORT_STATE_LABELS.get(value, value)
-
-
-def kind_label(value: str) -> Any:
-    """The report kind's label."""
-    return REPORT_KIND_LABELS.get(value, value)
 
 
 def goals_with_results(app: Application, report: Report) -> list[tuple[Goal, str | None]]:
@@ -1097,9 +630,10 @@ def build_demo(
         strict=False,
     )
     app = applications.create_draft(session, association, fields, by=applicant)
-    engine.fire(app, "submit", by=applicant, session=session)
-    engine.fire(app, "accept_for_preparation", by=officer, session=session)
+    engine.fire(APPLICATION, app, "submit", by=applicant, session=session)
+    engine.fire(APPLICATION, app, "accept_for_preparation", by=officer, session=session)
     engine.fire(
+        APPLICATION,
         app,
         "recommend",
         by=preparer,
@@ -1114,6 +648,7 @@ def build_demo(
         amounts=[meetings.AmountIn(y, a) for y, a in amounts.items()],
     )
     engine.fire(
+        APPLICATION,
         app,
         "start",
         by=officer,
@@ -1141,6 +676,6 @@ def build_demo(
         ),
         by=applicant,
     )
-    fire_report(report, "submit", by=applicant, session=session)
-    fire_report(report, "accept", by=officer, session=session)
+    engine.fire(REPORT, report, "submit", by=applicant, session=session)
+    engine.fire(REPORT, report, "accept", by=officer, session=session)
     return app

@@ -20,7 +20,7 @@ from sqlalchemy import and_, exists, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from workflow import audit, limits, permissions
+from workflow import audit, labels, limits, permissions
 from workflow.errors import Conflict, Forbidden, Problem, ValidationFailed
 from workflow.http import Sheet
 from workflow.i18n import _l
@@ -453,10 +453,8 @@ def year_json(row: YearFigures) -> dict[str, Any]:
 
 
 def _labels() -> tuple[dict[str, Any], dict[str, Any]]:
-    # The report helper's labels, so a statistic says "Studier" exactly as its report does.
-    from workflow.operations.reports import OUTCOME_LABELS, SUPPORT_LABELS
-
-    return OUTCOME_LABELS, SUPPORT_LABELS
+    # The report's labels, so a statistic says "Studier" exactly as its report does.
+    return labels.REPORT_OUTCOME_LABELS, labels.SUPPORT_LABELS
 
 
 def _split_cells(split: Split) -> list[int]:

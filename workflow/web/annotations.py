@@ -25,6 +25,7 @@ from workflow.extensions import db
 from workflow.models import Annotation, Application
 from workflow.operations import annotations, applications
 from workflow.operations.annotations import Access, Thread
+from workflow.rules import versions as versions_rules
 from workflow.rules.sections import BY_KEY
 from workflow.web.formerrors import FormErrors
 
@@ -66,7 +67,7 @@ def annotation_panel(app: Application) -> Panel:
     panel = Panel(
         level,
         can_annotate=annotations.can_annotate(current_user, app),
-        newest_version=applications.latest_version_number(db.session, app),
+        newest_version=versions_rules.latest_version_number(db.session, app),
         open_count=annotations.open_count(db.session, current_user, app),
     )
     by_state: dict[bool, dict[str, list[Thread]]] = {
@@ -202,7 +203,7 @@ def _render_thread(
         notes=Panel(
             annotations.access(current_user, app),
             can_annotate=annotations.can_annotate(current_user, app),
-            newest_version=applications.latest_version_number(db.session, app),
+            newest_version=versions_rules.latest_version_number(db.session, app),
         ),
     ), status
 

@@ -20,6 +20,7 @@ from workflow.errors import Conflict, DomainError, NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.labels import action_label
+from workflow.lifecycles.application import APPLICATION
 from workflow.models import Application, Association, AuditEvent, Member, User
 from workflow.operations import applications, associations
 from workflow.pagecache import cached_page
@@ -381,6 +382,7 @@ def transition(application_id: int, trigger: str) -> ResponseReturnValue:
             payload[name] = value.strip()
     try:
         engine.fire(
+            APPLICATION,
             app,
             trigger,
             by=current_user,

@@ -19,6 +19,7 @@ from workflow.errors import Conflict, DomainError, NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.labels import action_label, state_label
+from workflow.lifecycles.application import APPLICATION
 from workflow.models import Application, Association, Proposal, Recommendation
 from workflow.operations import applications, associations, endorsements, proposals
 from workflow.operations.endorsements import PartnerAnswer
@@ -175,7 +176,7 @@ def propose(application_id: int) -> ResponseReturnValue:
         abort(403)
     errors = FormErrors()
     if request.method == "GET":
-        if not engine.is_allowed_from("propose", app.state):
+        if not APPLICATION.is_allowed_from("propose", app.state):
             raise Conflict(
                 _l(
                     "This step cannot be taken from the state %(state)s.",
@@ -197,6 +198,7 @@ def propose(application_id: int) -> ResponseReturnValue:
         return _render_proposal(app, form, errors, 422)
     try:
         engine.fire(
+            APPLICATION,
             app,
             "propose",
             by=current_user,

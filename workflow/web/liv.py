@@ -16,9 +16,12 @@ from workflow import engine, permissions, transaction
 from workflow.errors import DomainError
 from workflow.extensions import db
 from workflow.labels import action_label
+from workflow.lifecycles.application import APPLICATION
 from workflow.models import Application, Meeting, Member
-from workflow.operations import applications, liv, meetings
+from workflow.operations import applications, liv
 from workflow.pagecache import cached_page
+from workflow.rules import liv as liv_rules
+from workflow.rules import meetings as meetings_rules
 from workflow.rules.completeness import LIV_FIELDS
 from workflow.web.formerrors import FormErrors
 
@@ -63,6 +66,7 @@ def propose(application_id: int) -> ResponseReturnValue:
     payload = {name: form[name].data for name, _message in LIV_FIELDS if form[name].data}
     try:
         engine.fire(
+            APPLICATION,
             app,
             "propose_liv",
             by=current_user,
@@ -100,15 +104,15 @@ def _render_activity(
     can_record = permissions.can_manage_liv(current_user, app.association_id) and (
         app.state == State.IN_LIV
     )
-    this_year = liv.suggested_year(app) - 1
+    this_year = liv_rules.suggested_year(app) - 1
     return (
         render_template(
             "liv/activity.html",
             app=app,
-            years=liv.years(db.session, app),
-            agreements=liv.agreements(db.session, app),
+            years=liv_rules.years(db.session, app),
+            agreements=liv_rules.agreements(db.session, app),
             members={m.id: m.name for m in _members(app)},
-            unreported=app.id in liv.unreported(db.session, [app], this_year),
+            unreported=app.id in liv_rules.unreported(db.session, [app], this_year),
             this_year=this_year,
             form=_agreement_form(app, form) if can_record else None,
             form_errors=errors or FormErrors(),
@@ -175,19 +179,19 @@ def liv_unreported(meeting: Meeting) -> set[int]:
     """The LIV items on a meeting's agenda lacking an accepted report for the year before."""
     apps = [
         entry.application
-        for entry in meetings.agenda(db.session, meeting)
+        for entry in meetings_rules.agenda(db.session, meeting)
         if entry.application.state in BOARD_LIV
     ]
-    return liv.unreported(db.session, apps, meeting.date.year)
+    return liv_rules.unreported(db.session, apps, meeting.date.year)
 
 
 @bp.app_template_global("liv_panel")
 def liv_panel(app: Application) -> dict[str, Any] | None:
     """What the application page shows of LIV: a link and the report flag, or None."""
-    if not liv.in_liv_or_proposed(app):
+    if not liv_rules.in_liv_or_proposed(app):
         return None
-    this_year = liv.suggested_year(app) - 1
+    this_year = liv_rules.suggested_year(app) - 1
     return {
-        "unreported": app.id in liv.unreported(db.session, [app], this_year),
+        "unreported": app.id in liv_rules.unreported(db.session, [app], this_year),
         "last_year": this_year - 1,
     }

@@ -26,15 +26,17 @@ from forms.meetings import (
 )
 from states import meeting as meeting_machine
 from states.application import DECIDE_DELEGATED
-from workflow import meeting_engine, permissions, transaction
+from workflow import engine, labels, permissions, transaction
 from workflow.errors import DomainError, NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.labels import action_label
+from workflow.lifecycles.meeting import MEETING
 from workflow.models import Application, Association, Meeting
 from workflow.operations import applications, associations, meetings
-from workflow.operations.meetings import AgendaEntry, AmountIn, BoardMember
 from workflow.pagecache import cached_page
+from workflow.rules import meetings as meetings_rules
+from workflow.rules.meetings import AgendaEntry, AmountIn, BoardMember
 from workflow.web.formerrors import FormErrors
 
 bp = Blueprint("meetings", __name__)
@@ -56,7 +58,7 @@ OUTCOME_LABELS: dict[str, Any] = {
 @bp.app_template_global("meeting_state_label")
 def meeting_state_label(value: str) -> Any:
     """The translated name of a meeting state."""
-    return meetings.meeting_state_label(value)
+    return labels.meeting_state_label(value)
 
 
 @bp.app_template_global("meeting_labels")
@@ -184,7 +186,7 @@ def _render_index(
         render_template(
             "meetings/index.html",
             association=association,
-            rows=meetings.listing(db.session, association),
+            rows=meetings_rules.listing(db.session, association),
             form=form,
             errors=errors,
         ),
@@ -200,7 +202,7 @@ class ItemView:
     """One agenda item as the meeting page shows it."""
 
     entry: AgendaEntry
-    impact: list[meetings.Impact] = field(default_factory=list)
+    impact: list[meetings_rules.Impact] = field(default_factory=list)
     form: DecisionForm | None = None
     errors: FormErrors = field(default_factory=FormErrors)
 
@@ -210,7 +212,7 @@ class ItemView:
 
 
 def _present(session: Any, meeting: Meeting) -> list[BoardMember]:
-    return [p for p, present in meetings.attendance_rows(session, meeting) if present]
+    return [p for p, present in meetings_rules.attendance_rows(session, meeting) if present]
 
 
 def _decision_form(
@@ -228,7 +230,7 @@ def _decision_form(
             data={
                 "amounts": [
                     {"year": a.year, "amount_sek": a.amount_sek}
-                    for a in meetings.requested_amounts(app)
+                    for a in meetings_rules.requested_amounts(app)
                 ],
                 "votes": [{"user_id": p.user_id, "vote": ""} for p in present],
                 "dissents": [{} for _ in range(BLANK_ROWS)],
@@ -247,7 +249,7 @@ def _step_forms(meeting: Meeting, posted: tuple[str, MeetingStepForm] | None) ->
     people = present or meetings.roster(db.session, meeting.association_id)
     choices = options([("", gettext("Choose…")), *((p.user_id, p.user.name) for p in people)])
     forms = {}
-    for trigger in meeting_engine.allowed_transitions(current_user, meeting):
+    for trigger in MEETING.allowed(current_user, meeting):
         if posted is not None and posted[0] == trigger:
             form = posted[1]
         else:
@@ -269,8 +271,8 @@ def _render_show(
     status: int = 200,
 ) -> ResponseReturnValue:
     session = db.session
-    association = meetings.association_of(session, meeting.association_id)
-    entries = meetings.agenda(session, meeting)
+    association = meetings_rules.association_of(session, meeting.association_id)
+    entries = meetings_rules.agenda(session, meeting)
     present = _present(session, meeting)
     can_decide = permissions.can_chair(current_user, meeting.association_id) and (
         meeting.state in meeting_machine.DECIDING
@@ -280,8 +282,8 @@ def _render_show(
         view = ItemView(entry)
         undecided = entry.item.kind == "decision" and entry.decision is None
         if undecided:
-            view.impact = meetings.budget_impact(
-                session, association, meetings.requested_amounts(entry.application)
+            view.impact = meetings_rules.budget_impact(
+                session, association, meetings_rules.requested_amounts(entry.application)
             )
         if undecided and can_decide:
             if refused_item is not None and refused_item[0] == entry.application.id:
@@ -289,7 +291,7 @@ def _render_show(
             else:
                 view.form = _decision_form(entry.application, present)
         items.append(view)
-    people = meetings.people_by_id(
+    people = meetings_rules.people_by_id(
         session,
         {r.user_id for e in entries for r in e.recusals}
         | {
@@ -311,9 +313,9 @@ def _render_show(
             meeting=meeting,
             association=association,
             items=items,
-            quorum=meetings.quorum(session, meeting),
-            attendance=meetings.attendance_rows(session, meeting),
-            paragraphs=meetings.paragraph_range(session, meeting),
+            quorum=meetings_rules.quorum(session, meeting),
+            attendance=meetings_rules.attendance_rows(session, meeting),
+            paragraphs=meetings_rules.paragraph_range(session, meeting),
             people=people,
             step_forms=_step_forms(
                 meeting, (refused_step[0], refused_step[1]) if refused_step else None
@@ -354,7 +356,8 @@ def transition(meeting_id: int, trigger: str) -> ResponseReturnValue:
         return _render_show(meeting, refused_step=(trigger, form, errors), status=422)
     payload = {"justerare_id": form.justerare_id.data} if form.justerare_id.data else {}
     try:
-        meeting_engine.fire(
+        engine.fire(
+            MEETING,
             meeting,
             trigger,
             by=current_user,
@@ -408,21 +411,23 @@ def _collect(form: DecisionForm, app: Application) -> tuple[meetings.DecisionInp
     for index, entry in enumerate(form.votes.entries):
         row = entry.form
         if row.vote.data and row.user_id.data is not None:
-            votes.append(meetings.VoteIn(row.user_id.data, row.vote.data))
+            votes.append(meetings_rules.VoteIn(row.user_id.data, row.vote.data))
             vote_rows.append(index)
     dissents, dissent_rows = [], []
     for index, entry in enumerate(form.dissents.entries):
         row = entry.form
         if not row.is_blank():
             dissents.append(
-                meetings.DissentIn(row.user_id.data or 0, row.kind.data or "", row.text.data or "")
+                meetings_rules.DissentIn(
+                    row.user_id.data or 0, row.kind.data or "", row.text.data or ""
+                )
             )
             dissent_rows.append(index)
     recusals, recusal_rows = [], []
     for index, entry in enumerate(form.recusals.entries):
         row = entry.form
         if row.user_id.data:
-            recusals.append(meetings.RecusalIn(row.user_id.data, row.reason.data))
+            recusals.append(meetings_rules.RecusalIn(row.user_id.data, row.reason.data))
             recusal_rows.append(index)
     data = meetings.DecisionInput(
         application_id=app.id,  # type: ignore[arg-type]
@@ -488,14 +493,14 @@ def _planned(meeting_id: int) -> Meeting:
 def _render_agenda(
     meeting: Meeting, form: AgendaAddForm, errors: FormErrors, status: int = 200
 ) -> ResponseReturnValue:
-    ready = meetings.ready_for_agenda(db.session, meeting.association_id)
+    ready = meetings_rules.ready_for_agenda(db.session, meeting.association_id)
     form.application_ids.choices = options((a.id, a.title or "") for a in ready)
     return (
         render_template(
             "meetings/agenda.html",
             meeting=meeting,
-            association=meetings.association_of(db.session, meeting.association_id),
-            entries=meetings.agenda(db.session, meeting),
+            association=meetings_rules.association_of(db.session, meeting.association_id),
+            entries=meetings_rules.agenda(db.session, meeting),
             ready=ready,
             form=form,
             action=ActionForm(formdata=None),
@@ -569,17 +574,17 @@ def remove(meeting_id: int, application_id: int) -> ResponseReturnValue:
 def _render_attendance(
     meeting: Meeting, form: AttendanceForm, errors: FormErrors, status: int = 200
 ) -> ResponseReturnValue:
-    rows = meetings.attendance_rows(db.session, meeting)
+    rows = meetings_rules.attendance_rows(db.session, meeting)
     form.present.choices = options((p.user_id, p.user.name) for p, _ in rows)
     return (
         render_template(
             "meetings/attendance.html",
             meeting=meeting,
-            association=meetings.association_of(db.session, meeting.association_id),
+            association=meetings_rules.association_of(db.session, meeting.association_id),
             rows=rows,
             form=form,
             errors=errors,
-            quorum=meetings.quorum(db.session, meeting),
+            quorum=meetings_rules.quorum(db.session, meeting),
             editable=meeting.state in meeting_machine.ATTENDANCE_EDITABLE,
         ),
         status,
@@ -595,7 +600,9 @@ def attendance(meeting_id: int) -> ResponseReturnValue:
         abort(403)
     errors = FormErrors()
     if request.method == "GET":
-        present = [p.user_id for p, here in meetings.attendance_rows(db.session, meeting) if here]
+        present = [
+            p.user_id for p, here in meetings_rules.attendance_rows(db.session, meeting) if here
+        ]
         return _render_attendance(
             meeting, AttendanceForm(formdata=None, data={"present": present}), errors
         )
@@ -637,7 +644,7 @@ def delegated_form(app: Application, posted: DelegatedDecisionForm | None = None
             "expected_version": app.version,
             "amounts": [
                 {"year": a.year, "amount_sek": a.amount_sek}
-                for a in meetings.requested_amounts(app)
+                for a in meetings_rules.requested_amounts(app)
             ],
         },
     )
@@ -646,13 +653,13 @@ def delegated_form(app: Application, posted: DelegatedDecisionForm | None = None
 @bp.app_template_global("delegation_limit")
 def delegation_limit(app: Application) -> int:
     """The association's delegation limit in SEK."""
-    return meetings.association_of(db.session, app.association_id).delegation_limit_sek
+    return meetings_rules.association_of(db.session, app.association_id).delegation_limit_sek
 
 
 def _render_delegated(
     app: Application, form: DelegatedDecisionForm, errors: FormErrors, status: int = 200
 ) -> ResponseReturnValue:
-    association = meetings.association_of(db.session, app.association_id)
+    association = meetings_rules.association_of(db.session, app.association_id)
     amounts, _ = _amounts(form)
     return (
         render_template(
@@ -661,7 +668,7 @@ def _render_delegated(
             association=association,
             form=form,
             errors=errors,
-            impact=meetings.budget_impact(db.session, association, amounts),
+            impact=meetings_rules.budget_impact(db.session, association, amounts),
         ),
         status,
     )

@@ -19,6 +19,7 @@ from workflow.i18n import _l
 from workflow.models import Application, Meeting
 from workflow.operations import applications, documents, meetings, protocols
 from workflow.pagecache import cached_page
+from workflow.rules import meetings as meetings_rules
 from workflow.web.formerrors import FormErrors
 
 bp = Blueprint("protocols", __name__)
@@ -61,7 +62,7 @@ def _justerare_form(meeting: Meeting, posted: JusterareForm | None) -> Justerare
     ):
         return None
     form = posted or JusterareForm(formdata=None, data={"justerare_id": meeting.justerare_id})
-    present = meetings.present_user_ids(db.session, meeting)
+    present = meetings_rules.present_user_ids(db.session, meeting)
     people = [
         p
         for p in meetings.roster(db.session, meeting.association_id)

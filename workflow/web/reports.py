@@ -32,16 +32,20 @@ from forms.reports import (
 )
 from states import report as spec
 from states.application import State
-from workflow import engine, permissions, transaction
+from workflow import engine, labels, permissions, transaction
 from workflow import http as exports
 from workflow.errors import Conflict, DomainError, Forbidden, NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
+from workflow.lifecycles.application import APPLICATION
+from workflow.lifecycles.report import REPORT
 from workflow.models import Application, Association
 from workflow.models.reports import InsatsStart, Report
 from workflow.operations import applications, associations
 from workflow.operations import reports as service
 from workflow.pagecache import cached_page
+from workflow.rules import insats as insats_rules
+from workflow.rules import reports as reports_rules
 from workflow.web.formerrors import FormErrors
 
 bp = Blueprint("reports", __name__)
@@ -97,16 +101,16 @@ def reports_panel(
         return None
     session = db.session
     panel = ReportsPanel(
-        start=service.start_record(session, app),
-        confirmations=service.confirmations(session, app),
+        start=insats_rules.start_record(session, app),
+        confirmations=insats_rules.confirmations(session, app),
         plan=service.plan(session, app),
         today=date.today(),
-        can_write=service.can_write_reports(current_user, app)
+        can_write=permissions.can_write_reports(current_user, app)
         and app.state in service.REPORTING_STATES,
-        granted=service.granted_by_year(session, app),
+        granted=insats_rules.granted_by_year(session, app),
     )
     if app.state == State.APPROVED and permissions.can_fire(current_user, app, "start"):
-        panel.conditions = service.start_conditions(session, app)
+        panel.conditions = insats_rules.start_conditions(session, app)
         posted = g.get("reports_start_form")
         if posted is not None and start_form is None:
             start_form, start_errors = posted
@@ -133,7 +137,7 @@ def reports_due_associations() -> list[Association]:
     ids = [
         a
         for a in permissions.association_ids(current_user)
-        if service.can_view_due_list(current_user, a)
+        if permissions.can_view_due_list(current_user, a)
     ]
     if not ids:
         return []
@@ -144,11 +148,11 @@ def reports_due_associations() -> list[Association]:
 def report_labels() -> dict[str, Any]:
     """Labels of report states, kinds, steps, outcomes and sources for templates."""
     return {
-        "state": service.REPORT_STATE_LABELS,
-        "kind": service.REPORT_KIND_LABELS,
-        "action": service.REPORT_ACTION_LABELS,
-        "outcome": service.OUTCOME_LABELS,
-        "support": service.SUPPORT_LABELS,
+        "state": labels.REPORT_STATE_LABELS,
+        "kind": labels.REPORT_KIND_LABELS,
+        "action": labels.REPORT_ACTION_LABELS,
+        "outcome": labels.REPORT_OUTCOME_LABELS,
+        "support": labels.SUPPORT_LABELS,
     }
 
 
@@ -161,7 +165,7 @@ def start(application_id: int) -> ResponseReturnValue:
     """`start`: the agreement date and the conditions met, through the engine."""
     app = applications.load_visible(db.session, application_id, current_user)
     form = StartForm()
-    conditions = service.start_conditions(db.session, app)
+    conditions = insats_rules.start_conditions(db.session, app)
     form.confirmed_conditions.choices = list(enumerate(conditions, start=1))
     if not form.validate():
         return _show_application(app, form, _form_errors(form), 422)
@@ -173,6 +177,7 @@ def start(application_id: int) -> ResponseReturnValue:
     }
     try:
         engine.fire(
+            APPLICATION,
             app,
             "start",
             by=current_user,
@@ -211,7 +216,7 @@ def _goals(app: Application) -> list[Any]:
 def new(application_id: int) -> ResponseReturnValue:
     """Write a yearly or final report (kind and year from the plan entry followed)."""
     app = applications.load_visible(db.session, application_id, current_user)
-    if not service.can_write_reports(current_user, app):
+    if not permissions.can_write_reports(current_user, app):
         raise NotFound(_l("No such page."))
     goals = _goals(app)
     if request.method == "GET":
@@ -264,7 +269,7 @@ def _render_show(
     status: int = 200,
 ) -> ResponseReturnValue:
     app = service.application_of(db.session, report)
-    triggers = service.report_transitions(current_user, report, app)
+    triggers = permissions.report_transitions(current_user, report, app)
     forms = {
         t: (
             posted
@@ -287,13 +292,13 @@ def _render_show(
             report=report,
             goals=service.goals_with_results(app, report),
             outcomes=service.outcome_table(report),
-            support=service.support_table(report),
-            granted=service.granted_by_year(db.session, app).get(report.year),
+            support=reports_rules.support_table(report),
+            granted=insats_rules.granted_by_year(db.session, app).get(report.year),
             triggers=triggers,
             forms=forms,
             refused=refused,
             errors=errors,
-            can_edit=service.can_edit_report(current_user, report, app),
+            can_edit=permissions.can_edit_report(current_user, report, app),
         ),
         status,
     )
@@ -305,9 +310,9 @@ def edit(report_id: int) -> ResponseReturnValue:
     """Change a draft or returned report; a refusal keeps what was written."""
     report = service.load_visible(db.session, report_id, current_user)
     app = service.application_of(db.session, report)
-    if not service.can_write_reports(current_user, app):
+    if not permissions.can_write_reports(current_user, app):
         raise Forbidden(_l("Only the applicants of the lead member organisation write reports."))
-    if not service.can_edit_report(current_user, report, app):
+    if not permissions.can_edit_report(current_user, report, app):
         raise Conflict(
             _l("The report can be changed only while it is a draft or returned."),
             code="invalid_transition",
@@ -348,7 +353,8 @@ def transition(report_id: int, trigger: str) -> ResponseReturnValue:
         return _render_show(report, status=422)
     reason = (form.reason.data or "").strip()
     try:
-        service.fire_report(
+        engine.fire(
+            REPORT,
             report,
             trigger,
             by=current_user,
@@ -361,7 +367,7 @@ def transition(report_id: int, trigger: str) -> ResponseReturnValue:
         transaction.rollback()
         report = service.load_visible(db.session, report_id, current_user)
         return _render_show(report, refused=(trigger, exc), posted=form, status=exc.status)
-    flash(gettext("Done: %(step)s.", step=str(service.REPORT_ACTION_LABELS[trigger])), "success")
+    flash(gettext("Done: %(step)s.", step=str(labels.REPORT_ACTION_LABELS[trigger])), "success")
     return redirect(url_for("reports.show", report_id=report.id), code=303)
 
 
@@ -372,7 +378,7 @@ def _association(slug: str) -> Association:
     from sqlmodel import select
 
     association = db.session.exec(select(Association).where(Association.slug == slug)).first()
-    if association is None or not service.can_view_due_list(current_user, association.id):
+    if association is None or not permissions.can_view_due_list(current_user, association.id):
         raise NotFound(_l("No such page."))
     return association
 
@@ -454,10 +460,10 @@ def due_csv(slug: str) -> ResponseReturnValue:
         [
             entry.application.diary_number,
             entry.application.title,
-            str(service.kind_label(entry.kind)),
+            str(labels.report_kind_label(entry.kind)),
             entry.year,
             entry.due_date,
-            str(service.state_label(entry.report.state))
+            str(labels.report_state_label(entry.report.state))
             if entry.report
             else gettext("Not started"),
             entry.days_overdue(today),

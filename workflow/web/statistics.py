@@ -16,10 +16,11 @@ from workflow import permissions, transaction
 from workflow.errors import DomainError, NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
+from workflow.labels import REPORT_OUTCOME_LABELS as OUTCOME_LABELS
+from workflow.labels import SUPPORT_LABELS
 from workflow.models import Association
 from workflow.models.reports import OUTCOMES, SUPPORT_PHASES, SUPPORT_SOURCES
 from workflow.operations import associations
-from workflow.operations.reports import OUTCOME_LABELS, SUPPORT_LABELS
 from workflow.pagecache import cached_page
 from workflow.rules import statistics
 from workflow.rules.statistics import YearFigures
