@@ -995,6 +995,14 @@ class Seeder:
             updated_at=times[-1] if times else created,
             submitted_at=None,
             version=1 + steps,
+            # Where the insats stood when LIV was proposed, as the propose_liv step keeps it.
+            liv_proposed_from=(
+                State.CLOSED.value
+                if "accept_final_report" in path[: path.index("propose_liv")]
+                else State.ACTIVE.value
+            )
+            if "propose_liv" in path
+            else None,
         )
         if partner:
             self.add("application_partner", application_id=app_id, member_id=partner)
