@@ -13,7 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config_class: type = Config, **overrides: object) -> Flask:
     """Build the application: config, extensions, blueprints, CLI."""
-    app = Flask(
+    # Its requests commit once, after the view, by the answer's status (workflow.transaction).
+    from workflow.transaction import TransactionalFlask
+
+    app = TransactionalFlask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

@@ -1,4 +1,5 @@
-"""The `flask --app workflow` commands: init-db, create-admin, demo-data, verify-audit, send-mail.
+"""The `flask --app workflow` commands: init-db, create-admin, demo-data, verify-audit, send-mail,
+send-reminders.
 
 The output is for the operator at a terminal, so it is plain English text.
 """
@@ -16,18 +17,18 @@ from flask_babel import force_locale
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from workflow import audit, limits, mail
+from workflow import audit, limits, mail, transaction
 from workflow.db import make_engine
 from workflow.devdata import demo
 from workflow.errors import DomainError
 from workflow.extensions import db
 from workflow.migrate import alembic_config, upgrade
-from workflow.operations import users
+from workflow.operations import reminders, users
 
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (init_db, create_admin, demo_data, verify_audit, send_mail):
+    for command in (init_db, create_admin, demo_data, verify_audit, send_mail, send_reminders):
         app.cli.add_command(command)
     from workflow import cli_scale
 
@@ -35,9 +36,6 @@ def init_app(app: Flask) -> None:
     from workflow import cli_backup
 
     cli_backup.init_app(app)
-    from workflow.operations import reminders
-
-    reminders.init_app(app)
 
 
 def _fail(error: DomainError) -> click.ClickException:
@@ -187,4 +185,22 @@ def send_mail(limit: int) -> None:
     click.echo(
         f"sent {result.sent}, logged {result.logged}, to retry {result.retrying},"
         f" failed {result.failed}; {waiting} pending in the outbox."
+    )
+
+
+@click.command("send-reminders")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Run as if it were this day (YYYY-MM-DD); for catching up or testing.",
+)
+def send_reminders(today: object) -> None:
+    """Queue report reminders due today, once per report and stage (safe to run again)."""
+    day = today.date() if today is not None else None  # type: ignore[attr-defined]
+    result = reminders.send_due(db.session, day)
+    transaction.commit()  # the queued mail is delivered once the reminders are stored
+    click.echo(
+        f"queued {result.before} reminders before the due date and {result.overdue} overdue"
+        " reminders."
     )

@@ -11,7 +11,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
-from workflow import transaction
 from workflow.api.paging import paginate
 from workflow.api.registry import ID, route
 from workflow.api.schemas import ActorOut, Out, Page, PageQuery, Version
@@ -150,7 +149,8 @@ def thread_json(thread: Thread) -> dict[str, Any]:
 
 
 def _stored(app: Application, annotation: Annotation, user: User) -> dict[str, Any]:
-    # Re-read after the commit, so the answer is what a later GET shows.
+    # Re-read once stored, so the answer is what a later GET shows.
+    db.session.flush()
     db.session.refresh(annotation)
     return thread_json(annotations.threads(db.session, user, app, [annotation])[0])
 
@@ -206,7 +206,6 @@ def create_annotation(user: User, application_id: int, body: AnnotationCreate) -
         shared_with_applicant=body.shared_with_applicant,
         requests_completion=body.requests_completion,
     )
-    transaction.commit()
     return _stored(app, annotation, user)
 
 
@@ -233,7 +232,6 @@ def update_annotation(
         resolved=body.resolved,
         expected_version=body.expected_version,
     )
-    transaction.commit()
     return _stored(app, annotation, user)
 
 
@@ -254,5 +252,4 @@ def create_reply(
     app = applications.load_visible(db.session, application_id, user)
     annotation = annotations.load(db.session, app, annotation_id, user)
     annotations.reply(db.session, app, annotation, by=user, body=body.body)
-    transaction.commit()
     return _stored(app, annotation, user)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import select
 
 from states.application import BY_TRIGGER, PUBLIC_TRIGGERS
-from workflow import engine, permissions, transaction
+from workflow import engine, permissions
 from workflow.api.associations import SLUG, load_association
 from workflow.api.paging import paginate
 from workflow.api.registry import ID, route
@@ -53,7 +53,6 @@ def create_application(user: User, slug: str, body: ApplicationFields) -> dict[s
     if not permissions.can_create_application(user, association):
         raise Forbidden(_l("Only applicants of a member organisation can create applications."))
     app = applications.create_draft(db.session, association, body, by=user)
-    transaction.commit()
     return _stored_json(app, user)
 
 
@@ -101,7 +100,6 @@ def update_application(user: User, application_id: int, body: ApplicationPatch) 
     applications.update_fields(
         db.session, app, body, by=user, expected_version=body.expected_version
     )
-    transaction.commit()
     return _stored_json(app, user)
 
 
@@ -140,11 +138,11 @@ def fire_transition(
         payload=payload,
         expected_version=body.expected_version,
     )
-    transaction.commit()
     # A step changes no list of the content; only what it added beside the application
     # (a recommendation, a proposal) is read again, not the whole application.
     added = ADDED_BESIDE.get(trigger)
     if added:
+        db.session.flush()  # stored before it is read again
         db.session.expire(app, list(added))
     return application_json(app, user)
 
@@ -170,7 +168,8 @@ def application_history(user: User, application_id: int, query: PageQuery) -> di
 
 
 def _stored_json(app: Application, user: User) -> dict[str, Any]:
-    # Re-read after the commit so lists come back in stored order, as a later GET shows them.
+    # Re-read once stored so lists come back in stored order, as a later GET shows them.
+    db.session.flush()
     db.session.refresh(app)
     return application_json(app, user)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from workflow import limits, permissions, transaction
+from workflow import limits, permissions
 from workflow.api.paging import paginate
 from workflow.api.registry import route
 from workflow.api.schemas import (
@@ -60,7 +60,6 @@ def create_association(user: User, body: AssociationCreate) -> dict[str, Any]:
     if not permissions.is_admin(user):
         raise Forbidden(_l("Only administrators may create associations."))
     association = associations.create_association(db.session, **body.model_dump(), by=user)
-    transaction.commit()
     return association_json(association, user)
 
 
@@ -97,7 +96,6 @@ def create_member(user: User, slug: str, body: MemberCreate) -> dict[str, Any]:
     association = load_association(slug, user)
     _require_manager(user, association)
     member = associations.add_member(db.session, association, **body.model_dump(), by=user)
-    transaction.commit()
     return member_json(member)
 
 
@@ -140,5 +138,4 @@ def create_user(user: User, slug: str, body: UserCreate) -> dict[str, Any]:
         roles=[grant.model_dump() for grant in body.roles],
         by=user,
     )
-    transaction.commit()
     return user_json(created, association)

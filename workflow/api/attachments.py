@@ -97,7 +97,6 @@ def upload_attachment(user: User, application_id: int) -> dict[str, Any]:
     staged = service.stage(upload.stream, upload.filename)
     with service.staged_until_commit(staged):
         row = service.add(db.session, app, staged, by=user)
-        transaction.commit()
     return attachment_out(row)
 
 
@@ -133,7 +132,6 @@ def upload_report_attachment(user: User, report_id: int) -> dict[str, Any]:
     staged = service.stage(upload.stream, upload.filename)
     with service.staged_until_commit(staged):
         row = service.add(db.session, app, staged, by=user, report=report)
-        transaction.commit()
     return attachment_out(row)
 
 
@@ -190,5 +188,4 @@ def delete_attachment(user: User, attachment_id: int) -> dict[str, Any]:
         raise Forbidden(_l("You may not remove this file."))
     path = service.remove(db.session, row, by=user)
     transaction.after_commit(lambda: service.unlink_quietly(path))
-    transaction.commit()
     return {}

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from workflow import permissions, transaction
+from workflow import permissions
 from workflow.api.associations import SLUG, load_association
 from workflow.api.registry import ID, route
 from workflow.api.schemas import (
@@ -155,7 +155,6 @@ def put_endorsement(
         comment=body.comment,
         expected_version=body.expected_version,
     )
-    transaction.commit()
     answer = next(a for a in endorsements.listing(db.session, app) if a.member_id == member_id)
     return endorsement_json(answer)
 
@@ -219,5 +218,4 @@ def update_association(user: User, slug: str, body: AssociationPatch) -> dict[st
         require_partner_endorsement=body.require_partner_endorsement,
         expected_version=body.expected_version,
     )
-    transaction.commit()
     return association_json(association, user)

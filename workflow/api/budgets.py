@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from workflow import limits, permissions, transaction
+from workflow import limits, permissions
 from workflow.api.associations import SLUG, load_association
 from workflow.api.registry import route
 from workflow.api.schemas import Out, Version
@@ -205,7 +205,6 @@ def put_budget(user: User, slug: str, year: int, body: BudgetIn) -> dict[str, An
     if not permissions.can_edit_budget(user, association):
         raise Forbidden(_l("Only the association's officers keep its budget."))
     budget.set_budget(db.session, association, year, **body.model_dump(), by=user)
-    transaction.commit()
     return _one_year(association, year)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
@@ -10,7 +9,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from workflow import transaction
 from workflow.api import bp
 from workflow.errors import DomainError
 from workflow.i18n import _l
@@ -105,7 +103,6 @@ def http_error(exc: HTTPException) -> Response:
 
 @bp.errorhandler(DomainError)
 def _domain_error(exc: DomainError) -> Response:
-    transaction.rollback()
     headers = {}
     if isinstance(exc, Unauthorized) and exc.challenge:
         headers["WWW-Authenticate"] = exc.challenge
@@ -116,14 +113,12 @@ def _domain_error(exc: DomainError) -> Response:
 
 @bp.errorhandler(HTTPException)
 def _http_exception(exc: HTTPException) -> Response:
-    transaction.rollback()
     return http_error(exc)
 
 
 @bp.errorhandler(StaleDataError)
 def _stale(_exc: StaleDataError) -> Response:
     # A flush inside a verb lost a race with another request: the caller reloads.
-    transaction.rollback()
     return error_response(
         409,
         "stale_version",
@@ -133,15 +128,13 @@ def _stale(_exc: StaleDataError) -> Response:
 
 @bp.errorhandler(IntegrityError)
 def _integrity(_exc: IntegrityError) -> Response:
-    transaction.rollback()
     return error_response(409, "conflict", _l("This conflicts with data saved at the same time."))
 
 
 @bp.errorhandler(Exception)
 def _unexpected(exc: Exception) -> Response:
-    # The answer must stay JSON even when the database itself is what failed.
-    with contextlib.suppress(Exception):
-        transaction.rollback()
+    # The answer must stay JSON even when the database itself is what failed (the
+    # transaction is rolled back already: workflow.transaction).
     current_app.logger.exception(
         "Unhandled error in %s %s", request.method, request.path, exc_info=exc
     )

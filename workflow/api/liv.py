@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from workflow import limits, transaction
+from workflow import limits
 from workflow.api.registry import ID, route
 from workflow.api.schemas import Out
 from workflow.extensions import db
@@ -138,6 +138,6 @@ def post_agreement(user: User, application_id: int, body: AgreementIn) -> dict[s
         ),
         by=user,
     )
-    transaction.commit()
+    db.session.flush()  # stored before it is read again
     db.session.refresh(row)
     return agreement_json(row)

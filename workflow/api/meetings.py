@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from states import meeting as meeting_machine
 from states.application import DECIDE_DELEGATED
-from workflow import engine, permissions, transaction
+from workflow import engine, permissions
 from workflow.api.applications import APPLICATION_PATH
 from workflow.api.associations import SLUG, load_association
 from workflow.api.paging import paginate
@@ -402,7 +402,9 @@ def _summary_json(meeting: Meeting) -> dict[str, Any]:
 
 
 def _fresh_json(meeting: Meeting, user: User) -> dict[str, Any]:
-    # After the commit: read back what was stored, as a later GET shows it.
+    # Read back what the step stored (flushed first, or expiring would drop it), as a later
+    # GET shows it.
+    db.session.flush()
     db.session.expire_all()
     fresh = db.session.get(Meeting, meeting.id)
     assert fresh is not None
@@ -436,7 +438,6 @@ def create_meeting(user: User, slug: str, body: MeetingCreate) -> dict[str, Any]
     meeting = meetings.create_meeting(
         db.session, association, on=body.date, location=body.location, by=user
     )
-    transaction.commit()
     return _fresh_json(meeting, user)
 
 
@@ -491,7 +492,6 @@ def fire_meeting_transition(
         payload=payload,
         expected_version=body.expected_version,
     )
-    transaction.commit()
     return _fresh_json(meeting, user)
 
 
@@ -535,7 +535,6 @@ def add_agenda_items(user: User, meeting_id: int, body: AgendaAdd) -> dict[str, 
                 for p in exc.problems
             ]
         raise
-    transaction.commit()
     return _fresh_json(meeting, user)
 
 
@@ -555,7 +554,6 @@ def remove_agenda_item(user: User, meeting_id: int, application_id: int) -> dict
     """Remove one item; the rest keep their order."""
     meeting = meetings.load(db.session, meeting_id, user)
     meetings.remove_from_agenda(db.session, meeting, application_id, by=user)
-    transaction.commit()
     return _fresh_json(meeting, user)
 
 
@@ -573,7 +571,6 @@ def order_agenda(user: User, meeting_id: int, body: AgendaOrder) -> dict[str, An
     """Reorder the agenda."""
     meeting = meetings.load(db.session, meeting_id, user)
     meetings.reorder(db.session, meeting, body.application_ids, by=user)
-    transaction.commit()
     return _fresh_json(meeting, user)
 
 
@@ -603,7 +600,6 @@ def put_attendance(user: User, meeting_id: int, body: AttendanceIn) -> dict[str,
         [meetings.AttendanceIn(e.user_id, e.present) for e in body.root],
         by=user,
     )
-    transaction.commit()
     return _fresh_json(meeting, user)
 
 
@@ -647,7 +643,7 @@ def create_decision(user: User, meeting_id: int, body: DecisionIn) -> dict[str, 
         ),
         by=user,
     )
-    transaction.commit()
+    db.session.flush()  # stored before everything is read again
     db.session.expire_all()
     meeting = meetings.load(db.session, meeting_id, user)
     entry = next(
@@ -688,6 +684,6 @@ def decide_delegated(user: User, application_id: int, body: DelegatedDecisionIn)
         reason=body.reason,
         expected_version=body.expected_version,
     )
-    transaction.commit()
+    db.session.flush()  # stored before it is read again
     db.session.refresh(app)
     return application_json(app, user)

@@ -8,7 +8,6 @@ from typing import Any, Literal
 from flask import Response
 from pydantic import Field
 
-from workflow import transaction
 from workflow.api.applications import APPLICATION_PATH as APPLICATION
 from workflow.api.meetings import MEETING_PATH as MEETING
 from workflow.api.meetings import MeetingStateName
@@ -177,6 +176,7 @@ def _protocol(user: User, meeting_id: int) -> protocols.Protocol:
 
 
 def _fresh(user: User, meeting_id: int) -> dict[str, Any]:
+    db.session.flush()  # what the step wrote is stored before everything is read again
     db.session.expire_all()
     return _protocol(user, meeting_id).as_dict()
 
@@ -221,7 +221,6 @@ def put_justerare(user: User, meeting_id: int, body: JusterareIn) -> dict[str, A
     """Choose or change the justerare."""
     meeting = meetings.load(db.session, meeting_id, user)
     protocols.choose_justerare(db.session, meeting, body.justerare_id, by=user)
-    transaction.commit()
     return _fresh(user, meeting_id)
 
 
@@ -244,7 +243,6 @@ def sign_as_justerare(user: User, meeting_id: int) -> dict[str, Any]:
     """Record the justerare's signature."""
     meeting = meetings.load(db.session, meeting_id, user)
     protocols.sign_as_justerare(db.session, meeting, by=user)
-    transaction.commit()
     return _fresh(user, meeting_id)
 
 
@@ -275,7 +273,6 @@ def put_posting(user: User, meeting_id: int, body: PostingIn) -> dict[str, Any]:
         else protocols.default_kept_at(db.session, meeting),
         by=user,
     )
-    transaction.commit()
     return _fresh(user, meeting_id)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from states import report as spec
-from workflow import engine, permissions, transaction
+from workflow import engine, permissions
 from workflow.api.registry import ID, route
 from workflow.api.schemas import Out, Version
 from workflow.api.serializers import timestamp
@@ -239,6 +239,7 @@ def report_json(report: Report, user: User) -> dict[str, Any]:
 
 
 def _stored(report: Report, user: User) -> dict[str, Any]:
+    db.session.flush()  # stored before it is read again
     db.session.refresh(report)
     return report_json(report, user)
 
@@ -260,7 +261,6 @@ def create_report(user: User, application_id: int, body: ReportCreate) -> dict[s
     """
     app = applications.load_visible(db.session, application_id, user)
     report = service.create_report(db.session, app, _input(body, exclude=set()), by=user)
-    transaction.commit()
     return _stored(report, user)
 
 
@@ -301,7 +301,6 @@ def update_report(user: User, report_id: int, body: ReportPatch) -> dict[str, An
         by=user,
         expected_version=body.expected_version,
     )
-    transaction.commit()
     return _stored(report, user)
 
 
@@ -331,5 +330,4 @@ def fire_report_transition(
         payload={"reason": body.reason} if body.reason is not None else {},
         expected_version=body.expected_version,
     )
-    transaction.commit()
     return _stored(report, user)

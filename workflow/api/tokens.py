@@ -48,14 +48,13 @@ def create_token(body: TokenRequest) -> dict[str, Any]:
         raise Unauthorized(_l("Wrong e-mail address or password."), challenge=None)
     if twofactor.is_enabled(db.session, user):
         if not body.otp:
-            transaction.commit()  # a password hash upgraded to current parameters is kept
+            transaction.keep_writes()  # a password hash upgraded to current parameters is kept
             raise Unauthorized(
                 _l("This account uses two-factor sign-in: send the code as `otp`."),
                 code="otp_required",
                 challenge=None,
             )
         if not twofactor.verify_sign_in(db.session, user, body.otp):
-            transaction.rollback()
             record_failed_login(body.email)
             raise Unauthorized(
                 _l("The two-factor code is wrong or has already been used."),
@@ -71,5 +70,4 @@ def create_token(body: TokenRequest) -> dict[str, Any]:
     row = db.session.exec(
         select(ApiToken).where(ApiToken.token_hash == users.token_digest(token))
     ).one()
-    transaction.commit()
     return {"token": token, "expires_at": timestamp(row.expires_at)}

@@ -19,7 +19,7 @@ from typing import IO
 from flask import current_app
 from sqlmodel import Session, select
 
-from workflow import audit, permissions
+from workflow import audit, permissions, transaction
 from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import Application, User
@@ -146,12 +146,13 @@ def stage(stream: IO[bytes], filename: str | None) -> Staged:
 
 @contextlib.contextmanager
 def staged_until_commit(staged: Staged) -> Iterator[Staged]:
-    """Remove the staged file if anything in the block (the commit included) fails."""
+    """Remove the staged file if anything in the block fails, or the request's commit does."""
     try:
         yield staged
     except BaseException:
         staged.discard()
         raise
+    transaction.on_rollback(staged.discard)
 
 
 def for_application(session: Session, application: Application) -> list[Attachment]:

@@ -1,8 +1,9 @@
 """Report reminders: 14 days before a report is due, and the day after (overdue), once each.
 
-`flask --app workflow send-reminders` runs `send_due`; meant for a daily cron job or systemd
-timer. A `report_reminder` row per (insats, kind, year, stage) makes a second run the same day
-(or any later day) send nothing again; the mail goes through the outbox like every other.
+`flask --app workflow send-reminders` (workflow/cli.py) runs `send_due` and commits; meant for
+a daily cron job or systemd timer. A `report_reminder` row per (insats, kind, year, stage)
+makes a second run the same day (or any later day) send nothing again; the mail goes through
+the outbox like every other.
 """
 
 from __future__ import annotations
@@ -10,13 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import click
-from flask import Flask
 from flask_babel import force_locale
 from sqlmodel import Session, select
 
-from workflow import labels, mail, notifications, transaction
-from workflow.extensions import db
+from workflow import labels, mail, notifications
 from workflow.models import Association
 from workflow.models.reports import ReportReminder
 from workflow.operations import reports as service
@@ -101,26 +99,3 @@ def send_due(session: Session, today: date | None = None) -> Sent:
             sent.overdue += 1
     session.flush()
     return sent
-
-
-@click.command("send-reminders")
-@click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="Run as if it were this day (YYYY-MM-DD); for catching up or testing.",
-)
-def send_reminders(today: object) -> None:
-    """Queue report reminders due today, once per report and stage (safe to run again)."""
-    day = today.date() if today is not None else None  # type: ignore[attr-defined]
-    result = send_due(db.session, day)
-    transaction.commit()
-    click.echo(
-        f"queued {result.before} reminders before the due date and {result.overdue} overdue"
-        " reminders."
-    )
-
-
-def init_app(app: Flask) -> None:
-    """Register the command."""
-    app.cli.add_command(send_reminders)

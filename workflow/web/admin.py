@@ -54,7 +54,7 @@ def association_list() -> ResponseReturnValue:
     status = 200
     if request.method == "POST":
         if form.validate():
-            try:
+            with transaction.step(ValidationFailed) as refusal:
                 association = associations.create_association(
                     db.session,
                     slug=form.slug.data,
@@ -63,11 +63,9 @@ def association_list() -> ResponseReturnValue:
                     delegation_limit_sek=form.delegation_limit_sek.data,
                     by=current_user,
                 )
-            except ValidationFailed as exc:
-                transaction.rollback()
+            if (exc := refusal.error) is not None:
                 errors.add_problems(exc.problems, _simple_locator(form))
             else:
-                transaction.commit()
                 flash(
                     gettext("The association %(name)s is created.", name=association.name),
                     "success",
@@ -93,7 +91,7 @@ def members(slug: str) -> ResponseReturnValue:
     status = 200
     if request.method == "POST":
         if form.validate():
-            try:
+            with transaction.step(ValidationFailed) as refusal:
                 member = associations.add_member(
                     db.session,
                     association,
@@ -102,11 +100,9 @@ def members(slug: str) -> ResponseReturnValue:
                     population=form.population.data,
                     by=current_user,
                 )
-            except ValidationFailed as exc:
-                transaction.rollback()
+            if (exc := refusal.error) is not None:
                 errors.add_problems(exc.problems, _simple_locator(form))
             else:
-                transaction.commit()
                 flash(gettext("%(name)s is added.", name=member.name), "success")
                 return redirect(url_for("admin.members", slug=association.slug), code=303)
         else:
@@ -176,7 +172,7 @@ def user_list(slug: str) -> ResponseReturnValue:
                     }
                 )
                 origin.append(index)
-            try:
+            with transaction.step(ValidationFailed) as refusal:
                 user = users.create_user(
                     db.session,
                     email=form.email.data,
@@ -186,11 +182,9 @@ def user_list(slug: str) -> ResponseReturnValue:
                     roles=roles,
                     by=current_user,
                 )
-            except ValidationFailed as exc:
-                transaction.rollback()
+            if (exc := refusal.error) is not None:
                 errors.add_problems(exc.problems, _user_locator(form, origin))
             else:
-                transaction.commit()
                 flash(gettext("%(name)s is created.", name=user.name), "success")
                 return redirect(url_for("admin.user_list", slug=association.slug), code=303)
         else:

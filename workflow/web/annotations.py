@@ -161,7 +161,7 @@ def create(application_id: int) -> ResponseReturnValue:
     if not form.validate():
         errors.add_form(form)
         return _render_new(app, form, errors, 422)
-    try:
+    with transaction.step(ValidationFailed) as refusal:
         annotation = annotations.annotate(
             db.session,
             app,
@@ -173,11 +173,9 @@ def create(application_id: int) -> ResponseReturnValue:
             shared_with_applicant=form.shared_with_applicant.data,
             requests_completion=form.requests_completion.data,
         )
-    except ValidationFailed as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         errors.add_problems(exc.problems, _locate(form))
         return _render_new(_application(application_id), form, errors, 422)
-    transaction.commit()
     flash(gettext("The annotation is saved."), "success")
     return _back_to(app, annotation.id or 0)
 
@@ -228,13 +226,11 @@ def reply(application_id: int, annotation_id: int) -> ResponseReturnValue:
     form = ReplyForm()
     errors = FormErrors()
     if form.validate():
-        try:
+        with transaction.step(ValidationFailed) as refusal:
             annotations.reply(db.session, app, annotation, by=current_user, body=form.body.data)
-        except ValidationFailed as exc:
-            transaction.rollback()
+        if (exc := refusal.error) is not None:
             errors.add_problems(exc.problems, _locate(form))
         else:
-            transaction.commit()
             flash(gettext("The reply is saved."), "success")
             return _back_to(app, annotation_id)
     else:
@@ -266,7 +262,6 @@ def resolution(application_id: int, annotation_id: int) -> ResponseReturnValue:
         resolved=resolved,
         expected_version=form.expected_version.data,
     )
-    transaction.commit()
     flash(
         gettext("The annotation is marked resolved.")
         if resolved

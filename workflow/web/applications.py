@@ -204,10 +204,9 @@ def _save(
         return None, errors
     if errors:
         return None, errors
-    try:
+    with transaction.step(ValidationFailed) as refusal:
         app = write(fields)
-    except ValidationFailed as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         errors.add_problems(exc.problems, locate)
         return None, errors
     return app, errors
@@ -249,7 +248,6 @@ def new(slug: str) -> ResponseReturnValue:
     app, errors = _save(form, write)
     if app is None:
         return _render_form(form, errors, association, None, 422)
-    transaction.commit()
     flash(gettext("The draft is saved."), "success")
     return redirect(url_for("applications.show", application_id=app.id), code=303)
 
@@ -270,16 +268,14 @@ def edit(application_id: int) -> ResponseReturnValue:
             db.session, app, fields, by=current_user, expected_version=form.version.data
         )
 
-    try:
+    with transaction.step(Conflict) as refusal:
         saved, errors = _save(form, write)
-    except Conflict as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         errors = FormErrors()
         errors.add(None, "", exc.message)
         return _render_form(form, errors, association, app, exc.status)
     if saved is None:
         return _render_form(form, errors, association, app, 422)
-    transaction.commit()
     flash(gettext("The draft is saved."), "success")
     return redirect(url_for("applications.show", application_id=app.id), code=303)
 
@@ -380,7 +376,7 @@ def transition(application_id: int, trigger: str) -> ResponseReturnValue:
         value = form[name].data if name in form._fields else None
         if isinstance(value, str) and value.strip():
             payload[name] = value.strip()
-    try:
+    with transaction.step() as refusal:
         engine.fire(
             APPLICATION,
             app,
@@ -390,9 +386,7 @@ def transition(application_id: int, trigger: str) -> ResponseReturnValue:
             payload=payload,
             expected_version=form.expected_version.data,
         )
-        transaction.commit()
-    except DomainError as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         app = applications.load_visible(db.session, application_id, current_user)
         return _render_show(app, refused=(trigger, exc), posted=form, status=exc.status)
     flash(gettext("Done: %(step)s.", step=str(action_label(trigger))), "success")

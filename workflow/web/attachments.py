@@ -134,7 +134,6 @@ def upload(application_id: int) -> ResponseReturnValue:
         return _render(app, form, errors, 422)
     with service.staged_until_commit(staged):
         service.add(db.session, app, staged, by=current_user)
-        transaction.commit()
     flash(gettext("The file %(name)s is attached.", name=staged.filename), "info")
     return redirect(url_for("applications.show", application_id=app.id) + "#attachments", 303)
 
@@ -163,7 +162,6 @@ def upload_to_report(report_id: int) -> ResponseReturnValue:
         return _render_show(report, status=422)
     with service.staged_until_commit(staged):
         service.add(db.session, app, staged, by=current_user, report=report)
-        transaction.commit()
     flash(gettext("The file %(name)s is attached.", name=staged.filename), "info")
     return redirect(url_for("reports.show", report_id=report.id) + "#attachments", 303)
 
@@ -213,7 +211,6 @@ def delete(attachment_id: int) -> ResponseReturnValue:
     name = row.filename
     path = service.remove(db.session, row, by=current_user)
     transaction.after_commit(lambda: service.unlink_quietly(path))
-    transaction.commit()
     flash(gettext("The file %(name)s is removed.", name=name), "info")
     return redirect(_back_to(app, report), 303)
 

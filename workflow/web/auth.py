@@ -20,7 +20,7 @@ from flask_babel import gettext
 from flask_login import login_user, logout_user
 
 from forms.auth import LoginForm, LogoutForm
-from workflow import auth, transaction
+from workflow import auth
 from workflow.extensions import db, limiter
 from workflow.operations import twofactor, users
 from workflow.web.formerrors import FormErrors
@@ -72,14 +72,12 @@ def login() -> ResponseReturnValue:
     user = users.authenticate(db.session, email, form.password.data or "")
     if user is None:
         auth.record_failed_login(email)
-        transaction.rollback()
         errors.add(
             "email",
             form.email.label.text,
             gettext("The e-mail address or the password is wrong."),
         )
         return render_template("auth/login.html", form=form, errors=errors), 200
-    transaction.commit()  # a password hash upgraded to current parameters is kept
     if twofactor.is_enabled(db.session, user):
         from workflow.web.twofactor import begin_sign_in
 

@@ -124,7 +124,7 @@ def endorsement(application_id: int, member_id: int) -> ResponseReturnValue:
     if not form.validate():
         errors.add_form(form)
         return _render_endorsement(app, answer, form, errors, 422)
-    try:
+    with transaction.step(ValidationFailed, Conflict) as refusal:
         endorsements.answer(
             db.session,
             app,
@@ -134,9 +134,7 @@ def endorsement(application_id: int, member_id: int) -> ResponseReturnValue:
             comment=form.comment.data,
             expected_version=form.expected_version.data,
         )
-        transaction.commit()
-    except (ValidationFailed, Conflict) as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         _add_error(errors, form, exc)
         app = applications.load_visible(db.session, application_id, current_user)
         return _render_endorsement(app, _partner_answer(app, member_id), form, errors, exc.status)
@@ -196,7 +194,7 @@ def propose(application_id: int) -> ResponseReturnValue:
     if not form.validate():
         errors.add_form(form)
         return _render_proposal(app, form, errors, 422)
-    try:
+    with transaction.step() as refusal:
         engine.fire(
             APPLICATION,
             app,
@@ -206,9 +204,7 @@ def propose(application_id: int) -> ResponseReturnValue:
             payload={"proposal": form.proposal.data or ""},
             expected_version=form.expected_version.data,
         )
-        transaction.commit()
-    except DomainError as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         _add_error(errors, form, exc)
         app = applications.load_visible(db.session, application_id, current_user)
         return _render_proposal(app, form, errors, exc.status)
@@ -259,7 +255,7 @@ def association_settings(slug: str) -> ResponseReturnValue:
     if not form.validate():
         errors.add_form(form)
         return _render_settings(association, form, errors, 422)
-    try:
+    with transaction.step() as refusal:
         associations.update_settings(
             db.session,
             association,
@@ -269,9 +265,7 @@ def association_settings(slug: str) -> ResponseReturnValue:
             require_partner_endorsement=bool(form.require_partner_endorsement.data),
             expected_version=form.version.data,
         )
-        transaction.commit()
-    except DomainError as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         _add_error(errors, form, exc)
         return _render_settings(_managed(slug), form, errors, exc.status)
     flash(gettext("The settings of %(name)s are saved.", name=association.name), "success")

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from forms.budget import BudgetForm
 from workflow import limits, permissions, transaction
-from workflow.errors import DomainError, NotFound, ValidationFailed
+from workflow.errors import NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Association
@@ -193,7 +193,7 @@ def save(slug: str, year: int) -> ResponseReturnValue:
     if not form.validate():
         errors.add_form(form)
         return _render(association, years, errors, posted=(year, form), status=422)
-    try:
+    with transaction.step() as refusal:
         budget.set_budget(
             db.session,
             association,
@@ -205,9 +205,7 @@ def save(slug: str, year: int) -> ResponseReturnValue:
             by=current_user,
             expected_version=form.version.data,
         )
-        transaction.commit()
-    except DomainError as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         if exc.problems:
             errors.add_problems(exc.problems, _locator(form))
         else:

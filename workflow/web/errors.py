@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from flask import Flask, render_template, request
@@ -11,7 +10,6 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
-from workflow import transaction
 from workflow.api import errors as api_errors
 from workflow.errors import DomainError
 from workflow.i18n import _l
@@ -88,7 +86,6 @@ def _http_error(exc: HTTPException) -> ResponseReturnValue:
 
 
 def _domain_error(exc: DomainError) -> ResponseReturnValue:
-    transaction.rollback()
     return _respond(
         exc.status,
         message=exc.message,
@@ -98,7 +95,6 @@ def _domain_error(exc: DomainError) -> ResponseReturnValue:
 
 
 def _stale(_exc: StaleDataError) -> ResponseReturnValue:
-    transaction.rollback()
     return _respond(
         409,
         message=_l("Someone else changed this at the same time; reload and try again."),
@@ -107,9 +103,8 @@ def _stale(_exc: StaleDataError) -> ResponseReturnValue:
 
 
 def _server_error(_exc: Exception) -> ResponseReturnValue:
-    # Flask has logged the exception already; the page must render even if the database is down.
-    with contextlib.suppress(Exception):
-        transaction.rollback()
+    # Flask has logged the exception already, and the transaction is rolled back
+    # (workflow.transaction); the page must render even if the database is down.
     try:
         return _respond(500)
     except Exception:  # the last resort may not fail

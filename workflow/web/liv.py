@@ -13,7 +13,6 @@ from sqlmodel import select
 from forms.liv import AgreementForm, ProposeLivForm
 from states.application import BOARD_LIV, State
 from workflow import engine, permissions, transaction
-from workflow.errors import DomainError
 from workflow.extensions import db
 from workflow.labels import action_label
 from workflow.lifecycles.application import APPLICATION
@@ -64,7 +63,7 @@ def propose(application_id: int) -> ResponseReturnValue:
         errors.add_form(form)
         return _render_propose(app, form, errors, 422)
     payload = {name: form[name].data for name, _message in LIV_FIELDS if form[name].data}
-    try:
+    with transaction.step() as refusal:
         engine.fire(
             APPLICATION,
             app,
@@ -74,9 +73,7 @@ def propose(application_id: int) -> ResponseReturnValue:
             payload=payload,
             expected_version=form.expected_version.data,
         )
-        transaction.commit()
-    except DomainError as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         errors.add_problems(exc.problems or [], _locator(form))
         if not exc.problems:
             errors.add(None, "", exc.message)
@@ -157,11 +154,9 @@ def record_agreement(application_id: int) -> ResponseReturnValue:
         signed_on=form.signed_on.data,
         reference=form.reference.data,
     )
-    try:
+    with transaction.step() as refusal:
         liv.record_agreement(db.session, app, data, by=current_user)
-        transaction.commit()
-    except DomainError as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         errors.add_problems(exc.problems or [], _locator(form))
         if not exc.problems:
             errors.add(None, "", exc.message)

@@ -162,7 +162,7 @@ def index(slug: str) -> ResponseReturnValue:
     if not form.validate():
         errors.add_form(form)
         return _render_index(association, form, errors, 422)
-    try:
+    with transaction.step() as refusal:
         meeting = meetings.create_meeting(
             db.session,
             association,
@@ -170,9 +170,7 @@ def index(slug: str) -> ResponseReturnValue:
             location=form.location.data,
             by=current_user,
         )
-        transaction.commit()
-    except DomainError as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         _add_error(errors, exc, _locator(form))
         return _render_index(_association(slug), form, errors, exc.status)
     flash(gettext("The meeting is planned."), "success")
@@ -355,7 +353,7 @@ def transition(meeting_id: int, trigger: str) -> ResponseReturnValue:
         errors.add_form(form)
         return _render_show(meeting, refused_step=(trigger, form, errors), status=422)
     payload = {"justerare_id": form.justerare_id.data} if form.justerare_id.data else {}
-    try:
+    with transaction.step() as refusal:
         engine.fire(
             MEETING,
             meeting,
@@ -365,9 +363,7 @@ def transition(meeting_id: int, trigger: str) -> ResponseReturnValue:
             payload=payload,
             expected_version=form.expected_version.data,
         )
-        transaction.commit()
-    except DomainError as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         _add_error(errors, exc, _locator(form))
         return _render_show(
             _meeting(meeting_id), refused_step=(trigger, form, errors), status=exc.status
@@ -463,11 +459,9 @@ def decide(meeting_id: int, application_id: int) -> ResponseReturnValue:
         errors.add_form(form)
         return _render_show(meeting, refused_item=(app.id, form, errors), status=422)  # type: ignore[arg-type]
     data, origins = _collect(form, app)
-    try:
+    with transaction.step() as refusal:
         decision = meetings.decide(db.session, meeting, data, by=current_user)
-        transaction.commit()
-    except DomainError as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         _add_error(errors, exc, _locator(form, origins))
         return _render_show(
             _meeting(meeting_id),
@@ -523,13 +517,11 @@ def agenda(meeting_id: int) -> ResponseReturnValue:
     if not form.validate():
         errors.add_form(form)
         return _render_agenda(meeting, form, errors, 422)
-    try:
+    with transaction.step() as refusal:
         meetings.add_to_agenda(
             db.session, meeting, list(form.application_ids.data or []), by=current_user
         )
-        transaction.commit()
-    except DomainError as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         for problem in exc.problems or []:
             errors.add(form.application_ids.id, form.application_ids.label.text, problem.message)
         if not exc.problems:
@@ -549,7 +541,6 @@ def move(meeting_id: int, application_id: int, direction: str) -> ResponseReturn
     meeting = _planned(meeting_id)
     ActionForm().validate()
     meetings.move(db.session, meeting, application_id, direction, by=current_user)
-    transaction.commit()
     return redirect(
         url_for("meetings.agenda", meeting_id=meeting.id, _anchor=f"item-{application_id}"),
         code=303,
@@ -563,7 +554,6 @@ def remove(meeting_id: int, application_id: int) -> ResponseReturnValue:
     meeting = _planned(meeting_id)
     ActionForm().validate()
     meetings.remove_from_agenda(db.session, meeting, application_id, by=current_user)
-    transaction.commit()
     flash(gettext("The application is taken off the agenda."), "success")
     return redirect(url_for("meetings.agenda", meeting_id=meeting.id), code=303)
 
@@ -615,11 +605,9 @@ def attendance(meeting_id: int) -> ResponseReturnValue:
     unknown = ticked - {p.user_id for p in people}
     entries = [meetings.AttendanceIn(p.user_id, p.user_id in ticked) for p in people]
     entries += [meetings.AttendanceIn(user_id, True) for user_id in sorted(unknown)]
-    try:
+    with transaction.step() as refusal:
         meetings.record_attendance(db.session, meeting, entries, by=current_user)
-        transaction.commit()
-    except DomainError as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         for problem in exc.problems or []:
             errors.add(form.present.id, form.present.label.text, problem.message)
         if not exc.problems:
@@ -689,7 +677,7 @@ def decide_delegated(application_id: int) -> ResponseReturnValue:
         errors.add_form(form)
         return _render_delegated(app, form, errors, 422)
     amounts, origin = _amounts(form)
-    try:
+    with transaction.step() as refusal:
         meetings.decide_delegated(
             db.session,
             app,
@@ -699,9 +687,7 @@ def decide_delegated(application_id: int) -> ResponseReturnValue:
             reason=form.reason.data,
             expected_version=form.expected_version.data,
         )
-        transaction.commit()
-    except DomainError as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         _add_error(errors, exc, _locator(form, {"amounts": origin}))
         app = applications.load_visible(db.session, application_id, current_user)
         return _render_delegated(app, form, errors, exc.status)

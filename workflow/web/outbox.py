@@ -123,7 +123,7 @@ def send_now() -> ResponseReturnValue:
     scope = _scope()
     # End the request's read first: delivery claims rows in transactions of its own, and
     # on SQLite an open transaction of this request would hold the lock they wait for.
-    transaction.commit()
+    transaction.end_reads()
     result = mail.deliver_pending(
         current_app._get_current_object(),  # type: ignore[attr-defined]
         limit=SEND_NOW_LIMIT,

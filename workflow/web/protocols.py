@@ -13,7 +13,7 @@ from forms.base import options
 from forms.protocols import JusterareForm, JusteringForm, PostingForm
 from states import meeting as meeting_machine
 from workflow import permissions, transaction
-from workflow.errors import DomainError, Problem, ValidationFailed
+from workflow.errors import Problem, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Application, Meeting
@@ -136,16 +136,14 @@ def choose_justerare(meeting_id: int) -> ResponseReturnValue:
     form = JusterareForm()
     errors = FormErrors()
     form.validate()
-    try:
+    with transaction.step() as refusal:
         if form.justerare_id.data is None:
             raise ValidationFailed(
                 _l("The justerare cannot be chosen."),
                 problems=[Problem("justerare_id", _l("Choose a board member."))],
             )
         protocols.choose_justerare(db.session, meeting, form.justerare_id.data, by=current_user)
-        transaction.commit()
-    except DomainError as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         if exc.problems:
             errors.add_problems(
                 exc.problems,
@@ -165,11 +163,9 @@ def justera(meeting_id: int) -> ResponseReturnValue:
     meeting = _meeting(meeting_id)
     form = JusteringForm()
     form.validate()
-    try:
+    with transaction.step() as refusal:
         protocols.sign_as_justerare(db.session, meeting, by=current_user)
-        transaction.commit()
-    except DomainError as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         errors = FormErrors()
         errors.add(None, "", exc.message)
         return _render(_meeting(meeting_id), errors=errors, status=exc.status)
@@ -187,7 +183,7 @@ def post_notice(meeting_id: int) -> ResponseReturnValue:
     if not form.validate():
         errors.add_form(form)
         return _render(meeting, posting_form=form, errors=errors, status=422)
-    try:
+    with transaction.step() as refusal:
         protocols.record_posting(
             db.session,
             meeting,
@@ -195,9 +191,7 @@ def post_notice(meeting_id: int) -> ResponseReturnValue:
             kept_at=form.kept_at.data,
             by=current_user,
         )
-        transaction.commit()
-    except DomainError as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         if exc.problems:
             errors.add_problems(
                 exc.problems, lambda name: (form[name].id, form[name].label.text, None)

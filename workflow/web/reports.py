@@ -175,7 +175,7 @@ def start(application_id: int) -> ResponseReturnValue:
         else None,
         "confirmed_conditions": sorted(form.confirmed_conditions.data or []),
     }
-    try:
+    with transaction.step() as refusal:
         engine.fire(
             APPLICATION,
             app,
@@ -185,9 +185,7 @@ def start(application_id: int) -> ResponseReturnValue:
             payload=payload,
             expected_version=form.expected_version.data,
         )
-        transaction.commit()
-    except DomainError as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         app = applications.load_visible(db.session, application_id, current_user)
         return _show_application(app, form, _errors_from(exc, form), exc.status)
     flash(gettext("The insats has started."), "success")
@@ -229,13 +227,11 @@ def new(application_id: int) -> ResponseReturnValue:
     form = report_form(goals, new=True)
     if not form.validate():
         return _render_form(app, None, form, _form_errors(form), 422)
-    try:
+    with transaction.step() as refusal:
         report = service.create_report(
             db.session, app, form_input(form, goals, new=True), by=current_user
         )
-        transaction.commit()
-    except DomainError as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         return _render_form(app, None, form, _errors_from(exc, form), exc.status)
     flash(gettext("The report was saved as a draft."), "success")
     return redirect(url_for("reports.show", report_id=report.id), code=303)
@@ -324,7 +320,7 @@ def edit(report_id: int) -> ResponseReturnValue:
     form = report_form(goals, new=False)
     if not form.validate():
         return _render_form(app, report, form, _form_errors(form), 422)
-    try:
+    with transaction.step() as refusal:
         service.update_report(
             db.session,
             report,
@@ -332,9 +328,7 @@ def edit(report_id: int) -> ResponseReturnValue:
             by=current_user,
             expected_version=form["expected_version"].data,
         )
-        transaction.commit()
-    except DomainError as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         report = service.load_visible(db.session, report_id, current_user)
         return _render_form(app, report, form, _errors_from(exc, form), exc.status)
     flash(gettext("The report was saved."), "success")
@@ -352,7 +346,7 @@ def transition(report_id: int, trigger: str) -> ResponseReturnValue:
     if not form.validate():
         return _render_show(report, status=422)
     reason = (form.reason.data or "").strip()
-    try:
+    with transaction.step() as refusal:
         engine.fire(
             REPORT,
             report,
@@ -362,9 +356,7 @@ def transition(report_id: int, trigger: str) -> ResponseReturnValue:
             payload={"reason": reason} if reason else {},
             expected_version=form.expected_version.data,
         )
-        transaction.commit()
-    except DomainError as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         report = service.load_visible(db.session, report_id, current_user)
         return _render_show(report, refused=(trigger, exc), posted=form, status=exc.status)
     flash(gettext("Done: %(step)s.", step=str(labels.REPORT_ACTION_LABELS[trigger])), "success")
@@ -490,7 +482,7 @@ def settings(slug: str) -> ResponseReturnValue:
 
     if not form.validate():
         return again(_form_errors(form), 422)
-    try:
+    with transaction.step() as refusal:
         service.save_settings(
             db.session,
             association.id,
@@ -499,9 +491,7 @@ def settings(slug: str) -> ResponseReturnValue:
             final_days=form.final_due_days.data,
             by=current_user,
         )
-        transaction.commit()
-    except DomainError as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         return again(_errors_from(exc, form), exc.status)
     flash(gettext("The reporting dates were saved."), "success")
     return redirect(url_for("reports.due", slug=association.slug), code=303)

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from forms.statistics import ParametersForm
 from workflow import http as exports
 from workflow import permissions, transaction
-from workflow.errors import DomainError, NotFound, ValidationFailed
+from workflow.errors import NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.labels import REPORT_OUTCOME_LABELS as OUTCOME_LABELS
@@ -200,7 +200,7 @@ def parameters(slug: str) -> ResponseReturnValue:
     if not form.validate():
         errors.add_form(form)
         return _render(association, form=form, form_errors=errors, status=422)
-    try:
+    with transaction.step() as refusal:
         statistics.set_parameters(
             db.session,
             association,
@@ -210,9 +210,7 @@ def parameters(slug: str) -> ResponseReturnValue:
             by=current_user,
             expected_version=form.version.data,
         )
-        transaction.commit()
-    except DomainError as exc:
-        transaction.rollback()
+    if (exc := refusal.error) is not None:
         for problem in exc.problems or []:
             field = form._fields.get(problem.field)
             errors.add(

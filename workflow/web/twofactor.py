@@ -117,13 +117,11 @@ def verify() -> ResponseReturnValue:
         html = render_template("twofactor/verify.html", form=form, errors=errors)
         return html, 429, {"Retry-After": str(wait)}
     if not twofactor.verify_sign_in(db.session, user, form.code.data or ""):
-        transaction.rollback()
         auth.record_failed_login(user.email)
         errors.add(
             "code", form.code.label.text, gettext("The code is wrong or has already been used.")
         )
         return render_template("twofactor/verify.html", form=form, errors=errors), 422
-    transaction.commit()  # the used time step (or recovery code) is spent for good
     _renew_session()
     login_user(user)
     return redirect(next_url or url_for("main.dashboard"), code=303)
@@ -150,7 +148,8 @@ def account() -> ResponseReturnValue:
 
 def _render_setup(form: CodeForm, errors: FormErrors, status: int = 200) -> ResponseReturnValue:
     row = twofactor.start_enrolment(db.session, current_user)
-    transaction.commit()
+    # The secret shown is the one stored, on the first GET and on a form sent back with errors.
+    transaction.keep_writes()
     html = render_template(
         "twofactor/setup.html",
         form=form,
@@ -178,10 +177,8 @@ def setup() -> ResponseReturnValue:
         return _render_setup(form, errors, 422)
     codes = twofactor.confirm(db.session, current_user, form.code.data or "")
     if codes is None:
-        transaction.rollback()
         errors.add("code", form.code.label.text, gettext("The code is wrong; try the next one."))
         return _render_setup(form, errors, 422)
-    transaction.commit()
     return _no_store(render_template("twofactor/codes.html", codes=codes, first=True))
 
 
@@ -208,7 +205,6 @@ def _checked_code(form: CodeForm) -> FormErrors | None:
     if row is None or row.confirmed_at is None:
         abort(404)
     if not twofactor.check_code(db.session, row, form.code.data or ""):
-        transaction.rollback()
         errors.add(
             form.code.id,
             form.code.label.text,
@@ -243,7 +239,6 @@ def recovery_codes() -> ResponseReturnValue:
     if errors is not None:
         return _render_account(errors, form, CodeForm(prefix="disable"))
     codes = twofactor.new_recovery_codes(db.session, current_user)
-    transaction.commit()
     return _no_store(render_template("twofactor/codes.html", codes=codes, first=False))
 
 
@@ -259,7 +254,6 @@ def disable() -> ResponseReturnValue:
     if errors is not None:
         return _render_account(errors, CodeForm(prefix="codes"), form)
     twofactor.reset(db.session, current_user, by=current_user)
-    transaction.commit()
     _renew_session()  # the reset signed every session of the user out, this one too
     flash(gettext("Two-factor sign-in is off. Sign in again."), "info")
     return redirect(url_for("auth.login"), code=303)
@@ -281,7 +275,6 @@ def admin_user(user_id: int) -> ResponseReturnValue:
     if request.method == "POST" and form.validate():
         if twofactor.reset(db.session, user, by=current_user):
             flash(gettext("Two-factor sign-in of %(name)s is reset.", name=user.name), "info")
-        transaction.commit()
         return redirect(url_for("twofactor.admin_user", user_id=user.id), code=303)
     return render_template(
         "twofactor/admin_user.html",
@@ -311,7 +304,6 @@ def settings(slug: str) -> ResponseReturnValue:
         twofactor.set_required(
             db.session, association.id, bool(form.require_two_factor.data), by=current_user
         )
-        transaction.commit()
         flash(gettext("The settings are saved."), "info")
         return redirect(url_for("twofactor.settings", slug=slug), code=303)
     return render_template("twofactor/settings.html", association=association, form=form)
