@@ -18,7 +18,9 @@ from typing import Any
 from sqlalchemy import and_, exists
 from sqlmodel import Session, select
 
-from states.application import BOARD_LIV, State
+from states.application import BOARD_LIV, LIV_ADMISSION, LIV_SHOWN, State
+from states.meeting import UPCOMING
+from states.report import ReportState
 from workflow import audit, limits, permissions
 from workflow.errors import Conflict, Forbidden, Problem, ValidationFailed
 from workflow.i18n import _l
@@ -37,13 +39,16 @@ from workflow.models.liv import LivAgreement, LivAgreementParty, LivYear
 from workflow.models.reports import Report
 
 LIV_OUTCOMES = ("approve", "reject")
-# Meetings whose agenda items still wait for the board.
-_UPCOMING = ("planned", "open")
 
 
 def is_liv_item(app: Application) -> bool:
     """Whether the board's decision on this application is a LIV decision."""
     return app.state in BOARD_LIV
+
+
+def is_liv_admission(app: Application) -> bool:
+    """Whether the board's LIV decision admits the activity (rather than finances a year)."""
+    return app.state in LIV_ADMISSION
 
 
 def _state_before_proposal(session: Session, app: Application) -> str:
@@ -162,7 +167,7 @@ def _waiting_on_agenda(application_id: Any) -> Any:
             AgendaItem.application_id == application_id,
             AgendaItem.kind == "decision",
             Meeting.id == AgendaItem.meeting_id,
-            Meeting.state.in_(_UPCOMING),  # type: ignore[attr-defined]
+            Meeting.state.in_(sorted(UPCOMING)),  # type: ignore[attr-defined]
         )
         .where(~decided)
     )
@@ -213,7 +218,7 @@ def unreported(session: Session, apps: Iterable[Application], year: int) -> set[
             select(Report.application_id).where(
                 Report.application_id.in_(list(wanted)),  # type: ignore[attr-defined]
                 Report.year == year - 1,
-                Report.state == "accepted",
+                Report.state == ReportState.ACCEPTED.value,
             )
         ).all()
     )
@@ -368,4 +373,4 @@ def years(session: Session, app: Application) -> list[FinancedYear]:
 
 def in_liv_or_proposed(app: Application) -> bool:
     """Whether the application page shows the LIV section."""
-    return app.state in BOARD_LIV or app.state == State.ENDED
+    return app.state in LIV_SHOWN

@@ -29,6 +29,7 @@ from workflow import audit, engine, labels, limits, permissions
 from workflow.db import memoized_for_reads
 from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from workflow.i18n import _l
+from workflow.labels import meeting_state_label
 from workflow.models import (
     AgendaItem,
     Application,
@@ -1144,19 +1145,6 @@ def decide(session: Session, meeting: Meeting, data: DecisionInput, *, by: User)
         },
     )
     return decision
-
-
-def meeting_state_label(value: str) -> Any:
-    """The translated name of a meeting state."""
-    return MEETING_STATE_LABELS.get(value, value)
-
-
-MEETING_STATE_LABELS: dict[str, Any] = {
-    spec.MeetingState.PLANNED: _l("Planned"),
-    spec.MeetingState.OPEN: _l("Open"),
-    spec.MeetingState.CLOSED: _l("Concluded"),
-    spec.MeetingState.PROTOCOL_SIGNED: _l("Protocol signed"),
-}
 
 
 # --- delegation ------------------------------------------------------------------------------

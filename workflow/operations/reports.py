@@ -26,12 +26,13 @@ from sqlmodel import Session, select
 from transitions import Machine
 
 from states import report as spec
-from states.application import State
+from states.application import FINAL_REPORTING, LIV_REPORTING, REPORTING, State
 from states.common import Role
 from workflow import audit, permissions
 from workflow import machine as machinery
 from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from workflow.i18n import _l
+from workflow.labels import report_state_label
 from workflow.models import Application, Decision, Goal, User, utcnow
 from workflow.models.reports import (
     OUTCOMES,
@@ -46,10 +47,6 @@ from workflow.models.reports import (
     ReportSupport,
 )
 
-# Application states in which reports are written and can fall overdue.
-REPORTING_STATES: frozenset[str] = frozenset({State.ACTIVE, State.LIV_PROPOSED, State.IN_LIV})
-# States in which the plan is shown (reports are history after closing).
-PLAN_STATES: frozenset[str] = REPORTING_STATES | {State.APPROVED, State.CLOSED, State.ENDED}
 COUNT_FIELDS = (
     "participants_women",
     "participants_men",
@@ -207,7 +204,7 @@ def reporting_apps(
         select(Application)
         .where(
             Application.association_id.in_(ids),  # type: ignore[attr-defined]
-            Application.state.in_(sorted(REPORTING_STATES)),  # type: ignore[attr-defined]
+            Application.state.in_(sorted(REPORTING)),  # type: ignore[attr-defined]
             Application.start_date.is_not(None),  # type: ignore[union-attr]
             Application.end_date.is_not(None),  # type: ignore[union-attr]
             delivered < owed,
@@ -605,7 +602,7 @@ def _plan_year_problems(
         return year, entries[("annual", year)], []
     # A LIV activity reports each year after the period too.
     if (
-        app.state in (State.LIV_PROPOSED, State.IN_LIV)
+        app.state in LIV_REPORTING
         and app.start_date
         and (app.start_date.year <= year <= date.today().year)
     ):
@@ -692,12 +689,12 @@ def create_report(session: Session, app: Application, data: ReportInput, *, by: 
         raise NotFound(_l("No such application."))
     if not can_write_reports(by, app):
         raise Forbidden(_l("Only the applicants of the lead member organisation write reports."))
-    if app.state not in REPORTING_STATES:
+    if app.state not in REPORTING:
         raise Conflict(
             _l("Reports are written once the insats has started."), code="invalid_transition"
         )
     kind = data.kind or "annual"
-    if kind == "final" and app.state != State.ACTIVE:
+    if kind == "final" and not final_report_open(app):
         raise Conflict(
             _l("The final report is written while the insats is active."),
             code="invalid_transition",
@@ -839,6 +836,16 @@ def can_write_reports(user: Any, app: Application) -> bool:
     return Role.APPLICANT in permissions.acting_roles(user, app)
 
 
+def final_report_open(app: Application) -> bool:
+    """Whether the insats takes its final report now: while it is active."""
+    return app.state in FINAL_REPORTING
+
+
+def accepting_closes(report: Report, app: Application) -> bool:
+    """Whether accepting this report closes the insats: the final report of an active one."""
+    return report.kind == "final" and final_report_open(app)
+
+
 def can_edit_report(user: Any, report: Report, app: Application) -> bool:
     """The lead applicants, while the report is a draft or returned."""
     return report.state in spec.EDITABLE and can_write_reports(user, app)
@@ -951,7 +958,7 @@ def fire_report(
         raise Conflict(
             _l(
                 "This step cannot be taken from the state %(state)s.",
-                state=state_label(report.state),
+                state=report_state_label(report.state),
             ),
             code="invalid_transition",
         )
@@ -988,18 +995,7 @@ def fire_report(
     return report
 
 
-REPORT_STATE_LABELS: dict[str, Any] = {
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted"),
-    "accepted": _l("Accepted"),
-    "returned": _l("Returned"),
-}
 REPORT_KIND_LABELS: dict[str, Any] = {"annual": _l("Annual report"), "final": _l("Final report")}
-REPORT_ACTION_LABELS: dict[str, Any] = {
-    "submit": _l("Submit the report"),
-    "accept": _l("Accept the report"),
-    "return": _l("Return the report"),
-}
 OUTCOME_LABELS: dict[str, Any] = {
     "work": _l("Work"),
     "subsidised_work": _l("Subsidised work"),
@@ -1016,11 +1012,6 @@ SUPPORT_LABELS: dict[str, Any] = {
     "income_support": _l("Income support"),
     "other": _l("Other"),
 }
-
-
-def state_label(value: str) -> Any:
-    """The report state's label."""
-    return REPORT_STATE_LABELS.get(value, value)
 
 
 def kind_label(value: str) -> Any:

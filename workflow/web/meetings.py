@@ -26,7 +26,7 @@ from forms.meetings import (
 )
 from states import meeting as meeting_machine
 from states.application import DECIDE_DELEGATED
-from workflow import meeting_engine, permissions, transaction
+from workflow import labels, meeting_engine, permissions, transaction
 from workflow.errors import DomainError, NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
@@ -56,7 +56,7 @@ OUTCOME_LABELS: dict[str, Any] = {
 @bp.app_template_global("meeting_state_label")
 def meeting_state_label(value: str) -> Any:
     """The translated name of a meeting state."""
-    return meetings.meeting_state_label(value)
+    return labels.meeting_state_label(value)
 
 
 @bp.app_template_global("meeting_labels")
@@ -327,6 +327,7 @@ def _render_show(
             ),
             agenda_editable=meeting.state in meeting_machine.AGENDA_EDITABLE,
             attendance_editable=meeting.state in meeting_machine.ATTENDANCE_EDITABLE,
+            has_protocol=meeting.state in meeting_machine.MINUTED,
         ),
         status,
     )
@@ -369,21 +370,14 @@ def transition(meeting_id: int, trigger: str) -> ResponseReturnValue:
         return _render_show(
             _meeting(meeting_id), refused_step=(trigger, form, errors), status=exc.status
         )
-    flash(gettext("Done: %(step)s.", step=str(STEP_LABELS[trigger])), "success")
+    flash(gettext("Done: %(step)s.", step=str(labels.MEETING_STEP_LABELS[trigger])), "success")
     return redirect(url_for("meetings.show", meeting_id=meeting.id), code=303)
-
-
-STEP_LABELS: dict[str, Any] = {
-    "open": _l("Open the meeting"),
-    "close": _l("Close the meeting"),
-    "sign": _l("Sign the protocol"),
-}
 
 
 @bp.app_template_global("meeting_step_label")
 def meeting_step_label(trigger: str) -> Any:
     """The button text of a meeting step."""
-    return STEP_LABELS.get(trigger, trigger)
+    return labels.meeting_step_label(trigger)
 
 
 # --- the chair's decision ----------------------------------------------------------------------

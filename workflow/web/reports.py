@@ -31,8 +31,8 @@ from forms.reports import (
     report_form,
 )
 from states import report as spec
-from states.application import State
-from workflow import engine, permissions, transaction
+from states.application import REPORT_PLAN, REPORTING, State
+from workflow import engine, labels, permissions, transaction
 from workflow import http as exports
 from workflow.errors import Conflict, DomainError, Forbidden, NotFound
 from workflow.extensions import db
@@ -83,6 +83,10 @@ class ReportsPanel:
     today: date
     can_write: bool
     granted: dict[int, int]
+    # The insats runs: a report past its due date is flagged overdue.
+    reporting: bool = False
+    # The insats takes its final report now (annual reports are written whenever it reports).
+    final_open: bool = False
     start_form: StartForm | None = None
     conditions: list[str] = field(default_factory=list)
     start_errors: FormErrors = field(default_factory=FormErrors)
@@ -93,7 +97,7 @@ def reports_panel(
     app: Application, start_form: StartForm | None = None, start_errors: FormErrors | None = None
 ) -> ReportsPanel | None:
     """The start and the reporting plan of an approved or running insats."""
-    if app.state not in service.PLAN_STATES:
+    if app.state not in REPORT_PLAN:
         return None
     session = db.session
     panel = ReportsPanel(
@@ -101,9 +105,10 @@ def reports_panel(
         confirmations=service.confirmations(session, app),
         plan=service.plan(session, app),
         today=date.today(),
-        can_write=service.can_write_reports(current_user, app)
-        and app.state in service.REPORTING_STATES,
+        can_write=service.can_write_reports(current_user, app) and app.state in REPORTING,
         granted=service.granted_by_year(session, app),
+        reporting=app.state in REPORTING,
+        final_open=service.final_report_open(app),
     )
     if app.state == State.APPROVED and permissions.can_fire(current_user, app, "start"):
         panel.conditions = service.start_conditions(session, app)
@@ -144,9 +149,9 @@ def reports_due_associations() -> list[Association]:
 def report_labels() -> dict[str, Any]:
     """Labels of report states, kinds, steps, outcomes and sources for templates."""
     return {
-        "state": service.REPORT_STATE_LABELS,
+        "state": labels.REPORT_STATE_LABELS,
         "kind": service.REPORT_KIND_LABELS,
-        "action": service.REPORT_ACTION_LABELS,
+        "action": labels.REPORT_ACTION_LABELS,
         "outcome": service.OUTCOME_LABELS,
         "support": service.SUPPORT_LABELS,
     }
@@ -294,6 +299,8 @@ def _render_show(
             refused=refused,
             errors=errors,
             can_edit=service.can_edit_report(current_user, report, app),
+            returned=report.state == spec.ReportState.RETURNED,
+            accepting_closes=service.accepting_closes(report, app),
         ),
         status,
     )
@@ -361,7 +368,7 @@ def transition(report_id: int, trigger: str) -> ResponseReturnValue:
         transaction.rollback()
         report = service.load_visible(db.session, report_id, current_user)
         return _render_show(report, refused=(trigger, exc), posted=form, status=exc.status)
-    flash(gettext("Done: %(step)s.", step=str(service.REPORT_ACTION_LABELS[trigger])), "success")
+    flash(gettext("Done: %(step)s.", step=str(labels.REPORT_ACTION_LABELS[trigger])), "success")
     return redirect(url_for("reports.show", report_id=report.id), code=303)
 
 
@@ -457,7 +464,7 @@ def due_csv(slug: str) -> ResponseReturnValue:
             str(service.kind_label(entry.kind)),
             entry.year,
             entry.due_date,
-            str(service.state_label(entry.report.state))
+            str(labels.report_state_label(entry.report.state))
             if entry.report
             else gettext("Not started"),
             entry.days_overdue(today),
