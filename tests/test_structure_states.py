@@ -60,10 +60,13 @@ ALLOWED: dict[tuple[str, str], tuple[int, str]] = {
 # Pages and e-mails.
 TEMPLATES = (".html", ".txt")
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
-STATE_OPERAND = r"[\w.]*state\b"
-# `x.state == …`, `state != …`, `… in app.state`, `app.state is sameas …`, `s == filters.state`.
+# Something named `…state`, through any filters: `app.state`, `to_state`, `app.state|string`.
+STATE_OPERAND = r"[\w.]*state\b(?:\s*\|\s*\w+)*"
+# `x.state == …`, `state != …`, `… in app.state`, `app.state is sameas …`, `s == filters.state`,
+# and the filters that test an attribute: `selectattr('state', …)`, `rejectattr("to_state", …)`.
 TEMPLATE_COMPARISON = re.compile(
     rf"{STATE_OPERAND}\s*(?:==|!=|(?:not\s+)?in\b|is\b)|(?:==|!=|\bin\b)\s*{STATE_OPERAND}"
+    r"""|(?:select|reject)attr\(\s*["'][\w.]*state["']"""
 )
 QUOTED = re.compile(r"""["']([a-z_]+)["']""")
 

@@ -227,6 +227,7 @@ def can_edit_statistics(user: Any, association: Association) -> bool:
 
 # --- attachments (issue 7) --------------------------------------------------------------------
 
+
 def can_view_attachments(user: Any, application: Application) -> bool:
     """Whoever sees the application sees and downloads its attachments."""
     return can_view_application(user, application)

@@ -100,14 +100,15 @@ def reports_panel(
     if app.state not in REPORT_PLAN:
         return None
     session = db.session
+    reporting = app.state in REPORTING
     panel = ReportsPanel(
         start=service.start_record(session, app),
         confirmations=service.confirmations(session, app),
         plan=service.plan(session, app),
         today=date.today(),
-        can_write=service.can_write_reports(current_user, app) and app.state in REPORTING,
+        can_write=service.can_write_reports(current_user, app) and reporting,
         granted=service.granted_by_year(session, app),
-        reporting=app.state in REPORTING,
+        reporting=reporting,
         final_open=service.final_report_open(app),
     )
     if app.state == State.APPROVED and permissions.can_fire(current_user, app, "start"):
