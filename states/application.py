@@ -196,3 +196,43 @@ BOARD_LIV: frozenset[State] = frozenset({S.LIV_PROPOSED, S.IN_LIV})
 # States in which the application has passed through submission at least once
 # and therefore carries a diary number (withdrawn is ambiguous: see services).
 REGISTERED: frozenset[State] = frozenset(State) - {S.DRAFT, S.WITHDRAWN}
+
+# The officer's inbox, in the order the officer works through it: new submissions to register
+# and check, applications ready to propose to the board, those awaiting the applicant's
+# completion. A tuple: the inbox shows its groups (and the API lists them) in this order.
+INBOX: tuple[State, ...] = (S.SUBMITTED, S.PREPARED, S.COMPLETION_REQUESTED)
+# The beredningsgrupp's queue: applications it is preparing.
+IN_BEREDNING: tuple[State, ...] = (S.IN_PREPARATION,)
+# Officers may add a file (a budget workbook, a note) while the office and the beredning work.
+OFFICER_ATTACHABLE: frozenset[State] = frozenset({S.SUBMITTED, S.IN_PREPARATION, S.PREPARED})
+# The board reads the beredning's notes once the group has recommended: from prepared on.
+BOARD_READS_NOTES: frozenset[State] = frozenset(
+    {
+        S.PREPARED,
+        S.PROPOSED,
+        S.ON_AGENDA,
+        S.APPROVED,
+        S.REJECTED,
+        S.ACTIVE,
+        S.CLOSED,
+        S.LIV_PROPOSED,
+        S.IN_LIV,
+        S.ENDED,
+    }
+)
+
+# The running insats: reports are written and can fall overdue.
+REPORTING: frozenset[State] = frozenset({S.ACTIVE, S.LIV_PROPOSED, S.IN_LIV})
+# The final report is written, and its acceptance closes the insats, while the insats is
+# active (not once it is proposed for LIV).
+FINAL_REPORTING: frozenset[State] = frozenset({S.ACTIVE})
+# The application page shows the start and the reporting plan: from the approval on, and
+# after the insats has closed or ended (its reports are then history).
+REPORT_PLAN: frozenset[State] = REPORTING | {S.APPROVED, S.CLOSED, S.ENDED}
+# An activity in or proposed for LIV reports every year, after the insats's period too.
+LIV_REPORTING: frozenset[State] = frozenset({S.LIV_PROPOSED, S.IN_LIV})
+# The board admits the activity to LIV (its first year financed) from this state; from the
+# other BOARD_LIV state it decides a further year.
+LIV_ADMISSION: frozenset[State] = frozenset({S.LIV_PROPOSED})
+# The application page shows the LIV section: while proposed for or in LIV, and once ended.
+LIV_SHOWN: frozenset[State] = BOARD_LIV | {S.ENDED}

@@ -48,6 +48,10 @@ DECIDING: frozenset[MeetingState] = frozenset({M.OPEN})
 # After the meeting, an item left undecided (bordlagt) may go back to `proposed`.
 HELD: frozenset[MeetingState] = frozenset({M.CLOSED, M.PROTOCOL_SIGNED})
 TERMINAL: frozenset[MeetingState] = frozenset({M.PROTOCOL_SIGNED})
+# Meetings whose agenda items still wait for the board.
+UPCOMING: frozenset[MeetingState] = frozenset({M.PLANNED, M.OPEN})
+# The protocol is kept from the moment the meeting opens: the meeting page links to it.
+MINUTED: frozenset[MeetingState] = frozenset({M.OPEN, M.CLOSED, M.PROTOCOL_SIGNED})
 
 # What an agenda item is: a decision of the board, or the report of a delegated decision.
 AGENDA_KINDS = ("decision", "delegation_report")

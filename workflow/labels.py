@@ -1,12 +1,19 @@
-"""Display labels for stored codes (states, triggers, parties, kinds, roles), translated lazily."""
+"""Display labels for stored codes (states, triggers, parties, kinds, roles), translated lazily.
+
+Every label keyed on a state or a trigger of the three lifecycles (application, meeting,
+report) is here; other modules import them from this module.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from states.application import State
 from states.common import Role
 from states.meeting import MeetingState
+from states.report import ReportState
 from workflow.i18n import _l
 
 STATE_LABELS: dict[str, Any] = {
@@ -59,6 +66,41 @@ ACTION_LABELS: dict[str, Any] = {
     "decline": _l("Declined by a partner"),
 }
 
+# What waits in each group of the officer's inbox (states.application.INBOX).
+INBOX_LABELS: dict[str, Any] = {
+    State.SUBMITTED: _l("New submissions to register and check"),
+    State.PREPARED: _l("Ready to propose to the board"),
+    State.COMPLETION_REQUESTED: _l("Waiting for the applicant to complete"),
+}
+
+MEETING_STATE_LABELS: dict[str, Any] = {
+    MeetingState.PLANNED: _l("Planned"),
+    MeetingState.OPEN: _l("Open"),
+    MeetingState.CLOSED: _l("Concluded"),
+    MeetingState.PROTOCOL_SIGNED: _l("Protocol signed"),
+}
+
+# The button text of each step of a meeting (states.meeting.TRANSITIONS).
+MEETING_STEP_LABELS: dict[str, Any] = {
+    "open": _l("Open the meeting"),
+    "close": _l("Close the meeting"),
+    "sign": _l("Sign the protocol"),
+}
+
+REPORT_STATE_LABELS: dict[str, Any] = {
+    ReportState.DRAFT: _l("Draft"),
+    ReportState.SUBMITTED: _l("Submitted"),
+    ReportState.ACCEPTED: _l("Accepted"),
+    ReportState.RETURNED: _l("Returned"),
+}
+
+# Each step of a report (states.report.TRANSITIONS).
+REPORT_ACTION_LABELS: dict[str, Any] = {
+    "submit": _l("Submit the report"),
+    "accept": _l("Accept the report"),
+    "return": _l("Return the report"),
+}
+
 PARTY_LABELS: dict[str, Any] = {
     "af": _l("Swedish Public Employment Service"),
     "fk": _l("Swedish Social Insurance Agency"),
@@ -107,6 +149,26 @@ def state_label(value: str | None) -> Any:
     return _label(STATE_LABELS, value)
 
 
+def inbox_label(value: str | None) -> Any:
+    """What waits in the inbox group of an application state."""
+    return _label(INBOX_LABELS, value)
+
+
+def meeting_state_label(value: str | None) -> Any:
+    """The translated name of a meeting state."""
+    return _label(MEETING_STATE_LABELS, value)
+
+
+def meeting_step_label(value: str | None) -> Any:
+    """The button text of a meeting step."""
+    return _label(MEETING_STEP_LABELS, value)
+
+
+def report_state_label(value: str | None) -> Any:
+    """The translated name of a report state."""
+    return _label(REPORT_STATE_LABELS, value)
+
+
 def action_label(value: str | None) -> Any:
     """The translated name of a trigger or audit action."""
     return _label(ACTION_LABELS, value)
@@ -137,10 +199,25 @@ def endorsement_label(value: str | None) -> Any:
     return ENDORSEMENT_LABELS.get(value, value)
 
 
+@dataclass(frozen=True)
+class StateOption:
+    """A state a list can be filtered by: its value, its label, whether it is the one chosen."""
+
+    value: str
+    label: Any
+    chosen: bool
+
+
+def state_options(states: Iterable[str], chosen: str | None) -> list[StateOption]:
+    """The application states of a filter, in the given order, the chosen one marked."""
+    return [StateOption(str(s), state_label(s), str(s) == chosen) for s in states]
+
+
 def template_helpers() -> dict[str, Any]:
     """What the templates get from this module."""
     return {
         "state_label": state_label,
+        "inbox_label": inbox_label,
         "action_label": action_label,
         "party_label": party_label,
         "kind_label": kind_label,
@@ -151,45 +228,12 @@ def template_helpers() -> dict[str, Any]:
     }
 
 
-REPORT_STATE_LABELS: dict[str, Any] = {
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted"),
-    "accepted": _l("Accepted"),
-    "returned": _l("Returned"),
-}
-
-
 REPORT_KIND_LABELS: dict[str, Any] = {"annual": _l("Annual report"), "final": _l("Final report")}
-
-
-REPORT_ACTION_LABELS: dict[str, Any] = {
-    "submit": _l("Submit the report"),
-    "accept": _l("Accept the report"),
-    "return": _l("Return the report"),
-}
-
-
-def report_state_label(value: str) -> Any:
-    """The report state's label."""
-    return REPORT_STATE_LABELS.get(value, value)
 
 
 def report_kind_label(value: str) -> Any:
     """The report kind's label."""
     return REPORT_KIND_LABELS.get(value, value)
-
-
-def meeting_state_label(value: str) -> Any:
-    """The translated name of a meeting state."""
-    return MEETING_STATE_LABELS.get(value, value)
-
-
-MEETING_STATE_LABELS: dict[str, Any] = {
-    MeetingState.PLANNED: _l("Planned"),
-    MeetingState.OPEN: _l("Open"),
-    MeetingState.CLOSED: _l("Concluded"),
-    MeetingState.PROTOCOL_SIGNED: _l("Protocol signed"),
-}
 
 
 REPORT_OUTCOME_LABELS: dict[str, Any] = {

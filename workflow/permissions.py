@@ -230,11 +230,6 @@ def can_edit_statistics(user: Any, association: Association) -> bool:
 
 # --- attachments (issue 7) --------------------------------------------------------------------
 
-# Officers may add a file (a budget workbook, a note) while the office and the beredning work.
-OFFICER_ATTACH_STATES = frozenset(
-    {machine.State.SUBMITTED, machine.State.IN_PREPARATION, machine.State.PREPARED}
-)
-
 
 def can_view_attachments(user: Any, application: Application) -> bool:
     """Whoever sees the application sees and downloads its attachments."""
@@ -246,7 +241,7 @@ def can_add_attachment(user: Any, application: Application) -> bool:
     roles = acting_roles(user, application)
     if Role.APPLICANT in roles and application.state in machine.EDITABLE:
         return True
-    return Role.OFFICER in roles and application.state in OFFICER_ATTACH_STATES
+    return Role.OFFICER in roles and application.state in machine.OFFICER_ATTACHABLE
 
 
 def can_delete_attachment(user: Any, application: Application, uploaded_by_id: int) -> bool:

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from states import report as report_spec
-from states.application import BY_TRIGGER, State
+from states.application import BY_TRIGGER, REPORT_PLAN, State
 from tests.scale.conftest import scalar
 from workflow.devdata import seed_scale
 from workflow.lifecycles.application import APPLICATION
@@ -64,7 +64,7 @@ def test_reports_pass_the_services_checks(app: Flask, seed, session: Session) ->
         # The plan knows the report: its due date is the plan's (LIV years come after).
         plan = {(p.kind, p.year): p.due_date for p in reports.plan(session, app_row)}
         assert plan[(report.kind, report.year)] == report.due_date
-        assert app_row.state in reports.PLAN_STATES | {State.ENDED.value}
+        assert app_row.state in REPORT_PLAN | {State.ENDED.value}
     assert states == {"draft", "submitted", "accepted", "returned"}
 
     # A closed insats closed on its accepted final report; an active one has none accepted.
@@ -92,7 +92,7 @@ def test_reports_pass_the_services_checks(app: Flask, seed, session: Session) ->
 def test_start_liv_and_protocols_agree(app: Flask, seed, session: Session) -> None:  # type: ignore[no-untyped-def]
     seed(2, 300, years=5)
     apps = list(session.exec(select(Application)).all())
-    started = [a for a in apps if a.state in reports.PLAN_STATES - {State.APPROVED.value}]
+    started = [a for a in apps if a.state in REPORT_PLAN - {State.APPROVED.value}]
     assert started
     for app_row in started:
         start = session.exec(

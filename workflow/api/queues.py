@@ -8,6 +8,7 @@ from typing import Any, Literal
 from flask import current_app
 from pydantic import Field
 
+from states.application import INBOX
 from workflow import permissions
 from workflow.api.associations import SLUG, load_association
 from workflow.api.registry import route
@@ -20,7 +21,7 @@ from workflow.models import Association, User
 from workflow.rules import queues
 from workflow.rules.queues import QueuePage, QueueRow
 
-InboxState = Literal["submitted", "prepared", "completion_requested"]
+InboxState = Literal[tuple(s.value for s in INBOX)]  # type: ignore[valid-type]
 
 
 class QueueQuery(PageQuery):

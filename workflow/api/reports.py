@@ -30,6 +30,7 @@ TRIGGER = {
     "enum": sorted(spec.PUBLIC_TRIGGERS),
     "description": "The step to take; any other name answers 404.",
 }
+ReportStateName = Literal[tuple(s.value for s in spec.ReportState)]  # type: ignore[valid-type]
 GoalValue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
@@ -135,7 +136,7 @@ class ReportOut(Out):
     application_id: int
     kind: Literal["annual", "final"]
     year: int
-    state: Literal["draft", "submitted", "accepted", "returned"]
+    state: ReportStateName
     version: int
     due_date: date
     participants_women: int

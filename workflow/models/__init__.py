@@ -24,7 +24,7 @@ from sqlmodel import Field, Relationship, SQLModel
 
 from states.application import State
 from states.common import MEMBER_BOUND_ROLES, Role
-from states.meeting import AGENDA_KINDS, DISSENT_KINDS, SEATS, VOTES, MeetingState
+from states.meeting import AGENDA_KINDS, DISSENT_KINDS, HELD, SEATS, VOTES, MeetingState
 from workflow import limits
 
 # Stable constraint names, so Alembic can compare and migrations can address them.
@@ -242,7 +242,9 @@ class Application(SQLModel, table=True):
             " OR (diary_number IS NOT NULL AND diary_year IS NOT NULL AND diary_seq IS NOT NULL)",
             name="diary_all_or_none",
         ),
-        CheckConstraint("state <> 'draft' OR diary_number IS NULL", name="draft_unnumbered"),
+        CheckConstraint(
+            f"state <> '{State.DRAFT}' OR diary_number IS NULL", name="draft_unnumbered"
+        ),
         CheckConstraint(
             "(submitted_at IS NULL) = (diary_number IS NULL)", name="submitted_iff_numbered"
         ),
@@ -663,12 +665,17 @@ class Meeting(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint(_in("state", MEETING_STATES), name="state_known"),
         # Each state carries the stamps of the steps that led to it, and no others.
-        CheckConstraint("(opened_at IS NULL) = (state = 'planned')", name="opened_iff_not_planned"),
         CheckConstraint(
-            "(closed_at IS NULL) = (state IN ('planned', 'open'))", name="closed_iff_held"
+            f"(opened_at IS NULL) = (state = '{MeetingState.PLANNED}')",
+            name="opened_iff_not_planned",
         ),
         CheckConstraint(
-            "(signed_at IS NULL) = (state <> 'protocol_signed')", name="signed_iff_signed"
+            f"(closed_at IS NULL) = ({_in('state', [s for s in MeetingState if s not in HELD])})",
+            name="closed_iff_held",
+        ),
+        CheckConstraint(
+            f"(signed_at IS NULL) = (state <> '{MeetingState.PROTOCOL_SIGNED}')",
+            name="signed_iff_signed",
         ),
         CheckConstraint("opened_at IS NULL OR chair_id IS NOT NULL", name="opened_has_chair"),
         CheckConstraint(
@@ -681,7 +688,9 @@ class Meeting(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     association_id: int = _fk("association.id", index=False)
     date: date
-    state: str = Field(default="planned", sa_column=Column(String(20), nullable=False))
+    state: str = Field(
+        default=MeetingState.PLANNED.value, sa_column=Column(String(20), nullable=False)
+    )
     location: str | None = Field(default=None, sa_column=Column(String(limits.NAME_MAX)))
     created_at: datetime = _ts(default_factory=utcnow, nullable=False)
     opened_at: datetime | None = _ts(default=None, nullable=True)

@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, Relationship, SQLModel
 
-from states.report import REPORT_KINDS, ReportState
+from states.report import DELIVERED, REPORT_KINDS, ReportState
 from workflow.models import _fk, _in, _ts, utcnow
 
 OUTCOMES = ("work", "subsidised_work", "studies", "job_seeking", "other_support", "other")
@@ -117,12 +117,17 @@ class Report(SQLModel, table=True):
         CheckConstraint("costs_sek >= 0", name="costs_nonnegative"),
         CheckConstraint("year BETWEEN 2000 AND 2200", name="year_range"),
         CheckConstraint(
-            "(state IN ('submitted', 'accepted')) = (submitted_at IS NOT NULL)",
+            f"({_in('state', [s for s in ReportState if s in DELIVERED])})"
+            " = (submitted_at IS NOT NULL)",
             name="submitted_iff_at",
         ),
-        CheckConstraint("(state = 'accepted') = (accepted_at IS NOT NULL)", name="accepted_iff_at"),
         CheckConstraint(
-            "state <> 'returned' OR (return_reason IS NOT NULL AND return_reason <> '')",
+            f"(state = '{ReportState.ACCEPTED}') = (accepted_at IS NOT NULL)",
+            name="accepted_iff_at",
+        ),
+        CheckConstraint(
+            f"state <> '{ReportState.RETURNED}'"
+            " OR (return_reason IS NOT NULL AND return_reason <> '')",
             name="returned_has_reason",
         ),
         # One report per insats, kind and year; the final report is unique per insats below.

@@ -6,7 +6,7 @@ serve the pages, the API and anything that lists or counts annotations.
 
 - preparers, officers and auditors of the association read every annotation;
 - board members and the chair read every annotation once the application is prepared
-  (from `prepared` on, see BOARD_READS_FROM);
+  (from `prepared` on, see states.application.BOARD_READS_NOTES);
 - the lead member's applicants read the shared ones only; internal annotations never
   reach them, nor do their replies or their number;
 - anyone else (partner members' applicants, other associations) reads none.
@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import Select, false, true
 from sqlmodel import Session, func, select
 
-from states.application import State
+from states.application import BOARD_READS_NOTES
 from states.common import Role
 from workflow import audit, limits, permissions
 from workflow.db import memoized_for_reads
@@ -45,21 +45,6 @@ from workflow.rules import versions as versions_rules
 from workflow.rules.sections import BY_KEY, changed_sections, section_content
 
 BEREDNING: frozenset[Role] = frozenset({Role.PREPARER, Role.OFFICER})
-# The board reads the beredning's notes once the group has recommended: from prepared on.
-BOARD_READS_FROM: frozenset[State] = frozenset(
-    {
-        State.PREPARED,
-        State.PROPOSED,
-        State.ON_AGENDA,
-        State.APPROVED,
-        State.REJECTED,
-        State.ACTIVE,
-        State.CLOSED,
-        State.LIV_PROPOSED,
-        State.IN_LIV,
-        State.ENDED,
-    }
-)
 BODY_MAX = limits.PLAN_MAX
 
 
@@ -82,7 +67,7 @@ def access(user: Any, app: Application) -> Access:
     roles = permissions.acting_roles(user, app)
     if roles & (BEREDNING | {Role.AUDITOR}):
         return Access.ALL
-    if roles & {Role.BOARD, Role.CHAIR} and app.state in BOARD_READS_FROM:
+    if roles & {Role.BOARD, Role.CHAIR} and app.state in BOARD_READS_NOTES:
         return Access.ALL
     if Role.APPLICANT in roles:
         return Access.SHARED

@@ -3,7 +3,7 @@
 Every verb here changes rows, writes its audit event and flushes; the request commits once.
 Application steps (place_on_agenda, board_approve, delegated_reject, ...) go through
 `workflow.engine`; the meeting's own steps (open, close, sign) through
-`workflow.meeting_engine`, which calls back into this module for their effects.
+`workflow.engine` as declared in `workflow/lifecycles/meeting.py`.
 
 Concurrency: a verb that changes an agenda or records a decision first locks the meeting
 row, then the application row (SELECT ... FOR UPDATE on PostgreSQL; SQLite serialises

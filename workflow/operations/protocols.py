@@ -5,7 +5,7 @@ PDF are all rendered from it. The protocol is the legal record, so its text is S
 whatever the reader's language.
 
 Justering: the justerare chosen at the meeting signs first (`sign_as_justerare`, audited);
-the chair's signature is the meeting's `sign` step (workflow.meeting_engine), which waits for
+the chair's signature is the meeting's `sign` step (workflow/lifecycles/meeting.py), which waits
 the justerare's and locks the meeting. The officer then records the posting date; each
 decision gains legal force (laga kraft) the day after the three-week appeal period, and the
 applicant organisation is sent its extract (protokollsutdrag).

@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from states import report as spec
-from states.application import State
+from states.application import FINAL_REPORTING, LIV_REPORTING, REPORTING
 from states.common import Role
 from workflow import audit, permissions
 from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
@@ -51,10 +51,6 @@ from workflow.rules.reports import (
     outcome_table,
 )
 
-# Application states in which reports are written and can fall overdue.
-REPORTING_STATES: frozenset[str] = frozenset({State.ACTIVE, State.LIV_PROPOSED, State.IN_LIV})
-# States in which the plan is shown (reports are history after closing).
-PLAN_STATES: frozenset[str] = REPORTING_STATES | {State.APPROVED, State.CLOSED, State.ENDED}
 # How many days before the due date the first reminder goes out.
 REMIND_DAYS_BEFORE = 14
 
@@ -203,7 +199,7 @@ def reporting_apps(
         select(Application)
         .where(
             Application.association_id.in_(ids),  # type: ignore[attr-defined]
-            Application.state.in_(sorted(REPORTING_STATES)),  # type: ignore[attr-defined]
+            Application.state.in_(sorted(REPORTING)),  # type: ignore[attr-defined]
             Application.start_date.is_not(None),  # type: ignore[union-attr]
             Application.end_date.is_not(None),  # type: ignore[union-attr]
             delivered < owed,
@@ -349,7 +345,7 @@ def _plan_year_problems(
         return year, entries[("annual", year)], []
     # A LIV activity reports each year after the period too.
     if (
-        app.state in (State.LIV_PROPOSED, State.IN_LIV)
+        app.state in LIV_REPORTING
         and app.start_date
         and (app.start_date.year <= year <= date.today().year)
     ):
@@ -436,12 +432,12 @@ def create_report(session: Session, app: Application, data: ReportInput, *, by: 
         raise NotFound(_l("No such application."))
     if not can_write_reports(by, app):
         raise Forbidden(_l("Only the applicants of the lead member organisation write reports."))
-    if app.state not in REPORTING_STATES:
+    if app.state not in REPORTING:
         raise Conflict(
             _l("Reports are written once the insats has started."), code="invalid_transition"
         )
     kind = data.kind or "annual"
-    if kind == "final" and app.state != State.ACTIVE:
+    if kind == "final" and not final_report_open(app):
         raise Conflict(
             _l("The final report is written while the insats is active."),
             code="invalid_transition",
@@ -558,7 +554,14 @@ def load_visible(session: Session, report_id: int, user: Any) -> Report:
 # --- permissions --------------------------------------------------------------------------------
 
 
-# --- the report machine -------------------------------------------------------------------
+def final_report_open(app: Application) -> bool:
+    """Whether the insats takes its final report now: while it is active."""
+    return app.state in FINAL_REPORTING
+
+
+def accepting_closes(report: Report, app: Application) -> bool:
+    """Whether accepting this report closes the insats: the final report of an active one."""
+    return report.kind == "final" and final_report_open(app)
 
 
 def goals_with_results(app: Application, report: Report) -> list[tuple[Goal, str | None]]:

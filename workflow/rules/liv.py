@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy import and_, exists
 from sqlmodel import Session, select
 
-from states.application import BOARD_LIV, State
+from states.application import BOARD_LIV, LIV_ADMISSION, LIV_SHOWN
+from states.meeting import UPCOMING
+from states.report import ReportState
 from workflow import limits
 from workflow.errors import Problem
 from workflow.i18n import _l
@@ -25,13 +27,15 @@ from workflow.models import (
 from workflow.models.liv import LivAgreement, LivYear
 from workflow.models.reports import Report
 
-# Meetings whose agenda items still wait for the board.
-_UPCOMING = ("planned", "open")
-
 
 def is_liv_item(app: Application) -> bool:
     """Whether the board's decision on this application is a LIV decision."""
     return app.state in BOARD_LIV
+
+
+def is_liv_admission(app: Application) -> bool:
+    """Whether the board's LIV decision admits the activity (rather than finances a year)."""
+    return app.state in LIV_ADMISSION
 
 
 def outcome_problem() -> Problem:
@@ -106,7 +110,7 @@ def _waiting_on_agenda(application_id: Any) -> Any:
             AgendaItem.application_id == application_id,
             AgendaItem.kind == "decision",
             Meeting.id == AgendaItem.meeting_id,
-            Meeting.state.in_(_UPCOMING),  # type: ignore[attr-defined]
+            Meeting.state.in_(sorted(UPCOMING)),  # type: ignore[attr-defined]
         )
         .where(~decided)
     )
@@ -154,7 +158,7 @@ def unreported(session: Session, apps: Iterable[Application], year: int) -> set[
             select(Report.application_id).where(
                 Report.application_id.in_(list(wanted)),  # type: ignore[attr-defined]
                 Report.year == year - 1,
-                Report.state == "accepted",
+                Report.state == ReportState.ACCEPTED.value,
             )
         ).all()
     )
@@ -207,4 +211,4 @@ def years(session: Session, app: Application) -> list[FinancedYear]:
 
 def in_liv_or_proposed(app: Application) -> bool:
     """Whether the application page shows the LIV section."""
-    return app.state in BOARD_LIV or app.state == State.ENDED
+    return app.state in LIV_SHOWN

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import DateTime, case, or_
 from sqlmodel import Session, func, select
 
-from states.application import State
+from states.application import IN_BEREDNING, INBOX, State
 from workflow.models import (
     Annotation,
     Application,
@@ -28,10 +28,6 @@ from workflow.models import (
     Member,
     utcnow,
 )
-
-# The inbox in the order the officer works through it.
-INBOX_STATES: tuple[State, ...] = (State.SUBMITTED, State.PREPARED, State.COMPLETION_REQUESTED)
-PREPARATION_STATES: tuple[State, ...] = (State.IN_PREPARATION,)
 
 
 @dataclass(frozen=True)
@@ -244,7 +240,7 @@ def inbox(
     return _queue(
         session,
         association,
-        INBOX_STATES,
+        INBOX,
         member_id=member_id,
         kind=kind,
         state=state,
@@ -268,7 +264,7 @@ def preparation(
     return _queue(
         session,
         association,
-        PREPARATION_STATES,
+        IN_BEREDNING,
         member_id=member_id,
         kind=kind,
         state=None,

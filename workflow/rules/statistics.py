@@ -20,6 +20,7 @@ from sqlalchemy import and_, exists, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from states.report import ReportState
 from workflow import audit, labels, limits, permissions
 from workflow.errors import Conflict, Forbidden, Problem, ValidationFailed
 from workflow.http import Sheet
@@ -243,14 +244,14 @@ def counted_reports(association_id: int, first: int, last: int) -> Any:
         annual.application_id == Report.application_id,
         annual.year == Report.year,
         annual.kind == "annual",
-        annual.state == "accepted",
+        annual.state == ReportState.ACCEPTED.value,
         annual.association_id == association_id,
         annual.year >= first,
         annual.year <= last,
     )
     return and_(
         Report.association_id == association_id,
-        Report.state == "accepted",
+        Report.state == ReportState.ACCEPTED.value,
         Report.year >= first,
         Report.year <= last,
         or_(Report.kind == "annual", and_(Report.kind == "final", ~has_annual)),

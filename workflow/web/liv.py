@@ -109,7 +109,8 @@ def _render_activity(
             years=liv_rules.years(db.session, app),
             agreements=liv_rules.agreements(db.session, app),
             members={m.id: m.name for m in _members(app)},
-            unreported=app.id in liv_rules.unreported(db.session, [app], this_year),
+            unreported=liv_rules.is_liv_item(app)
+            and app.id in liv_rules.unreported(db.session, [app], this_year),
             this_year=this_year,
             form=_agreement_form(app, form) if can_record else None,
             form_errors=errors or FormErrors(),
@@ -178,6 +179,14 @@ def liv_unreported(meeting: Meeting) -> set[int]:
         if entry.application.state in BOARD_LIV
     ]
     return liv_rules.unreported(db.session, apps, meeting.date.year)
+
+
+@bp.app_template_global("liv_agenda_note")
+def liv_agenda_note(app: Application) -> dict[str, bool] | None:
+    """What a meeting's agenda says of a LIV item: an admission or a yearly financing; None."""
+    if not liv_rules.is_liv_item(app):
+        return None
+    return {"admission": liv_rules.is_liv_admission(app)}
 
 
 @bp.app_template_global("liv_panel")

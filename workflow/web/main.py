@@ -22,7 +22,7 @@ from sqlmodel import func, select
 
 from forms.auth import LanguageForm
 from states.application import State
-from workflow import limits, permissions
+from workflow import labels, limits, permissions
 from workflow.extensions import db
 from workflow.models import Association, Member
 from workflow.operations import applications
@@ -92,7 +92,7 @@ def dashboard() -> ResponseReturnValue:
         typed=request.args.get("q", "")[: limits.SEARCH_MAX * 2],
         search_error=search_error,
         search_max=limits.SEARCH_MAX,
-        states=list(State),
+        states=labels.state_options(State, state),
         associations=by_id,
         creatable=[a for a in associations if permissions.can_create_application(current_user, a)],
         manageable=[a for a in associations if permissions.can_manage_association(current_user, a)],

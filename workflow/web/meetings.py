@@ -327,6 +327,7 @@ def _render_show(
             ),
             agenda_editable=meeting.state in meeting_machine.AGENDA_EDITABLE,
             attendance_editable=meeting.state in meeting_machine.ATTENDANCE_EDITABLE,
+            has_protocol=meeting.state in meeting_machine.MINUTED,
         ),
         status,
     )
@@ -368,21 +369,14 @@ def transition(meeting_id: int, trigger: str) -> ResponseReturnValue:
         return _render_show(
             _meeting(meeting_id), refused_step=(trigger, form, errors), status=exc.status
         )
-    flash(gettext("Done: %(step)s.", step=str(STEP_LABELS[trigger])), "success")
+    flash(gettext("Done: %(step)s.", step=str(labels.MEETING_STEP_LABELS[trigger])), "success")
     return redirect(url_for("meetings.show", meeting_id=meeting.id), code=303)
-
-
-STEP_LABELS: dict[str, Any] = {
-    "open": _l("Open the meeting"),
-    "close": _l("Close the meeting"),
-    "sign": _l("Sign the protocol"),
-}
 
 
 @bp.app_template_global("meeting_step_label")
 def meeting_step_label(trigger: str) -> Any:
     """The button text of a meeting step."""
-    return STEP_LABELS.get(trigger, trigger)
+    return labels.meeting_step_label(trigger)
 
 
 # --- the chair's decision ----------------------------------------------------------------------

@@ -10,8 +10,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
+from states.application import INBOX
 from states.common import Role
-from workflow import permissions
+from workflow import labels, permissions
 from workflow.errors import NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
@@ -82,7 +83,7 @@ def inbox(slug: str) -> ResponseReturnValue:
     association = _association(slug)
     if not permissions.can_view_inbox(current_user, association):
         abort(403)
-    states = tuple(str(s) for s in queues.INBOX_STATES)
+    states = tuple(str(s) for s in INBOX)
     filters = _filters(association, states)
     result = _load(
         lambda page, size: queues.inbox(
@@ -101,7 +102,7 @@ def inbox(slug: str) -> ResponseReturnValue:
         association=association,
         result=result,
         filters=filters,
-        states=states,
+        states=labels.state_options(states, filters.state),
         kinds=KINDS,
         endpoint="queues.inbox",
     )

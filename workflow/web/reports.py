@@ -31,7 +31,7 @@ from forms.reports import (
     report_form,
 )
 from states import report as spec
-from states.application import State
+from states.application import REPORT_PLAN, REPORTING, State
 from workflow import engine, labels, permissions, transaction
 from workflow import http as exports
 from workflow.errors import Conflict, DomainError, Forbidden, NotFound
@@ -87,6 +87,10 @@ class ReportsPanel:
     today: date
     can_write: bool
     granted: dict[int, int]
+    # The insats runs: a report past its due date is flagged overdue.
+    reporting: bool = False
+    # The insats takes its final report now (annual reports are written whenever it reports).
+    final_open: bool = False
     start_form: StartForm | None = None
     conditions: list[str] = field(default_factory=list)
     start_errors: FormErrors = field(default_factory=FormErrors)
@@ -97,17 +101,19 @@ def reports_panel(
     app: Application, start_form: StartForm | None = None, start_errors: FormErrors | None = None
 ) -> ReportsPanel | None:
     """The start and the reporting plan of an approved or running insats."""
-    if app.state not in service.PLAN_STATES:
+    if app.state not in REPORT_PLAN:
         return None
     session = db.session
+    reporting = app.state in REPORTING
     panel = ReportsPanel(
         start=insats_rules.start_record(session, app),
         confirmations=insats_rules.confirmations(session, app),
         plan=service.plan(session, app),
         today=date.today(),
-        can_write=permissions.can_write_reports(current_user, app)
-        and app.state in service.REPORTING_STATES,
+        can_write=permissions.can_write_reports(current_user, app) and reporting,
         granted=insats_rules.granted_by_year(session, app),
+        reporting=reporting,
+        final_open=service.final_report_open(app),
     )
     if app.state == State.APPROVED and permissions.can_fire(current_user, app, "start"):
         panel.conditions = insats_rules.start_conditions(session, app)
@@ -295,6 +301,8 @@ def _render_show(
             refused=refused,
             errors=errors,
             can_edit=permissions.can_edit_report(current_user, report, app),
+            returned=report.state == spec.ReportState.RETURNED,
+            accepting_closes=service.accepting_closes(report, app),
         ),
         status,
     )
