@@ -22,7 +22,7 @@ from workflow.models import (
 )
 from workflow.operations import applications as app_service
 from workflow.operations import associations, users
-from workflow.rules.diary import next_diary_number
+from workflow.operations.diary import next_diary_number
 
 PASSWORD = "correct horse battery"
 

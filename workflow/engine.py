@@ -41,8 +41,15 @@ from workflow.models import (
     User,
     utcnow,
 )
-from workflow.operations import annotations, applications, endorsements, notifications, reports
-from workflow.rules import completeness, diary
+from workflow.operations import (
+    annotations,
+    applications,
+    diary,
+    endorsements,
+    notifications,
+    reports,
+)
+from workflow.rules import completeness
 
 
 @dataclass

@@ -1000,22 +1000,6 @@ REPORT_ACTION_LABELS: dict[str, Any] = {
     "accept": _l("Accept the report"),
     "return": _l("Return the report"),
 }
-OUTCOME_LABELS: dict[str, Any] = {
-    "work": _l("Work"),
-    "subsidised_work": _l("Subsidised work"),
-    "studies": _l("Studies"),
-    "job_seeking": _l("Job seeking"),
-    "other_support": _l("Other support"),
-    "other": _l("Other"),
-}
-SUPPORT_LABELS: dict[str, Any] = {
-    "salary": _l("Salary"),
-    "sickness_benefit": _l("Sickness benefit"),
-    "activity_compensation": _l("Activity compensation"),
-    "unemployment_benefit": _l("Unemployment benefit"),
-    "income_support": _l("Income support"),
-    "other": _l("Other"),
-}
 
 
 def state_label(value: str) -> Any:
