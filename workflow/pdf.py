@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app, render_template
 from weasyprint import CSS, HTML
 
-STYLESHEET = Path(__file__).resolve().parents[2] / "static" / "protocol.css"
+STYLESHEET = Path(__file__).resolve().parents[1] / "static" / "protocol.css"
 
 
 @cache
