@@ -131,7 +131,7 @@ def report_form(goals: list[Goal], *, new: bool, **kwargs: Any) -> BaseForm:
     for outcome in OUTCOMES:
         for gender in service.GENDERS:
             attrs[outcome_field(outcome, gender)] = IntField(
-                f"{labels.REPORT_OUTCOME_LABELS[outcome]}, {GENDER_LABELS[gender]}"
+                f"{labels.OUTCOME_LABELS[outcome]}, {GENDER_LABELS[gender]}"
             )
     for phase in SUPPORT_PHASES:
         for source in SUPPORT_SOURCES:

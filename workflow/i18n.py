@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from babel.support import NullTranslations
 from flask import Flask
-from flask_babel import get_locale, get_translations, lazy_gettext
+from flask_babel import format_decimal, get_locale, get_translations, lazy_gettext
 
 # `_l` marks a string for extraction and translates it when it is rendered.
 _l = lazy_gettext
+
+
+class Kronor(int):
+    """A whole-kronor amount that prints with the request's digit grouping (1 234 567)."""
+
+    def __str__(self) -> str:
+        return format_decimal(int(self))
 
 
 def install_template_gettext(app: Flask) -> None:
@@ -46,4 +53,4 @@ def install_template_gettext(app: Flask) -> None:
     )
 
 
-__all__ = ["_l", "install_template_gettext"]
+__all__ = ["Kronor", "_l", "install_template_gettext"]

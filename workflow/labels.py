@@ -136,6 +136,25 @@ ENDORSEMENT_LABELS: dict[str | None, Any] = {
     None: _l("Has not answered yet"),
 }
 
+# A report's outcomes (avslutsorsak) and sources of support (försörjning): the report pages
+# and the statistics say them alike.
+OUTCOME_LABELS: dict[str, Any] = {
+    "work": _l("Work"),
+    "subsidised_work": _l("Subsidised work"),
+    "studies": _l("Studies"),
+    "job_seeking": _l("Job seeking"),
+    "other_support": _l("Other support"),
+    "other": _l("Other"),
+}
+SUPPORT_LABELS: dict[str, Any] = {
+    "salary": _l("Salary"),
+    "sickness_benefit": _l("Sickness benefit"),
+    "activity_compensation": _l("Activity compensation"),
+    "unemployment_benefit": _l("Unemployment benefit"),
+    "income_support": _l("Income support"),
+    "other": _l("Other"),
+}
+
 
 def _label(table: dict[str, Any], value: str | None) -> Any:
     """The label of `value`, or the value itself when it has none (never fails on new codes)."""
@@ -234,23 +253,3 @@ REPORT_KIND_LABELS: dict[str, Any] = {"annual": _l("Annual report"), "final": _l
 def report_kind_label(value: str) -> Any:
     """The report kind's label."""
     return REPORT_KIND_LABELS.get(value, value)
-
-
-REPORT_OUTCOME_LABELS: dict[str, Any] = {
-    "work": _l("Work"),
-    "subsidised_work": _l("Subsidised work"),
-    "studies": _l("Studies"),
-    "job_seeking": _l("Job seeking"),
-    "other_support": _l("Other support"),
-    "other": _l("Other"),
-}
-
-
-SUPPORT_LABELS: dict[str, Any] = {
-    "salary": _l("Salary"),
-    "sickness_benefit": _l("Sickness benefit"),
-    "activity_compensation": _l("Activity compensation"),
-    "unemployment_benefit": _l("Unemployment benefit"),
-    "income_support": _l("Income support"),
-    "other": _l("Other"),
-}

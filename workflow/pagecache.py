@@ -36,6 +36,7 @@ from flask_login.utils import _create_identifier
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from workflow import http
 from workflow.extensions import db
 from workflow.operations.protocols import local_today
 
@@ -164,7 +165,7 @@ def _serve_cached() -> Response | None:
         # The view renders; the page is stored after it under the key of the request's start.
         g.page_cache_key = key
         return None
-    response = Response(entry.body, status=200, headers=list(entry.headers))
+    response = http.replayed_page(entry.body, entry.headers)
     response.headers[HEADER] = "hit"
     return response
 

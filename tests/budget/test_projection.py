@@ -11,6 +11,7 @@ from tests.sql import recorded_statements
 from workflow import limits
 from workflow.errors import Conflict, ValidationFailed
 from workflow.models import AssociationBudget, AuditEvent, Decision, DecisionAmount, Meeting
+from workflow.operations.budget import set_budget
 from workflow.rules import budget
 
 # 2024 starts the chain; the carried-over figures of 2025 and 2026 are not used.
@@ -225,16 +226,16 @@ FIGURES = {
 
 def test_set_budget_creates_changes_and_audits(session, world):
     officer = world.users["officer"]
-    row = budget.set_budget(session, world.association, 2025, **FIGURES, by=officer)
+    row = set_budget(session, world.association, 2025, **FIGURES, by=officer)
     session.commit()
     assert (row.year, row.carried_over_sek, row.version) == (2025, -50_000, 1)
     changed = {**FIGURES, "admin_costs_sek": 600_000}
-    budget.set_budget(session, world.association, 2025, **changed, by=officer, expected_version=1)
+    set_budget(session, world.association, 2025, **changed, by=officer, expected_version=1)
     session.commit()
     assert row.version == 2
     assert row.admin_costs_sek == 600_000
     # The same figures again change nothing and write no event.
-    budget.set_budget(session, world.association, 2025, **changed, by=officer)
+    set_budget(session, world.association, 2025, **changed, by=officer)
     session.commit()
     assert row.version == 2
     events = _events(session, world)
@@ -247,7 +248,7 @@ def test_set_budget_creates_changes_and_audits(session, world):
 
 def test_set_budget_names_each_invalid_field_and_changes_nothing(session, world):
     with pytest.raises(ValidationFailed) as caught:
-        budget.set_budget(
+        set_budget(
             session,
             world.association,
             1999,
@@ -271,14 +272,12 @@ def test_set_budget_names_each_invalid_field_and_changes_nothing(session, world)
 def test_set_budget_refuses_a_stale_version(session, world):
     officer = world.users["officer"]
     with pytest.raises(Conflict) as missing:
-        budget.set_budget(
-            session, world.association, 2025, **FIGURES, by=officer, expected_version=1
-        )
+        set_budget(session, world.association, 2025, **FIGURES, by=officer, expected_version=1)
     assert missing.value.code == "stale_version"
-    budget.set_budget(session, world.association, 2025, **FIGURES, by=officer)
+    set_budget(session, world.association, 2025, **FIGURES, by=officer)
     session.commit()
     with pytest.raises(Conflict):
-        budget.set_budget(
+        set_budget(
             session,
             world.association,
             2025,

@@ -18,6 +18,7 @@ from workflow.errors import DomainError
 from workflow.lifecycles.application import APPLICATION
 from workflow.models import Application, AuditEvent
 from workflow.operations import meetings
+from workflow.operations.budget import set_budget
 from workflow.rules import budget
 
 YEAR = date.today().year
@@ -75,7 +76,7 @@ def test_random_steps_keep_the_invariants(session: Session, world: factories.Wor
     association = world.association
     # A modest budget, so that a generous grant would drive a year below zero.
     for year in (YEAR, YEAR + 1, YEAR + 2):
-        budget.set_budget(
+        set_budget(
             session,
             association,
             year,

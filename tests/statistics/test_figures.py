@@ -10,6 +10,7 @@ from sqlmodel import Session
 from tests import factories
 from tests.sql import recorded_statements
 from tests.statistics.conftest import YEAR, Dataset
+from workflow.operations.statistics import set_parameters
 from workflow.rules import statistics
 from workflow.rules.statistics import Parameters, Split
 
@@ -119,7 +120,7 @@ def test_rounding_is_half_up() -> None:
 def test_parameters_change_the_estimate(
     session: Session, world: factories.World, dataset: Dataset
 ) -> None:
-    statistics.set_parameters(
+    set_parameters(
         session,
         world.association,
         full_time_month_sek=20_000,

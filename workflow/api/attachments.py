@@ -8,7 +8,7 @@ from typing import Any, Literal
 from flask import Response, request, url_for
 from pydantic import Field
 
-from workflow import permissions, transaction
+from workflow import http, permissions, transaction
 from workflow.api.registry import ID, route
 from workflow.api.schemas import Out
 from workflow.api.serializers import timestamp
@@ -155,10 +155,8 @@ def list_report_attachments(user: User, report_id: int) -> dict[str, Any]:
 )
 def download_attachment(user: User, attachment_id: int) -> Response:
     """The bytes; 404 for anyone who may not see the application (or the report)."""
-    from workflow.web.attachments import send_attachment
-
     row, _app, _report = service.load_visible(db.session, attachment_id, user)
-    return send_attachment(row)  # type: ignore[return-value]
+    return http.attachment_response(row)
 
 
 @route(

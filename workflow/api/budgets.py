@@ -15,6 +15,7 @@ from workflow.errors import Forbidden, NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Association, User
+from workflow.operations.budget import set_budget
 from workflow.rules import budget
 from workflow.rules.budget import YearBudget
 from workflow.schemas import Strict
@@ -204,7 +205,7 @@ def put_budget(user: User, slug: str, year: int, body: BudgetIn) -> dict[str, An
     _year(year)
     if not permissions.can_edit_budget(user, association):
         raise Forbidden(_l("Only the association's officers keep its budget."))
-    budget.set_budget(db.session, association, year, **body.model_dump(), by=user)
+    set_budget(db.session, association, year, **body.model_dump(), by=user)
     return _one_year(association, year)
 
 

@@ -1,37 +1,24 @@
-"""Pagination shared by every list of the API."""
+"""The API's lists: the rule of workflow/rules/paging.py with the installation's page size."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from math import ceil
 from typing import Any
 
 from flask import current_app
-from sqlmodel import Session, func, select
+from sqlmodel import Session
 
 from workflow.api.schemas import PageQuery
-from workflow.errors import Problem, ValidationFailed
+from workflow.errors import ValidationFailed
 from workflow.i18n import _l
+from workflow.rules import paging
 
 
 def paginate(
     session: Session, query: Any, params: PageQuery, serialize: Callable[[Any], dict[str, Any]]
 ) -> dict[str, Any]:
     """One page of `query`: `{"items", "page", "per_page", "total", "pages"}`."""
-    limit = current_app.config["MAX_PAGE_SIZE"]
-    if params.per_page > limit:
-        raise ValidationFailed(
-            _l("Some fields are invalid."),
-            problems=[Problem("per_page", _l("Must be at most %(n)s.", n=limit))],
-        )
-    total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
-    rows = session.exec(
-        query.offset((params.page - 1) * params.per_page).limit(params.per_page)
-    ).all()
-    return {
-        "items": [serialize(row) for row in rows],
-        "page": params.page,
-        "per_page": params.per_page,
-        "total": total,
-        "pages": ceil(total / params.per_page),
-    }
+    problems = paging.size_problems(params.per_page, current_app.config["MAX_PAGE_SIZE"])
+    if problems:
+        raise ValidationFailed(_l("Some fields are invalid."), problems=problems)
+    return paging.paginate(session, query, params.page, params.per_page).as_dict(serialize)

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from flask import Response
 from pydantic import Field
 
+from workflow import http
 from workflow.api.applications import APPLICATION_PATH as APPLICATION
 from workflow.api.meetings import MEETING_PATH as MEETING
 from workflow.api.meetings import MeetingStateName
@@ -17,7 +18,6 @@ from workflow.extensions import db
 from workflow.models import User
 from workflow.operations import applications, meetings, protocols
 from workflow.schemas import Id, Name, Strict
-from workflow.web.protocols import extract_pdf_response, protocol_pdf_response
 
 PROTOCOL = f"{MEETING}/protocol"
 
@@ -200,7 +200,7 @@ def get_protocol(user: User, meeting_id: int) -> dict[str, Any]:
 )
 def get_protocol_pdf(user: User, meeting_id: int) -> Response:
     """Laid out like Swedish municipal minutes, in Swedish, with page numbers."""
-    return protocol_pdf_response(_protocol(user, meeting_id))
+    return http.protocol_pdf_response(_protocol(user, meeting_id))
 
 
 @route(
@@ -286,4 +286,4 @@ def put_posting(user: User, meeting_id: int, body: PostingIn) -> dict[str, Any]:
 def get_extract_pdf(user: User, application_id: int) -> Response:
     """The § of the board's decision, with the header, attendance and justering."""
     app = applications.load_visible(db.session, application_id, user)
-    return extract_pdf_response(protocols.extract_for(db.session, app))
+    return http.extract_pdf_response(protocols.extract_for(db.session, app))

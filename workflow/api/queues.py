@@ -18,8 +18,8 @@ from workflow.errors import Forbidden, Problem, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Association, User
-from workflow.rules import queues
-from workflow.rules.queues import QueuePage, QueueRow
+from workflow.rules import paging, queues
+from workflow.rules.queues import QueueRow
 
 InboxState = Literal[tuple(s.value for s in INBOX)]  # type: ignore[valid-type]
 
@@ -104,10 +104,7 @@ class PreparationOut(Out):
 
 def _checked(association: Association, query: QueueQuery) -> None:
     """Refuse a page size above the maximum and a member of another association."""
-    problems = []
-    limit = current_app.config["MAX_PAGE_SIZE"]
-    if query.per_page > limit:
-        problems.append(Problem("per_page", _l("Must be at most %(n)s.", n=limit)))
+    problems = paging.size_problems(query.per_page, current_app.config["MAX_PAGE_SIZE"])
     if query.member_id is not None and query.member_id not in {m.id for m in association.members}:
         problems.append(Problem("member_id", _l("No such member of this association.")))
     if problems:
@@ -128,16 +125,6 @@ def _item(row: QueueRow) -> dict[str, Any]:
         "total_amount_sek": row.total_amount_sek,
         "waiting_since": timestamp(row.waiting_since),
         "days_waiting": row.days_waiting,
-    }
-
-
-def _page(result: QueuePage, items: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "items": items,
-        "page": result.page,
-        "per_page": result.per_page,
-        "total": result.total,
-        "pages": result.pages,
     }
 
 
@@ -165,7 +152,7 @@ def inbox_queue(user: User, slug: str, query: InboxQuery) -> dict[str, Any]:
         page=query.page,
         per_page=query.per_page,
     )
-    return {**_page(result, [_item(r) for r in result.rows]), "counts": result.counts}
+    return {**result.as_dict(_item), "counts": result.counts}
 
 
 @route(
@@ -191,8 +178,9 @@ def preparation_queue(user: User, slug: str, query: QueueQuery) -> dict[str, Any
         page=query.page,
         per_page=query.per_page,
     )
-    items = [
-        {**_item(r), "open_annotations": {"internal": r.open_internal, "shared": r.open_shared}}
-        for r in result.rows
-    ]
-    return _page(result, items)
+    return result.as_dict(
+        lambda r: {
+            **_item(r),
+            "open_annotations": {"internal": r.open_internal, "shared": r.open_shared},
+        }
+    )

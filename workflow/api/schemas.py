@@ -12,6 +12,7 @@ from states.application import DECIDE_DELEGATED, PUBLIC_TRIGGERS, State
 from states.common import Role
 from workflow import limits
 from workflow.models import KINDS, PARTIES
+from workflow.rules import paging
 from workflow.schemas import (
     Amount,
     ApplicationFields,
@@ -155,7 +156,7 @@ class PageQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    page: int = Field(default=1, ge=1, le=1_000_000, description="1 is the first page.")
+    page: int = Field(default=1, ge=1, le=paging.PAGE_MAX, description="1 is the first page.")
     per_page: int = Field(
         default_factory=lambda: current_app.config["PAGE_SIZE"],
         ge=1,

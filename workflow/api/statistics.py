@@ -8,8 +8,7 @@ from typing import Annotated, Any
 from flask import Response
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
-from workflow import http as exports
-from workflow import limits, permissions
+from workflow import http, limits, permissions
 from workflow.api.associations import SLUG, load_association
 from workflow.api.registry import route
 from workflow.api.schemas import Out
@@ -188,7 +187,7 @@ def get_statistics_csv(user: User, slug: str, query: StatisticsQuery) -> Respons
     association = _readable(slug, user)
     years, rows = _rows(association, query)
     header, lines = statistics.csv_rows(rows)
-    return exports.csv_response(_filename(association, years, "csv"), header, lines)
+    return http.csv_response(_filename(association, years, "csv"), header, lines)
 
 
 @route(
@@ -198,10 +197,10 @@ def get_statistics_csv(user: User, slug: str, query: StatisticsQuery) -> Respons
     query=StatisticsQuery,
     errors=(403,),
     params={"slug": SLUG},
-    media_type=exports.XLSX_MIMETYPE,
+    media_type=http.XLSX_MIMETYPE,
 )
 def get_statistics_xlsx(user: User, slug: str, query: StatisticsQuery) -> Response:
     """Participants, outcomes, costs, insatser, goals and support, a sheet each."""
     association = _readable(slug, user)
     years, rows = _rows(association, query)
-    return exports.xlsx_response(_filename(association, years, "xlsx"), statistics.sheets(rows))
+    return http.xlsx_response(_filename(association, years, "xlsx"), statistics.sheets(rows))

@@ -21,7 +21,7 @@ from states import report as report_spec
 from workflow import labels, limits, notifications, permissions
 from workflow.engine import Lifecycle, Step
 from workflow.errors import Conflict, Forbidden, Problem, stale_application
-from workflow.i18n import _l
+from workflow.i18n import Kronor, _l
 from workflow.models import (
     RECOMMENDATIONS,
     Application,
@@ -589,8 +589,8 @@ def _guard_within_delegation(step: Step) -> list[Problem]:
     if total > association.delegation_limit_sek:
         message = _l(
             "%(total)s SEK is above the delegation limit of %(limit)s SEK: the board decides.",
-            total=budget.Kronor(total),
-            limit=budget.Kronor(association.delegation_limit_sek),
+            total=Kronor(total),
+            limit=Kronor(association.delegation_limit_sek),
         )
         raise Forbidden(
             message, code="above_delegation_limit", problems=[Problem("amounts", message)]

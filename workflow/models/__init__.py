@@ -67,7 +67,72 @@ def _fk(
     )
 
 
-class Association(SQLModel, table=True):
+def _stamp() -> Any:
+    """A timestamp set to the time the row is made (created_at, signed_at…); never empty."""
+    return _ts(default_factory=utcnow, nullable=False)
+
+
+def _optional_stamp() -> Any:
+    """A timestamp set by a later step (submitted_at, resolved_at…); empty until then."""
+    return _ts(default=None, nullable=True)
+
+
+def _text(*, nullable: bool = True) -> Any:
+    """A text column of any length; empty by default unless `nullable` is False."""
+    if nullable:
+        return Field(default=None, sa_column=Column(Text))
+    return Field(sa_column=Column(Text, nullable=False))
+
+
+def _kronor(**kwargs: Any) -> Any:
+    """An amount in whole kronor (BIGINT), never empty."""
+    return Field(sa_column=Column(BigInteger, nullable=False), **kwargs)
+
+
+def _amount_range(column: str) -> CheckConstraint:
+    """The CHECK of an amount asked or granted: 0 to AMOUNT_MAX kronor."""
+    return CheckConstraint(
+        f"{column} >= 0 AND {column} <= {limits.AMOUNT_MAX}", name="amount_range"
+    )
+
+
+def _version() -> Any:
+    """The optimistic-lock counter of a `Versioned` table."""
+    return Field(default=1, nullable=False)
+
+
+class Versioned:
+    """A table whose `version` column (declared with `_version()`) counts its updates.
+
+    SQLAlchemy raises StaleDataError when a row changed since it was read; the column is
+    declared in each table, not here, so it keeps its place among the table's columns.
+    """
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+def _selectin(order_by: str | None, **kwargs: Any) -> dict[str, Any]:
+    options: dict[str, Any] = {"lazy": "selectin", **kwargs}
+    if order_by is not None:
+        options["order_by"] = order_by
+    return options
+
+
+def _children(order_by: str | None = None, **kwargs: Any) -> Any:
+    """Rows owned by this one: loaded with it (selectin, no N+1 in lists), deleted with it."""
+    return Relationship(
+        sa_relationship_kwargs=_selectin(order_by, cascade="all, delete-orphan"), **kwargs
+    )
+
+
+def _view(order_by: str | None = None) -> Any:
+    """Related rows loaded with this one (selectin) and never written through it."""
+    return Relationship(sa_relationship_kwargs=_selectin(order_by, viewonly=True))
+
+
+class Association(Versioned, SQLModel, table=True):
     """A samordningsförbund: the tenant every other row belongs to."""
 
     __tablename__ = "association"
@@ -79,20 +144,16 @@ class Association(SQLModel, table=True):
     slug: str = Field(sa_column=Column(String(63), nullable=False, unique=True))
     name: str = Field(sa_column=Column(String(limits.NAME_MAX), nullable=False))
     diary_prefix: str = Field(sa_column=Column(String(limits.DIARY_PREFIX_MAX), nullable=False))
-    delegation_limit_sek: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    delegation_limit_sek: int = _kronor(default=0)
     # When on, `submit` also waits for every partner's endorsement (issue 4).
     require_partner_endorsement: bool = Field(default=False, nullable=False)
-    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
-    version: int = Field(default=1, nullable=False)
+    created_at: datetime = _stamp()
+    version: int = _version()
 
     members: list["Member"] = Relationship(
         back_populates="association",
         sa_relationship_kwargs={"order_by": "Member.name", "lazy": "selectin"},
     )
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}
 
 
 @event.listens_for(Association, "load")
@@ -107,7 +168,7 @@ def _hold_for_the_session(target: Association, context: Any) -> None:
     context.session.info.setdefault("held_associations", {})[target.id] = target
 
 
-class Member(SQLModel, table=True):
+class Member(Versioned, SQLModel, table=True):
     """A member organisation (förbundsmedlem) of an association."""
 
     __tablename__ = "member"
@@ -125,16 +186,12 @@ class Member(SQLModel, table=True):
     name: str = Field(sa_column=Column(String(limits.NAME_MAX), nullable=False))
     party: str = Field(sa_column=Column(String(20), nullable=False))
     population: int | None = None
-    version: int = Field(default=1, nullable=False)
+    version: int = _version()
 
     association: "Association" = Relationship(back_populates="members")
 
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}
 
-
-class User(UserMixin, SQLModel, table=True):
+class User(Versioned, UserMixin, SQLModel, table=True):
     """A person who signs in. Roles come from grants, per association."""
 
     __tablename__ = "app_user"
@@ -147,17 +204,10 @@ class User(UserMixin, SQLModel, table=True):
     active: bool = Field(default=True, nullable=False)
     # Bumped on password change or forced sign-out; part of the session id.
     session_epoch: int = Field(default=0, nullable=False)
-    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
-    version: int = Field(default=1, nullable=False)
+    created_at: datetime = _stamp()
+    version: int = _version()
 
-    grants: list["RoleGrant"] = Relationship(
-        back_populates="user",
-        sa_relationship_kwargs={"lazy": "selectin", "cascade": "all, delete-orphan"},
-    )
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}
+    grants: list["RoleGrant"] = _children(back_populates="user")
 
     def get_id(self) -> str:
         """Session id: row id plus epoch, so a bumped epoch signs every session out."""
@@ -202,14 +252,14 @@ class ApiToken(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = _fk("app_user.id", ondelete="CASCADE")
     token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
-    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    created_at: datetime = _stamp()
     expires_at: datetime = _ts(nullable=False)
 
 
 _states = [s.value for s in State]
 
 
-class Application(SQLModel, table=True):
+class Application(Versioned, SQLModel, table=True):
     """An ansökan: one insats asked for by a lead member organisation."""
 
     __tablename__ = "application"
@@ -263,74 +313,40 @@ class Application(SQLModel, table=True):
     state: str = Field(default=State.DRAFT.value, sa_column=Column(String(30), nullable=False))
     title: str | None = Field(default=None, sa_column=Column(String(limits.TITLE_MAX)))
     kind: str | None = Field(default=None, sa_column=Column(String(20)))
-    target_group: str | None = Field(default=None, sa_column=Column(Text))
+    target_group: str | None = _text()
     age_min: int | None = None
     age_max: int | None = None
     participants_women: int | None = None
     participants_men: int | None = None
     start_date: date | None = None
     end_date: date | None = None
-    follow_up_plan: str | None = Field(default=None, sa_column=Column(Text))
-    gender_equality_plan: str | None = Field(default=None, sa_column=Column(Text))
-    continuation_plan: str | None = Field(default=None, sa_column=Column(Text))
-    steering_group: str | None = Field(default=None, sa_column=Column(Text))
-    activity_description: str | None = Field(default=None, sa_column=Column(Text))
-    report_plan: str | None = Field(default=None, sa_column=Column(Text))
-    results_summary: str | None = Field(default=None, sa_column=Column(Text))
+    follow_up_plan: str | None = _text()
+    gender_equality_plan: str | None = _text()
+    continuation_plan: str | None = _text()
+    steering_group: str | None = _text()
+    activity_description: str | None = _text()
+    report_plan: str | None = _text()
+    results_summary: str | None = _text()
     # Where the insats stood when LIV was proposed: a refused proposal returns it there.
     liv_proposed_from: str | None = Field(default=None, sa_column=Column(String(30)))
     diary_number: str | None = Field(default=None, sa_column=Column(String(40)))
     diary_year: int | None = None
     diary_seq: int | None = None
     created_by_id: int = _fk("app_user.id", index=False)
-    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
-    updated_at: datetime = _ts(default_factory=utcnow, nullable=False)
-    submitted_at: datetime | None = _ts(default=None, nullable=True)
-    version: int = Field(default=1, nullable=False)
+    created_at: datetime = _stamp()
+    updated_at: datetime = _stamp()
+    submitted_at: datetime | None = _optional_stamp()
+    version: int = _version()
 
-    partners: list["ApplicationPartner"] = Relationship(
-        sa_relationship_kwargs={
-            "lazy": "selectin",
-            "cascade": "all, delete-orphan",
-            "order_by": "ApplicationPartner.member_id",
-        }
+    partners: list["ApplicationPartner"] = _children("ApplicationPartner.member_id")
+    budget_lines: list["BudgetLine"] = _children("BudgetLine.year")
+    cofunding_lines: list["CofundingLine"] = _children(
+        "(CofundingLine.year, CofundingLine.member_id)"
     )
-    budget_lines: list["BudgetLine"] = Relationship(
-        sa_relationship_kwargs={
-            "lazy": "selectin",
-            "cascade": "all, delete-orphan",
-            "order_by": "BudgetLine.year",
-        }
-    )
-    cofunding_lines: list["CofundingLine"] = Relationship(
-        sa_relationship_kwargs={
-            "lazy": "selectin",
-            "cascade": "all, delete-orphan",
-            "order_by": "(CofundingLine.year, CofundingLine.member_id)",
-        }
-    )
-    goals: list["Goal"] = Relationship(
-        sa_relationship_kwargs={
-            "lazy": "selectin",
-            "cascade": "all, delete-orphan",
-            "order_by": "Goal.position",
-        }
-    )
+    goals: list["Goal"] = _children("Goal.position")
     # Read-only views of the beredning's outcome, oldest first (selectin: no N+1 in lists).
-    recommendations: list["Recommendation"] = Relationship(
-        sa_relationship_kwargs={
-            "lazy": "selectin",
-            "viewonly": True,
-            "order_by": "Recommendation.id",
-        }
-    )
-    proposals: list["Proposal"] = Relationship(
-        sa_relationship_kwargs={"lazy": "selectin", "viewonly": True, "order_by": "Proposal.id"}
-    )
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}
+    recommendations: list["Recommendation"] = _view("Recommendation.id")
+    proposals: list["Proposal"] = _view("Proposal.id")
 
     @property
     def total_amount_sek(self) -> int:
@@ -355,15 +371,13 @@ class BudgetLine(SQLModel, table=True):
     __tablename__ = "budget_line"
     __table_args__ = (
         UniqueConstraint("application_id", "year"),
-        CheckConstraint(
-            f"amount_sek >= 0 AND amount_sek <= {limits.AMOUNT_MAX}", name="amount_range"
-        ),
+        _amount_range("amount_sek"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     application_id: int = _fk("application.id", ondelete="CASCADE")
     year: int
-    amount_sek: int = Field(sa_column=Column(BigInteger, nullable=False))
+    amount_sek: int = _kronor()
 
 
 class CofundingLine(SQLModel, table=True):
@@ -372,16 +386,14 @@ class CofundingLine(SQLModel, table=True):
     __tablename__ = "cofunding_line"
     __table_args__ = (
         UniqueConstraint("application_id", "member_id", "year"),
-        CheckConstraint(
-            f"amount_sek >= 0 AND amount_sek <= {limits.AMOUNT_MAX}", name="amount_range"
-        ),
+        _amount_range("amount_sek"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     application_id: int = _fk("application.id", ondelete="CASCADE")
     member_id: int = _fk("member.id", index=False)
     year: int
-    amount_sek: int = Field(sa_column=Column(BigInteger, nullable=False))
+    amount_sek: int = _kronor()
 
 
 class Goal(SQLModel, table=True):
@@ -393,8 +405,8 @@ class Goal(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     application_id: int = _fk("application.id", ondelete="CASCADE")
     position: int
-    description: str = Field(sa_column=Column(Text, nullable=False))
-    indicator: str | None = Field(default=None, sa_column=Column(Text))
+    description: str = _text(nullable=False)
+    indicator: str | None = _text()
     target: str | None = Field(default=None, sa_column=Column(String(limits.NAME_MAX)))
 
 
@@ -410,7 +422,7 @@ class ApplicationVersion(SQLModel, table=True):
     trigger: str = Field(sa_column=Column(String(40), nullable=False))
     snapshot: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     created_by_id: int = _fk("app_user.id", index=False)
-    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    created_at: datetime = _stamp()
 
 
 class DiaryCounter(SQLModel, table=True):
@@ -450,19 +462,19 @@ class AuditEvent(SQLModel, table=True):
     seq: int = Field(nullable=False)
     association_id: int | None = _fk("association.id", nullable=True, index=False)
     actor_id: int | None = _fk("app_user.id", nullable=True, index=False)
-    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    created_at: datetime = _stamp()
     entity_type: str = Field(sa_column=Column(String(40), nullable=False))
     entity_id: int | None = None
     action: str = Field(sa_column=Column(String(60), nullable=False))
     from_state: str | None = Field(default=None, sa_column=Column(String(30)))
     to_state: str | None = Field(default=None, sa_column=Column(String(30)))
-    reason: str | None = Field(default=None, sa_column=Column(Text))
+    reason: str | None = _text()
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     prev_hash: str = Field(sa_column=Column(String(64), nullable=False))
     hash: str = Field(sa_column=Column(String(64), nullable=False))
 
 
-class AssociationBudget(SQLModel, table=True):
+class AssociationBudget(Versioned, SQLModel, table=True):
     """An association's budget frame for one year (the board's issue builds on it)."""
 
     __tablename__ = "association_budget"
@@ -479,22 +491,18 @@ class AssociationBudget(SQLModel, table=True):
     association_id: int = _fk("association.id")
     year: int
     # Total contributions of the year: 50 % state, 25 % region, 25 % municipalities.
-    contributions_sek: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    contributions_sek: int = _kronor(default=0)
     # Funds carried over from earlier years (balanserat resultat).
-    carried_over_sek: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
-    admin_costs_sek: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
-    other_costs_sek: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
-    version: int = Field(default=1, nullable=False)
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}
+    carried_over_sek: int = _kronor(default=0)
+    admin_costs_sek: int = _kronor(default=0)
+    other_costs_sek: int = _kronor(default=0)
+    version: int = _version()
 
 
 RECOMMENDATIONS = ("approve", "approve_with_conditions", "reject")
 
 
-class Endorsement(SQLModel, table=True):
+class Endorsement(Versioned, SQLModel, table=True):
     """A partner member's answer to a joint application: it stands behind it, or declines."""
 
     __tablename__ = "endorsement"
@@ -511,18 +519,14 @@ class Endorsement(SQLModel, table=True):
     application_id: int = _fk("application.id", ondelete="CASCADE")
     member_id: int = _fk("member.id", index=False)
     decision: str = Field(sa_column=Column(String(10), nullable=False))
-    comment: str | None = Field(default=None, sa_column=Column(Text))
+    comment: str | None = _text()
     user_id: int = _fk("app_user.id", index=False)
-    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
-    updated_at: datetime = _ts(default_factory=utcnow, nullable=False)
-    version: int = Field(default=1, nullable=False)
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}
+    created_at: datetime = _stamp()
+    updated_at: datetime = _stamp()
+    version: int = _version()
 
 
-class Annotation(SQLModel, table=True):
+class Annotation(Versioned, SQLModel, table=True):
     """A note by the beredning on one section of one frozen version, internal or shared."""
 
     __tablename__ = "annotation"
@@ -546,28 +550,18 @@ class Annotation(SQLModel, table=True):
     # The frozen version (ApplicationVersion.number) the annotation was made on.
     version_number: int
     section: str = Field(sa_column=Column(String(40), nullable=False))
-    quote: str | None = Field(default=None, sa_column=Column(Text))
-    body: str = Field(sa_column=Column(Text, nullable=False))
+    quote: str | None = _text()
+    body: str = _text(nullable=False)
     shared_with_applicant: bool = Field(default=False, nullable=False)
     requests_completion: bool = Field(default=False, nullable=False)
     author_id: int = _fk("app_user.id", index=False)
-    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    created_at: datetime = _stamp()
     resolved: bool = Field(default=False, nullable=False)
-    resolved_at: datetime | None = _ts(default=None, nullable=True)
+    resolved_at: datetime | None = _optional_stamp()
     resolved_by_id: int | None = _fk("app_user.id", nullable=True, index=False)
-    version: int = Field(default=1, nullable=False)
+    version: int = _version()
 
-    replies: list["AnnotationReply"] = Relationship(
-        sa_relationship_kwargs={
-            "lazy": "selectin",
-            "cascade": "all, delete-orphan",
-            "order_by": "AnnotationReply.id",
-        }
-    )
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}
+    replies: list["AnnotationReply"] = _children("AnnotationReply.id")
 
 
 class AnnotationReply(SQLModel, table=True):
@@ -577,9 +571,9 @@ class AnnotationReply(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     annotation_id: int = _fk("annotation.id", ondelete="CASCADE")
-    body: str = Field(sa_column=Column(Text, nullable=False))
+    body: str = _text(nullable=False)
     author_id: int = _fk("app_user.id", index=False)
-    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    created_at: datetime = _stamp()
 
 
 class Recommendation(SQLModel, table=True):
@@ -599,14 +593,14 @@ class Recommendation(SQLModel, table=True):
     application_id: int = _fk("application.id", ondelete="CASCADE")
     version_number: int
     recommendation: str = Field(sa_column=Column(String(30), nullable=False))
-    motivation: str = Field(sa_column=Column(Text, nullable=False))
-    conditions: str | None = Field(default=None, sa_column=Column(Text))
+    motivation: str = _text(nullable=False)
+    conditions: str | None = _text()
     # Why the group recommends although shared requests for completion are still open.
-    override_reason: str | None = Field(default=None, sa_column=Column(Text))
+    override_reason: str | None = _text()
     author_id: int = _fk("app_user.id", index=False)
-    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    created_at: datetime = _stamp()
 
-    author: "User" = Relationship(sa_relationship_kwargs={"lazy": "selectin", "viewonly": True})
+    author: "User" = _view()
 
 
 class Proposal(SQLModel, table=True):
@@ -617,11 +611,11 @@ class Proposal(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     application_id: int = _fk("application.id", ondelete="CASCADE")
     version_number: int
-    text: str = Field(sa_column=Column(Text, nullable=False))
+    text: str = _text(nullable=False)
     author_id: int = _fk("app_user.id", index=False)
-    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    created_at: datetime = _stamp()
 
-    author: "User" = Relationship(sa_relationship_kwargs={"lazy": "selectin", "viewonly": True})
+    author: "User" = _view()
 
 
 class MailMessage(SQLModel, table=True):
@@ -642,23 +636,23 @@ class MailMessage(SQLModel, table=True):
     association_id: int | None = _fk("association.id", nullable=True)
     to_email: str = Field(sa_column=Column(String(limits.EMAIL_MAX), nullable=False))
     subject: str = Field(sa_column=Column(String(300), nullable=False))
-    body: str = Field(sa_column=Column(Text, nullable=False))
+    body: str = _text(nullable=False)
     # What caused it (e.g. "request_completion"), for the outbox page and the log.
     event: str = Field(sa_column=Column(String(60), nullable=False))
     application_id: int | None = _fk("application.id", nullable=True, index=False)
     status: str = Field(default="pending", sa_column=Column(String(10), nullable=False))
     attempts: int = Field(default=0, nullable=False)
-    last_error: str | None = Field(default=None, sa_column=Column(Text))
-    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
-    next_attempt_at: datetime = _ts(default_factory=utcnow, nullable=False)
-    sent_at: datetime | None = _ts(default=None, nullable=True)
+    last_error: str | None = _text()
+    created_at: datetime = _stamp()
+    next_attempt_at: datetime = _stamp()
+    sent_at: datetime | None = _optional_stamp()
 
 
 MEETING_STATES = tuple(s.value for s in MeetingState)
 DECISION_OUTCOMES = ("approve", "approve_with_conditions", "reject", "refer_back")
 
 
-class Meeting(SQLModel, table=True):
+class Meeting(Versioned, SQLModel, table=True):
     """A board meeting (styrelsemöte): planned → open → closed → protocol_signed."""
 
     __tablename__ = "meeting"
@@ -692,31 +686,19 @@ class Meeting(SQLModel, table=True):
         default=MeetingState.PLANNED.value, sa_column=Column(String(20), nullable=False)
     )
     location: str | None = Field(default=None, sa_column=Column(String(limits.NAME_MAX)))
-    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
-    opened_at: datetime | None = _ts(default=None, nullable=True)
-    closed_at: datetime | None = _ts(default=None, nullable=True)
-    signed_at: datetime | None = _ts(default=None, nullable=True)
+    created_at: datetime = _stamp()
+    opened_at: datetime | None = _optional_stamp()
+    closed_at: datetime | None = _optional_stamp()
+    signed_at: datetime | None = _optional_stamp()
     # Who chaired (opened) the meeting, who signed the protocol, and the member chosen to
     # check it with the chair (justerare).
     chair_id: int | None = _fk("app_user.id", nullable=True, index=False)
     signed_by_id: int | None = _fk("app_user.id", nullable=True, index=False)
     justerare_id: int | None = _fk("app_user.id", nullable=True, index=False)
-    version: int = Field(default=1, nullable=False)
+    version: int = _version()
 
-    agenda_items: list["AgendaItem"] = Relationship(
-        sa_relationship_kwargs={
-            "lazy": "selectin",
-            "viewonly": True,
-            "order_by": "(AgendaItem.position, AgendaItem.id)",
-        }
-    )
-    attendance: list["Attendance"] = Relationship(
-        sa_relationship_kwargs={"lazy": "selectin", "viewonly": True, "order_by": "Attendance.id"}
-    )
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}
+    agenda_items: list["AgendaItem"] = _view("(AgendaItem.position, AgendaItem.id)")
+    attendance: list["Attendance"] = _view("Attendance.id")
 
 
 class Decision(SQLModel, table=True):
@@ -762,38 +744,20 @@ class Decision(SQLModel, table=True):
     paragraph: int | None = None
     delegated: bool = Field(default=False, nullable=False)
     outcome: str = Field(sa_column=Column(String(30), nullable=False))
-    conditions: str | None = Field(default=None, sa_column=Column(Text))
+    conditions: str | None = _text()
     # The board's questions when it refers an application back (återremiss).
-    questions: str | None = Field(default=None, sa_column=Column(Text))
+    questions: str | None = _text()
     decided_by_id: int = _fk("app_user.id", index=False)
-    decided_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    decided_at: datetime = _stamp()
     # On a tie the chair's casting vote (utslagsröst) decides: the side it fell on.
     casting_vote: str | None = Field(default=None, sa_column=Column(String(10)))
     # The board's seats and how many were filled for this item (jäviga left out).
     quorum_seats: int | None = None
     quorum_present: int | None = None
 
-    amounts: list["DecisionAmount"] = Relationship(
-        sa_relationship_kwargs={
-            "lazy": "selectin",
-            "cascade": "all, delete-orphan",
-            "order_by": "DecisionAmount.year",
-        }
-    )
-    votes: list["Vote"] = Relationship(
-        sa_relationship_kwargs={
-            "lazy": "selectin",
-            "cascade": "all, delete-orphan",
-            "order_by": "Vote.id",
-        }
-    )
-    dissents: list["Dissent"] = Relationship(
-        sa_relationship_kwargs={
-            "lazy": "selectin",
-            "cascade": "all, delete-orphan",
-            "order_by": "Dissent.id",
-        }
-    )
+    amounts: list["DecisionAmount"] = _children("DecisionAmount.year")
+    votes: list["Vote"] = _children("Vote.id")
+    dissents: list["Dissent"] = _children("Dissent.id")
 
 
 class DecisionAmount(SQLModel, table=True):
@@ -802,15 +766,13 @@ class DecisionAmount(SQLModel, table=True):
     __tablename__ = "decision_amount"
     __table_args__ = (
         UniqueConstraint("decision_id", "year"),
-        CheckConstraint(
-            f"amount_sek >= 0 AND amount_sek <= {limits.AMOUNT_MAX}", name="amount_range"
-        ),
+        _amount_range("amount_sek"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     decision_id: int = _fk("decision.id", ondelete="CASCADE")
     year: int
-    amount_sek: int = Field(sa_column=Column(BigInteger, nullable=False))
+    amount_sek: int = _kronor()
 
 
 class AgendaItem(SQLModel, table=True):
@@ -845,7 +807,7 @@ class AgendaItem(SQLModel, table=True):
     decision_id: int | None = _fk("decision.id", nullable=True, index=False)
     paragraph_year: int | None = None
     paragraph: int | None = None
-    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    created_at: datetime = _stamp()
 
 
 class Attendance(SQLModel, table=True):
@@ -864,7 +826,7 @@ class Attendance(SQLModel, table=True):
     member_id: int = _fk("member.id", index=False)
     seat: str = Field(sa_column=Column(String(10), nullable=False))
     present: bool = Field(default=False, nullable=False)
-    updated_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    updated_at: datetime = _stamp()
 
 
 class Vote(SQLModel, table=True):
@@ -896,7 +858,7 @@ class Dissent(SQLModel, table=True):
     decision_id: int = _fk("decision.id", ondelete="CASCADE")
     user_id: int = _fk("app_user.id", index=False)
     kind: str = Field(sa_column=Column(String(20), nullable=False))
-    text: str = Field(sa_column=Column(Text, nullable=False))
+    text: str = _text(nullable=False)
 
 
 class Recusal(SQLModel, table=True):
@@ -909,8 +871,8 @@ class Recusal(SQLModel, table=True):
     meeting_id: int = _fk("meeting.id", ondelete="CASCADE")
     application_id: int = _fk("application.id", index=False)
     user_id: int = _fk("app_user.id", index=False)
-    reason: str | None = Field(default=None, sa_column=Column(Text))
-    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    reason: str | None = _text()
+    created_at: datetime = _stamp()
 
 
 class ParagraphCounter(SQLModel, table=True):

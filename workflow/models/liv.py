@@ -3,10 +3,10 @@
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Column, String, UniqueConstraint
-from sqlmodel import Field, Relationship, SQLModel
+from sqlmodel import Field, SQLModel
 
 from workflow import limits
-from workflow.models import _fk, _ts, utcnow
+from workflow.models import _children, _fk, _stamp
 
 
 class LivYear(SQLModel, table=True):
@@ -26,7 +26,7 @@ class LivYear(SQLModel, table=True):
     year: int
     # The board decision (§) granting the year's amount; its DecisionAmount is the budget's.
     decision_id: int = _fk("decision.id", index=False)
-    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    created_at: datetime = _stamp()
 
 
 class LivAgreement(SQLModel, table=True):
@@ -46,15 +46,9 @@ class LivAgreement(SQLModel, table=True):
     signed_on: date
     reference: str | None = Field(default=None, sa_column=Column(String(limits.NAME_MAX)))
     recorded_by_id: int = _fk("app_user.id", index=False)
-    recorded_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    recorded_at: datetime = _stamp()
 
-    parties: list["LivAgreementParty"] = Relationship(
-        sa_relationship_kwargs={
-            "lazy": "selectin",
-            "cascade": "all, delete-orphan",
-            "order_by": "LivAgreementParty.member_id",
-        }
-    )
+    parties: list["LivAgreementParty"] = _children("LivAgreementParty.member_id")
 
 
 class LivAgreementParty(SQLModel, table=True):

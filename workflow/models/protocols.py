@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Column, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from workflow import limits
-from workflow.models import _fk, _in, _ts, utcnow
+from workflow.models import _fk, _in, _stamp
 
 SIGNATORY_ROLES = ("chair", "justerare")
 
@@ -28,7 +28,7 @@ class ProtocolSignature(SQLModel, table=True):
     meeting_id: int = _fk("meeting.id", ondelete="CASCADE")
     user_id: int = _fk("app_user.id", index=False)
     role: str = Field(sa_column=Column(String(20), nullable=False))
-    signed_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    signed_at: datetime = _stamp()
 
 
 class ProtocolPosting(SQLModel, table=True):
@@ -46,4 +46,4 @@ class ProtocolPosting(SQLModel, table=True):
     # Where the protocol is kept (förvaringsplats), printed on the notice.
     kept_at: str = Field(sa_column=Column(String(limits.NAME_MAX), nullable=False))
     recorded_by_id: int = _fk("app_user.id", index=False)
-    recorded_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    recorded_at: datetime = _stamp()

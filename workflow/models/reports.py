@@ -1,25 +1,31 @@
 """After the decision: start, reporting plan, yearly and final reports."""
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     CheckConstraint,
     Column,
     ForeignKey,
     Index,
     Integer,
     String,
-    Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import declared_attr
-from sqlmodel import Field, Relationship, SQLModel
+from sqlmodel import Field, SQLModel
 
 from states.report import DELIVERED, REPORT_KINDS, ReportState
-from workflow.models import _fk, _in, _ts, utcnow
+from workflow.models import (
+    Versioned,
+    _children,
+    _fk,
+    _in,
+    _kronor,
+    _optional_stamp,
+    _stamp,
+    _text,
+    _version,
+)
 
 OUTCOMES = ("work", "subsidised_work", "studies", "job_seeking", "other_support", "other")
 SUPPORT_SOURCES = (
@@ -40,7 +46,7 @@ DEFAULT_ANNUAL_DUE_DAY = 28
 DEFAULT_FINAL_DUE_DAYS = 60
 
 
-class ReportSettings(SQLModel, table=True):
+class ReportSettings(Versioned, SQLModel, table=True):
     """An association's reporting dates: annual report due date, final report delay."""
 
     __tablename__ = "report_settings"
@@ -56,11 +62,7 @@ class ReportSettings(SQLModel, table=True):
     annual_due_month: int = Field(default=DEFAULT_ANNUAL_DUE_MONTH, nullable=False)
     annual_due_day: int = Field(default=DEFAULT_ANNUAL_DUE_DAY, nullable=False)
     final_due_days: int = Field(default=DEFAULT_FINAL_DUE_DAYS, nullable=False)
-    version: int = Field(default=1, nullable=False)
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}
+    version: int = _version()
 
 
 class InsatsStart(SQLModel, table=True):
@@ -75,7 +77,7 @@ class InsatsStart(SQLModel, table=True):
     decision_id: int | None = _fk("decision.id", nullable=True, index=False)
     agreement_date: date
     started_by_id: int = _fk("app_user.id", index=False)
-    started_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    started_at: datetime = _stamp()
 
 
 class ConditionConfirmation(SQLModel, table=True):
@@ -92,12 +94,12 @@ class ConditionConfirmation(SQLModel, table=True):
     decision_id: int = _fk("decision.id", index=False)
     # 1-based line of the decision's conditions text.
     position: int
-    text: str = Field(sa_column=Column(Text, nullable=False))
+    text: str = _text(nullable=False)
     confirmed_by_id: int = _fk("app_user.id", index=False)
-    confirmed_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    confirmed_at: datetime = _stamp()
 
 
-class Report(SQLModel, table=True):
+class Report(Versioned, SQLModel, table=True):
     """A yearly (annual) or final report of an insats: draft → submitted → accepted|returned."""
 
     __tablename__ = "report"
@@ -158,45 +160,23 @@ class Report(SQLModel, table=True):
     new_men: int = Field(default=0, nullable=False)
     ended_women: int = Field(default=0, nullable=False)
     ended_men: int = Field(default=0, nullable=False)
-    costs_sek: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
-    narrative: str | None = Field(default=None, sa_column=Column(Text))
+    costs_sek: int = _kronor(default=0)
+    narrative: str | None = _text()
     created_by_id: int = _fk("app_user.id", index=False)
-    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
-    updated_at: datetime = _ts(default_factory=utcnow, nullable=False)
-    submitted_at: datetime | None = _ts(default=None, nullable=True)
+    created_at: datetime = _stamp()
+    updated_at: datetime = _stamp()
+    submitted_at: datetime | None = _optional_stamp()
     submitted_by_id: int | None = _fk("app_user.id", nullable=True, index=False)
-    accepted_at: datetime | None = _ts(default=None, nullable=True)
+    accepted_at: datetime | None = _optional_stamp()
     accepted_by_id: int | None = _fk("app_user.id", nullable=True, index=False)
     # The officer's reason the last time the report was returned (kept after resubmission).
-    return_reason: str | None = Field(default=None, sa_column=Column(Text))
-    returned_at: datetime | None = _ts(default=None, nullable=True)
-    version: int = Field(default=1, nullable=False)
+    return_reason: str | None = _text()
+    returned_at: datetime | None = _optional_stamp()
+    version: int = _version()
 
-    outcomes: list["ReportOutcome"] = Relationship(
-        sa_relationship_kwargs={
-            "lazy": "selectin",
-            "cascade": "all, delete-orphan",
-            "order_by": "ReportOutcome.id",
-        }
-    )
-    goal_results: list["ReportGoalResult"] = Relationship(
-        sa_relationship_kwargs={
-            "lazy": "selectin",
-            "cascade": "all, delete-orphan",
-            "order_by": "ReportGoalResult.goal_index",
-        }
-    )
-    supports: list["ReportSupport"] = Relationship(
-        sa_relationship_kwargs={
-            "lazy": "selectin",
-            "cascade": "all, delete-orphan",
-            "order_by": "ReportSupport.id",
-        }
-    )
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}
+    outcomes: list["ReportOutcome"] = _children("ReportOutcome.id")
+    goal_results: list["ReportGoalResult"] = _children("ReportGoalResult.goal_index")
+    supports: list["ReportSupport"] = _children("ReportSupport.id")
 
 
 class ReportOutcome(SQLModel, table=True):
@@ -267,4 +247,4 @@ class ReportReminder(SQLModel, table=True):
     year: int
     stage: str = Field(sa_column=Column(String(10), nullable=False))
     due_date: date
-    sent_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    sent_at: datetime = _stamp()

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
 
-from workflow.models import _fk, _in, _ts, utcnow
+from workflow.models import _fk, _in, _optional_stamp, _stamp
 
 ATTACHMENT_KINDS = ("pdf", "docx", "xlsx", "odt")
 # 20 MB: an evaluation plan or a budget workbook, never a video.
@@ -29,10 +29,10 @@ class TwoFactor(SQLModel, table=True):
         )
     )
     secret: str = Field(sa_column=Column(String(64), nullable=False))
-    confirmed_at: datetime | None = _ts(default=None, nullable=True)
+    confirmed_at: datetime | None = _optional_stamp()
     # The last 30-second time step a code was accepted for: the same code never works twice.
     last_step: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
-    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    created_at: datetime = _stamp()
 
 
 class RecoveryCode(SQLModel, table=True):
@@ -43,7 +43,7 @@ class RecoveryCode(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = _fk("app_user.id", ondelete="CASCADE")
     code_hash: str = Field(sa_column=Column(String(255), nullable=False))
-    used_at: datetime | None = _ts(default=None, nullable=True)
+    used_at: datetime | None = _optional_stamp()
 
 
 class SecuritySetting(SQLModel, table=True):
@@ -58,7 +58,7 @@ class SecuritySetting(SQLModel, table=True):
     )
     # Officers, board members (chair included) and admins must enrol in two-factor sign-in.
     require_two_factor: bool = Field(default=False, nullable=False)
-    updated_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    updated_at: datetime = _stamp()
 
 
 class Attachment(SQLModel, table=True):
@@ -84,4 +84,4 @@ class Attachment(SQLModel, table=True):
     sha256: str = Field(sa_column=Column(String(64), nullable=False))
     storage_name: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
     uploaded_by_id: int = _fk("app_user.id", index=False)
-    created_at: datetime = _ts(default_factory=utcnow, nullable=False)
+    created_at: datetime = _stamp()

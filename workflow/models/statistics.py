@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Integer, Numeric
-from sqlalchemy.orm import declared_attr
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, Numeric
 from sqlmodel import Field, SQLModel
+
+from workflow.models import Versioned, _kronor, _version
 
 # The seeds' figures: a full-time job without subsidy is worth 24,732 kr a month, subsidised
 # work 75 % of that, studies 50 % (seed 001's socio-economic estimate).
@@ -16,7 +16,7 @@ DEFAULT_SUBSIDISED_SHARE = Decimal("0.75")
 DEFAULT_STUDIES_SHARE = Decimal("0.5")
 
 
-class SocioeconomicParameters(SQLModel, table=True):
+class SocioeconomicParameters(Versioned, SQLModel, table=True):
     """What an association counts an outcome as worth, per month, in its estimate."""
 
     __tablename__ = "socioeconomic_parameters"
@@ -32,17 +32,11 @@ class SocioeconomicParameters(SQLModel, table=True):
     association_id: int = Field(
         sa_column=Column(Integer, ForeignKey("association.id"), primary_key=True)
     )
-    full_time_month_sek: int = Field(
-        default=DEFAULT_FULL_TIME_MONTH_SEK, sa_column=Column(BigInteger, nullable=False)
-    )
+    full_time_month_sek: int = _kronor(default=DEFAULT_FULL_TIME_MONTH_SEK)
     subsidised_share: Decimal = Field(
         default=DEFAULT_SUBSIDISED_SHARE, sa_column=Column(Numeric(4, 3), nullable=False)
     )
     studies_share: Decimal = Field(
         default=DEFAULT_STUDIES_SHARE, sa_column=Column(Numeric(4, 3), nullable=False)
     )
-    version: int = Field(default=1, nullable=False)
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}
+    version: int = _version()

@@ -23,13 +23,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import format_decimal
 from sqlmodel import Session, func, select
 
-from workflow import audit, limits
-from workflow.errors import Conflict, Problem, ValidationFailed
-from workflow.i18n import _l
-from workflow.models import Association, AssociationBudget, Decision, DecisionAmount, User
+from workflow import limits
+from workflow.errors import Problem, ValidationFailed
+from workflow.i18n import Kronor, _l
+from workflow.models import Association, AssociationBudget, Decision, DecisionAmount
 
 # Decisions whose amounts the budget counts as committed.
 GRANTING_OUTCOMES = ("approve", "approve_with_conditions")
@@ -38,13 +37,6 @@ CAPITAL_RECOMMENDATION_PERCENT = 20
 # The most years one projection page or answer shows.
 RANGE_MAX = 12
 FIGURES = ("contributions_sek", "carried_over_sek", "admin_costs_sek", "other_costs_sek")
-
-
-class Kronor(int):
-    """A whole-kronor amount that prints with the request's digit grouping (1 234 567)."""
-
-    def __str__(self) -> str:
-        return format_decimal(int(self))
 
 
 @dataclass(frozen=True)
@@ -564,66 +556,3 @@ def figure_problems(year: int, figures: Mapping[str, Any]) -> list[Problem]:
 
 def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def budget_row(session: Session, association: Association, year: int) -> AssociationBudget | None:
-    """The stored budget of one year, if any."""
-    return session.exec(
-        select(AssociationBudget).where(
-            AssociationBudget.association_id == association.id, AssociationBudget.year == year
-        )
-    ).first()
-
-
-def set_budget(
-    session: Session,
-    association: Association,
-    year: int,
-    *,
-    contributions_sek: int,
-    carried_over_sek: int,
-    admin_costs_sek: int,
-    other_costs_sek: int,
-    by: User,
-    expected_version: int | None = None,
-) -> AssociationBudget:
-    """Enter or change one year's budget (flushes and audits, never commits).
-
-    A negative carried-over figure is allowed: a deficit carried in from closed accounts.
-    """
-    figures = {
-        "contributions_sek": contributions_sek,
-        "carried_over_sek": carried_over_sek,
-        "admin_costs_sek": admin_costs_sek,
-        "other_costs_sek": other_costs_sek,
-    }
-    problems = figure_problems(year, figures)
-    if problems:
-        raise ValidationFailed(_l("Some fields are invalid."), problems=problems)
-    row = budget_row(session, association, year)
-    if expected_version is not None and (row is None or row.version != expected_version):
-        raise Conflict(
-            _l("The budget was changed by someone else; reload and try again."),
-            code="stale_version",
-        )
-    previous = None
-    if row is None:
-        row = AssociationBudget(association_id=association.id, year=year, **figures)
-    else:
-        previous = {name: getattr(row, name) for name in FIGURES}
-        if previous == figures:
-            return row
-        for name, value in figures.items():
-            setattr(row, name, value)
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        action="set_budget",
-        entity_type="association_budget",
-        entity_id=row.id,
-        association_id=association.id,
-        actor=by,
-        data={"year": year, **figures, "previous": previous},
-    )
-    return row

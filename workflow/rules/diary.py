@@ -1,4 +1,9 @@
-"""Diary numbers (diarienummer): `{prefix} {year}/{seq:03d}`, gap-free per association and year."""
+"""Diary numbers (diarienummer): `{prefix} {year}/{seq:03d}`, gap-free per association and year.
+
+The number is taken from a counter row per association and year, in the caller's
+transaction: concurrent submits queue on the row's lock, and a rolled-back submit gives its
+number back.
+"""
 
 from __future__ import annotations
 

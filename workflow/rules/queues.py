@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from math import ceil
 from typing import Any
 
 from sqlalchemy import DateTime, case, or_
@@ -28,6 +27,7 @@ from workflow.models import (
     Member,
     utcnow,
 )
+from workflow.rules import paging
 
 
 @dataclass(frozen=True)
@@ -59,19 +59,11 @@ class QueueRow:
 
 
 @dataclass(frozen=True)
-class QueuePage:
+class QueuePage(paging.Page):
     """One page of a queue, with how many applications wait in each of its states."""
 
     rows: list[QueueRow]
-    page: int
-    per_page: int
-    total: int
     counts: dict[str, int]
-
-    @property
-    def pages(self) -> int:
-        """How many pages there are (0 when the queue is empty)."""
-        return ceil(self.total / self.per_page)
 
 
 def _utc(value: datetime) -> datetime:
@@ -154,7 +146,7 @@ def _queue(
     counts = {str(s): counted.get(str(s), 0) for s in states}
     wanted = [state] if state is not None else list(counts)
     total = sum(counts[s] for s in wanted if s in counts)
-    if total <= (page - 1) * per_page:
+    if total <= paging.offset(page, per_page):
         return QueuePage([], page, per_page, total, counts)
 
     # Days waiting count from the step that put the application in its current state.
@@ -196,7 +188,7 @@ def _queue(
         .join(Member, Member.id == Application.lead_member_id)  # type: ignore[arg-type]
         .where(*conditions, Application.state.in_(wanted))  # type: ignore[attr-defined]
         .order_by(position, since, Application.id)
-        .offset((page - 1) * per_page)
+        .offset(paging.offset(page, per_page))
         .limit(per_page)
     )
     moment = _utc(now or utcnow())

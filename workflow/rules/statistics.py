@@ -21,11 +21,11 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from states.report import ReportState
-from workflow import audit, labels, limits, permissions
-from workflow.errors import Conflict, Forbidden, Problem, ValidationFailed
-from workflow.http import Sheet
+from workflow import labels, limits
+from workflow.errors import Problem, ValidationFailed
 from workflow.i18n import _l
-from workflow.models import Application, Association, Goal, User
+from workflow.labels import OUTCOME_LABELS, SUPPORT_LABELS
+from workflow.models import Application, Association, Goal
 from workflow.models.reports import (
     OUTCOMES,
     SUPPORT_PHASES,
@@ -41,6 +41,7 @@ from workflow.models.statistics import (
     DEFAULT_SUBSIDISED_SHARE,
     SocioeconomicParameters,
 )
+from workflow.rules.tables import Sheet
 
 # A series covers at most this many years (one page, one export).
 SERIES_MAX = 20
@@ -77,63 +78,6 @@ def parameters(session: Session, association: Association) -> Parameters:
         Decimal(row.studies_share),
         row.version,
     )
-
-
-def set_parameters(
-    session: Session,
-    association: Association,
-    *,
-    full_time_month_sek: int | None,
-    subsidised_share: Decimal | None,
-    studies_share: Decimal | None,
-    by: User,
-    expected_version: int | None = None,
-) -> Parameters:
-    """The officer sets the parameters; each problem is named (422)."""
-    if not permissions.can_edit_statistics(by, association):
-        raise Forbidden(_l("Only the association's officers set the socio-economic parameters."))
-    problems = []
-    if full_time_month_sek is None or not 1 <= full_time_month_sek <= 10_000_000:
-        problems.append(
-            Problem(
-                "full_time_month_sek",
-                _l("Must be between %(min)s and %(max)s.", min=1, max=10_000_000),
-            )
-        )
-    for name, share in (("subsidised_share", subsidised_share), ("studies_share", studies_share)):
-        if share is None or not Decimal(0) <= share <= ONE:
-            problems.append(Problem(name, _l("Must be between %(min)s and %(max)s.", min=0, max=1)))
-        elif share != share.quantize(Decimal("0.001")):
-            problems.append(Problem(name, _l("At most three decimals.")))
-    if problems:
-        raise ValidationFailed(_l("Some fields are invalid."), problems=problems)
-    row = session.get(SocioeconomicParameters, association.id)
-    if row is not None and expected_version is not None and row.version != expected_version:
-        raise Conflict(
-            _l("Someone else changed this at the same time; reload and try again."),
-            code="stale_version",
-        )
-    if row is None:
-        row = SocioeconomicParameters(association_id=association.id)  # type: ignore[arg-type]
-    row.full_time_month_sek = full_time_month_sek  # type: ignore[assignment]
-    row.subsidised_share = subsidised_share  # type: ignore[assignment]
-    row.studies_share = studies_share  # type: ignore[assignment]
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        action="set_socioeconomic_parameters",
-        entity_type="association",
-        entity_id=association.id,
-        association_id=association.id,
-        actor=by,
-        data={
-            "full_time_month_sek": full_time_month_sek,
-            "subsidised_share": str(subsidised_share),
-            "studies_share": str(studies_share),
-        },
-    )
-    return parameters(session, association)
 
 
 # --- the figures -------------------------------------------------------------------------------
@@ -455,7 +399,7 @@ def year_json(row: YearFigures) -> dict[str, Any]:
 
 def _labels() -> tuple[dict[str, Any], dict[str, Any]]:
     # The report's labels, so a statistic says "Studier" exactly as its report does.
-    return labels.REPORT_OUTCOME_LABELS, labels.SUPPORT_LABELS
+    return labels.OUTCOME_LABELS, labels.SUPPORT_LABELS
 
 
 def _split_cells(split: Split) -> list[int]:
@@ -464,7 +408,6 @@ def _split_cells(split: Split) -> list[int]:
 
 def sheets(rows: list[YearFigures]) -> list[Sheet]:
     """The statistics as tables: a sheet per table in XLSX, sections of one CSV."""
-    outcome_labels, support_labels = _labels()
     gender = [str(_l("Women")), str(_l("Men")), str(_l("Total"))]
     people = Sheet(
         str(_l("Participants")),
@@ -483,7 +426,7 @@ def sheets(rows: list[YearFigures]) -> list[Sheet]:
         str(_l("Outcomes")),
         [str(_l("Year")), str(_l("Outcome")), *gender],
         [
-            [row.year, str(outcome_labels.get(name, name)), *_split_cells(row.outcomes[name])]
+            [row.year, str(OUTCOME_LABELS.get(name, name)), *_split_cells(row.outcomes[name])]
             for row in rows
             for name in OUTCOMES
         ],
@@ -555,7 +498,7 @@ def sheets(rows: list[YearFigures]) -> list[Sheet]:
             [
                 row.year,
                 str(_l("At start") if phase == "start" else _l("At end")),
-                str(support_labels.get(source, source)),
+                str(SUPPORT_LABELS.get(source, source)),
                 *_split_cells(row.support[phase][source]),
             ]
             for row in rows
@@ -569,7 +512,6 @@ def sheets(rows: list[YearFigures]) -> list[Sheet]:
 
 def csv_rows(rows: list[YearFigures]) -> tuple[list[str], list[list[Any]]]:
     """The statistics as one long table: year, section, item, women, men, total, value."""
-    outcome_labels, support_labels = _labels()
     header = [
         str(_l("Year")),
         str(_l("Section")),
@@ -593,7 +535,7 @@ def csv_rows(rows: list[YearFigures]) -> tuple[list[str], list[list[Any]]]:
                 [
                     row.year,
                     str(_l("Outcomes")),
-                    str(outcome_labels.get(name, name)),
+                    str(OUTCOME_LABELS.get(name, name)),
                     *_split_cells(row.outcomes[name]),
                     None,
                 ]
@@ -640,7 +582,7 @@ def csv_rows(rows: list[YearFigures]) -> tuple[list[str], list[list[Any]]]:
                         [
                             row.year,
                             section,
-                            str(support_labels.get(source, source)),
+                            str(SUPPORT_LABELS.get(source, source)),
                             *_split_cells(row.support[phase][source]),
                             None,
                         ]

@@ -13,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -21,10 +20,9 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from forms.attachments import DeleteForm, UploadForm
-from workflow import permissions, transaction
-from workflow.errors import NotFound, ValidationFailed
+from workflow import http, permissions, transaction
+from workflow.errors import ValidationFailed
 from workflow.extensions import db
-from workflow.i18n import _l
 from workflow.models import Application, User
 from workflow.models.reports import Report
 from workflow.models.security import Attachment
@@ -173,30 +171,12 @@ def _back_to(app: Application, report: Report | None) -> str:
     return url_for("applications.show", application_id=app.id) + "#attachments"
 
 
-def send_attachment(row: Attachment) -> ResponseReturnValue:
-    """The file as a download in its own type, never shown inline nor sniffed."""
-    path = service.path_of(row)
-    if not path.is_file():
-        raise NotFound(_l("The file of this attachment is missing."))
-    response = send_file(
-        path,
-        mimetype=service.CONTENT_TYPES[row.kind],
-        as_attachment=True,
-        download_name=row.filename,
-        max_age=0,
-        etag=row.sha256,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 @bp.route("/attachments/<int:attachment_id>")
 @login_required
 def download(attachment_id: int) -> ResponseReturnValue:
     """Download a file (for whoever may see its application, or its report)."""
     row, _app, _report = service.load_visible(db.session, attachment_id, current_user)
-    return send_attachment(row)
+    return http.attachment_response(row)
 
 
 @bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])

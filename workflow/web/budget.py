@@ -17,6 +17,7 @@ from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Association
 from workflow.operations import associations
+from workflow.operations.budget import set_budget
 from workflow.pagecache import cached_page
 from workflow.rules import budget
 from workflow.rules.budget import BudgetWarning, YearBudget
@@ -194,7 +195,7 @@ def save(slug: str, year: int) -> ResponseReturnValue:
         errors.add_form(form)
         return _render(association, years, errors, posted=(year, form), status=422)
     with transaction.step() as refusal:
-        budget.set_budget(
+        set_budget(
             db.session,
             association,
             year,

@@ -10,9 +10,9 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
-from workflow.api import errors as api_errors
 from workflow.errors import DomainError
 from workflow.i18n import _l
+from workflow.json_errors import HTTP_CODES, error_response, http_error
 
 # Title and explanation of each page; the API gets the same message in English codes.
 PAGES: dict[int, tuple[Any, Any]] = {
@@ -56,8 +56,8 @@ def _respond(
     title, explanation = PAGES.get(status, PAGES[500] if status >= 500 else PAGES[400])
     if _wants_json():
         # Errors raised before the API blueprint is reached still answer in its shape.
-        return api_errors.error_response(
-            status, code or api_errors.HTTP_CODES.get(status, "error"), message or title, details
+        return error_response(
+            status, code or HTTP_CODES.get(status, "error"), message or title, details
         ), status
     html = render_template(
         "errors/error.html",
@@ -72,7 +72,7 @@ def _respond(
 
 def _http_error(exc: HTTPException) -> ResponseReturnValue:
     if _wants_json():
-        return api_errors.http_error(exc)
+        return http_error(exc)
     message = None
     if isinstance(exc, CSRFError):
         message = _l(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,13 +10,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from workflow import http as exports
-from workflow import labels, limits, permissions
+from workflow import http, labels, limits, permissions
 from workflow.errors import NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Association, utcnow
-from workflow.operations import associations
+from workflow.operations import applications, associations
+from workflow.rules import exports, paging
 from workflow.web.main import list_filters
 from workflow.web.meetings import OUTCOME_LABELS
 
@@ -54,7 +53,9 @@ def applications_csv() -> ResponseReturnValue:
             end,
             asked,
             updated,
-        ) in exports.application_rows(db.session, current_user, state=state, search=search):
+        ) in exports.application_rows(
+            db.session, applications.visible_query(current_user, state=state, search=search)
+        ):
             yield [
                 diary,
                 title,
@@ -71,7 +72,7 @@ def applications_csv() -> ResponseReturnValue:
     name = f"ansokningar-{state}.csv" if state else "ansokningar.csv"
     # Read in full before answering: a streamed body kept the request's database connection
     # open past its teardown on PostgreSQL (see the report to the lead).
-    return exports.csv_response(name, header, list(rows()))
+    return http.csv_response(name, header, list(rows()))
 
 
 def _association(slug: str) -> Association:
@@ -124,14 +125,13 @@ def decisions(slug: str) -> ResponseReturnValue:
     year = _year()
     size = current_app.config["PAGE_SIZE"]
     total = exports.decisions_count(db.session, association.id, year)  # type: ignore[arg-type]
-    pages = max(1, math.ceil(total / size))
-    page = max(1, min(request.args.get("page", 1, type=int) or 1, pages))
+    page = paging.clamp(paging.page_number(request.args.get("page")), total, size)
     rows = list(
         exports.decisions_of_year(
             db.session,
             association.id,  # type: ignore[arg-type]
             year,
-            offset=(page - 1) * size,
+            offset=paging.offset(page, size),
             limit=size,
         )
     )
@@ -142,7 +142,7 @@ def decisions(slug: str) -> ResponseReturnValue:
         rows=rows,
         total=total,
         page=page,
-        pages=pages,
+        pages=paging.page_count(total, size),
         outcome_labels=OUTCOME_LABELS,
         years=range(limits.YEAR_MIN, limits.YEAR_MAX + 1),
     )
@@ -158,4 +158,4 @@ def decisions_csv(slug: str) -> ResponseReturnValue:
         _decision_cells(row)
         for row in exports.decisions_of_year(db.session, association.id, year)  # type: ignore[arg-type]
     ]
-    return exports.csv_response(f"beslut-{association.slug}-{year}.csv", _decision_header(), rows)
+    return http.csv_response(f"beslut-{association.slug}-{year}.csv", _decision_header(), rows)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from flask import (
     Blueprint,
     abort,
@@ -18,7 +16,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext, refresh
 from flask_login import current_user, login_required
 from sqlalchemy.orm import lazyload
-from sqlmodel import func, select
+from sqlmodel import select
 
 from forms.auth import LanguageForm
 from states.application import State
@@ -27,6 +25,7 @@ from workflow.extensions import db
 from workflow.models import Association, Member
 from workflow.operations import applications
 from workflow.pagecache import cached_page
+from workflow.rules import paging
 from workflow.web.navigation import safe_next
 
 bp = Blueprint("main", __name__)
@@ -52,15 +51,16 @@ def list_filters() -> tuple[str | None, str | None, str | None]:
 def dashboard() -> ResponseReturnValue:
     """The applications the user may see, filterable by state and text, and paginated."""
     state, search, search_error = list_filters()
-    page = max(1, request.args.get("page", 1, type=int))
-    size = current_app.config["PAGE_SIZE"]
     query = applications.visible_query(current_user, state=state, search=search)
-    total = db.session.exec(query.with_only_columns(func.count()).order_by(None)).one()
-    pages = max(1, math.ceil(total / size))
-    if page > pages:
-        page = pages
     # The list shows columns only: the children would be loaded for nothing.
-    rows = db.session.exec(query.options(lazyload("*")).offset((page - 1) * size).limit(size)).all()
+    shown = paging.paginate(
+        db.session,
+        query.options(lazyload("*")),
+        paging.page_number(request.args.get("page")),
+        current_app.config["PAGE_SIZE"],
+        clamped=True,
+    )
+    rows = shown.rows
 
     assoc_ids = permissions.association_ids(current_user)
     associations = (
@@ -83,9 +83,9 @@ def dashboard() -> ResponseReturnValue:
     return render_template(
         "main/dashboard.html",
         rows=rows,
-        total=total,
-        page=page,
-        pages=pages,
+        total=shown.total,
+        page=shown.page,
+        pages=shown.pages,
         state=state,
         search=search,
         # What was typed stays in the box, also when it could not be searched.

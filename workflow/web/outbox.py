@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from flask import (
@@ -18,7 +17,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user, login_required
-from sqlmodel import func, select
+from sqlmodel import select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from workflow import mail, permissions, transaction
@@ -26,6 +25,7 @@ from workflow.errors import NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Association, MailMessage
+from workflow.rules import paging
 
 bp = Blueprint("outbox", __name__, url_prefix="/admin/outbox")
 
@@ -78,20 +78,20 @@ def index() -> ResponseReturnValue:
     query = _visible(scope)
     if status is not None:
         query = query.where(MailMessage.status == status)
-    page = max(1, request.args.get("page", 1, type=int))
-    size = current_app.config["PAGE_SIZE"]
-    total = db.session.exec(select(func.count()).select_from(query.subquery())).one()
-    pages = max(1, math.ceil(total / size))
-    page = min(page, pages)
-    rows = db.session.exec(
-        query.order_by(MailMessage.id.desc()).offset((page - 1) * size).limit(size)  # type: ignore[union-attr]
-    ).all()
+    shown = paging.paginate(
+        db.session,
+        query.order_by(MailMessage.id.desc()),  # type: ignore[union-attr]
+        paging.page_number(request.args.get("page")),
+        current_app.config["PAGE_SIZE"],
+        clamped=True,
+    )
+    rows = shown.rows
     return render_template(
         "outbox/index.html",
         rows=rows,
-        total=total,
-        page=page,
-        pages=pages,
+        total=shown.total,
+        page=shown.page,
+        pages=shown.pages,
         status=status,
         status_labels=STATUS_LABELS,
         associations=_association_names({row.association_id for row in rows}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user, login_required
@@ -12,12 +12,12 @@ from flask_login import current_user, login_required
 from forms.base import options
 from forms.protocols import JusterareForm, JusteringForm, PostingForm
 from states import meeting as meeting_machine
-from workflow import permissions, transaction
+from workflow import http, permissions, transaction
 from workflow.errors import Problem, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Application, Meeting
-from workflow.operations import applications, documents, meetings, protocols
+from workflow.operations import applications, meetings, protocols
 from workflow.pagecache import cached_page
 from workflow.rules import meetings as meetings_rules
 from workflow.web.formerrors import FormErrors
@@ -27,30 +27,6 @@ bp = Blueprint("protocols", __name__)
 
 def _meeting(meeting_id: int) -> Meeting:
     return meetings.load(db.session, meeting_id, current_user)
-
-
-def _filename(kind: str, protocol: protocols.Protocol) -> str:
-    return f"{kind}-{protocol.association['slug']}-{protocol.date}.pdf"
-
-
-def pdf_response(body: bytes, filename: str) -> Response:
-    """A PDF download (also served by the API)."""
-    response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def protocol_pdf_response(protocol: protocols.Protocol) -> Response:
-    """The whole protocol as a PDF download."""
-    body = documents.document(protocol, extract=False)
-    return pdf_response(body, _filename("protokoll", protocol))
-
-
-def extract_pdf_response(protocol: protocols.Protocol) -> Response:
-    """One paragraph's extract (protokollsutdrag) as a PDF download."""
-    body = documents.document(protocol, extract=True)
-    number = protocol.items[0].number
-    return pdf_response(body, _filename(f"protokollsutdrag-{number}", protocol))
 
 
 def _justerare_form(meeting: Meeting, posted: JusterareForm | None) -> JusterareForm | None:
@@ -125,7 +101,7 @@ def show(meeting_id: int) -> ResponseReturnValue:
 @login_required
 def protocol_pdf(meeting_id: int) -> ResponseReturnValue:
     """The minutes as a PDF document."""
-    return protocol_pdf_response(protocols.build(db.session, _meeting(meeting_id)))
+    return http.protocol_pdf_response(protocols.build(db.session, _meeting(meeting_id)))
 
 
 @bp.route("/meetings/<int:meeting_id>/protocol/justerare", methods=["POST"])
@@ -208,7 +184,7 @@ def post_notice(meeting_id: int) -> ResponseReturnValue:
 def extract_pdf(application_id: int) -> ResponseReturnValue:
     """The extract of the board's decision on the application, for whoever may see it."""
     app = applications.load_visible(db.session, application_id, current_user)
-    return extract_pdf_response(protocols.extract_for(db.session, app))
+    return http.extract_pdf_response(protocols.extract_for(db.session, app))
 
 
 @bp.app_template_global("protocol_notice")

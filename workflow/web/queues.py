@@ -19,7 +19,7 @@ from workflow.i18n import _l
 from workflow.models import KINDS, Association
 from workflow.operations import associations
 from workflow.pagecache import cached_page
-from workflow.rules import queues
+from workflow.rules import paging, queues
 from workflow.rules.queues import QueuePage
 
 bp = Blueprint("queues", __name__)
@@ -57,12 +57,11 @@ def _filters(association: Association, states: tuple[str, ...]) -> Filters:
     member = request.args.get("member", type=int)
     kind = request.args.get("kind")
     state = request.args.get("state")
-    page = request.args.get("page", 1, type=int) or 1
     return Filters(
         member_id=member if member in {m.id for m in association.members} else None,
         kind=kind if kind in KINDS else None,
         state=state if state in states else None,
-        page=max(1, min(page, 1_000_000)),
+        page=paging.page_number(request.args.get("page")),
     )
 
 

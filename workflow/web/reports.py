@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -32,8 +31,7 @@ from forms.reports import (
 )
 from states import report as spec
 from states.application import REPORT_PLAN, REPORTING, State
-from workflow import engine, labels, permissions, transaction
-from workflow import http as exports
+from workflow import engine, http, labels, permissions, transaction
 from workflow.errors import Conflict, DomainError, Forbidden, NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
@@ -45,6 +43,7 @@ from workflow.operations import applications, associations
 from workflow.operations import reports as service
 from workflow.pagecache import cached_page
 from workflow.rules import insats as insats_rules
+from workflow.rules import paging
 from workflow.rules import reports as reports_rules
 from workflow.web.formerrors import FormErrors
 
@@ -157,7 +156,7 @@ def report_labels() -> dict[str, Any]:
         "state": labels.REPORT_STATE_LABELS,
         "kind": labels.REPORT_KIND_LABELS,
         "action": labels.REPORT_ACTION_LABELS,
-        "outcome": labels.REPORT_OUTCOME_LABELS,
+        "outcome": labels.OUTCOME_LABELS,
         "support": labels.SUPPORT_LABELS,
     }
 
@@ -396,8 +395,8 @@ def due(slug: str) -> ResponseReturnValue:
     association = _association(slug)
     rows, overdue_only = _due_rows(association)
     per_page = current_app.config["PAGE_SIZE"]
-    pages = max(math.ceil(len(rows) / per_page), 1)
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    pages = paging.page_count(len(rows), per_page)
+    page = paging.clamp(paging.page_number(request.args.get("page")), len(rows), per_page)
     settings = service.settings_for(db.session, association.id)
     form = ReportSettingsForm(
         formdata=None,
@@ -425,7 +424,7 @@ def _render_due(
         render_template(
             "reports/due.html",
             association=association,
-            rows=rows[(page - 1) * per_page : page * per_page],
+            rows=rows[paging.offset(page, per_page) : paging.offset(page + 1, per_page)],
             total=len(rows),
             overdue_only=overdue_only,
             page=page,
@@ -470,7 +469,7 @@ def due_csv(slug: str) -> ResponseReturnValue:
         ]
         for entry in rows
     ]
-    return exports.csv_response(f"rapporter-{association.slug}.csv", header, lines)
+    return http.csv_response(f"rapporter-{association.slug}.csv", header, lines)
 
 
 @bp.route("/associations/<slug>/reports/settings", methods=["POST"])
@@ -483,7 +482,7 @@ def settings(slug: str) -> ResponseReturnValue:
 
     def again(errors: FormErrors, status: int) -> ResponseReturnValue:
         rows, overdue_only = _due_rows(association)
-        pages = max(math.ceil(len(rows) / per_page), 1)
+        pages = paging.page_count(len(rows), per_page)
         return _render_due(
             association, rows, overdue_only, 1, pages, per_page, form, errors, status
         )

@@ -11,16 +11,15 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from forms.statistics import ParametersForm
-from workflow import http as exports
-from workflow import permissions, transaction
+from workflow import http, permissions, transaction
 from workflow.errors import NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
-from workflow.labels import REPORT_OUTCOME_LABELS as OUTCOME_LABELS
-from workflow.labels import SUPPORT_LABELS
+from workflow.labels import OUTCOME_LABELS, SUPPORT_LABELS
 from workflow.models import Association
 from workflow.models.reports import OUTCOMES, SUPPORT_PHASES, SUPPORT_SOURCES
 from workflow.operations import associations
+from workflow.operations.statistics import set_parameters
 from workflow.pagecache import cached_page
 from workflow.rules import statistics
 from workflow.rules.statistics import YearFigures
@@ -172,7 +171,7 @@ def export_csv(slug: str) -> ResponseReturnValue:
     rows = statistics.figures(db.session, association, years.start, years.stop - 1)
     header, lines = statistics.csv_rows(rows)
     span = str(years.start) if len(years) == 1 else f"{years.start}-{years.stop - 1}"
-    return exports.csv_response(f"statistik-{association.slug}-{span}.csv", header, lines)
+    return http.csv_response(f"statistik-{association.slug}-{span}.csv", header, lines)
 
 
 @bp.route("/associations/<slug>/statistics.xlsx")
@@ -183,9 +182,7 @@ def export_xlsx(slug: str) -> ResponseReturnValue:
     years = _years(FormErrors())
     rows = statistics.figures(db.session, association, years.start, years.stop - 1)
     span = str(years.start) if len(years) == 1 else f"{years.start}-{years.stop - 1}"
-    return exports.xlsx_response(
-        f"statistik-{association.slug}-{span}.xlsx", statistics.sheets(rows)
-    )
+    return http.xlsx_response(f"statistik-{association.slug}-{span}.xlsx", statistics.sheets(rows))
 
 
 @bp.route("/associations/<slug>/statistics/parameters", methods=["POST"])
@@ -201,7 +198,7 @@ def parameters(slug: str) -> ResponseReturnValue:
         errors.add_form(form)
         return _render(association, form=form, form_errors=errors, status=422)
     with transaction.step() as refusal:
-        statistics.set_parameters(
+        set_parameters(
             db.session,
             association,
             full_time_month_sek=form.full_time_month_sek.data,

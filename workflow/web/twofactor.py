@@ -23,7 +23,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required, login_user
 
 from forms.twofactor import CodeForm, ConfirmForm, SettingsForm, SignInCodeForm
-from workflow import auth, permissions, transaction
+from workflow import auth, http, permissions, transaction
 from workflow.errors import NotFound
 from workflow.extensions import db, limiter
 from workflow.i18n import _l
@@ -190,9 +190,7 @@ def qr() -> ResponseReturnValue:
     if row is None or row.confirmed_at is not None:
         abort(404)  # a confirmed secret is never shown again
     svg = twofactor.qr_svg(twofactor.provisioning_uri(current_user, row))
-    response = Response(svg, mimetype="image/svg+xml")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return http.svg_response(svg)
 
 
 def _checked_code(form: CodeForm) -> FormErrors | None:
