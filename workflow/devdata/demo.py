@@ -40,6 +40,7 @@ from workflow.operations import (
     users,
 )
 from workflow.rules import meetings as meetings_rules
+from workflow.rules.meetings import AmountIn
 from workflow.schemas import ApplicationFields, parse
 
 # Fixed so a newcomer can sign in straight away; README lists every login.
@@ -1165,6 +1166,15 @@ def build(session: Session, *, year: int | None = None) -> DemoSummary | None:
                 )
             elif isinstance(step, Endorse):
                 endorsements.endorse(session, app, members[spec_app.slug][step.member].id, by=actor)
+            elif step.trigger == "delegated_approve":
+                # The officer's decision within the delegation limit, with its Decision row.
+                meetings.decide_delegated(
+                    session,
+                    app,
+                    by=actor,
+                    outcome=step.payload["outcome"],
+                    amounts=[AmountIn(a["year"], a["amount_sek"]) for a in step.payload["amounts"]],
+                )
             else:
                 engine.fire(
                     APPLICATION, app, step.trigger, by=actor, session=session, payload=step.payload
