@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlmodel import select
 
@@ -10,7 +12,10 @@ from tests.web.conftest import page_token
 from workflow import engine, notifications, transaction
 from workflow.extensions import db
 from workflow.lifecycles.application import APPLICATION
-from workflow.models import Application, MailMessage, User
+from workflow.lifecycles.meeting import MEETING
+from workflow.models import Application, Association, MailMessage, User
+from workflow.operations import meetings
+from workflow.rules.meetings import DecisionInput
 
 APPLICANTS = {"applicant@example.se", "applicant2@example.se"}
 PREPARERS = {"preparer@example.se", "preparer2@example.se"}
@@ -101,19 +106,28 @@ def test_a_step_mails_exactly_the_people_it_waits_for(
 def test_a_referral_back_by_the_board_tells_the_preparers(
     smtp_app, smtp, session, people, make_application, outbox
 ):
-    application = make_application(state=State.ON_AGENDA)
-    chair_id = people["chair"].id
+    application = make_application(state=State.PROPOSED)
+    chair_id, officer_id, board_id = (people[k].id for k in ("chair", "officer", "board"))
     session.commit()
-    # The meeting services fire this step; here it is fired and committed the same way.
+    # The board refers it back at a quorate meeting: the decision is a step of the engine.
     with smtp_app.app_context():
         s = db.session
-        engine.fire(
-            APPLICATION,
-            s.get(Application, application.id),
-            "board_refer_back",
-            by=s.get(User, chair_id),
-            session=s,
-            payload={"reason": "Styrelsen vill se en tydligare uppföljningsplan."},
+        officer, chair = s.get(User, officer_id), s.get(User, chair_id)
+        row = s.get(Application, application.id)
+        association = s.get(Association, row.association_id)
+        meeting = meetings.create_meeting(s, association, on=date.today(), by=officer)
+        meetings.add_to_agenda(s, meeting, [row.id], by=officer)
+        meetings.record_attendance(s, meeting, [meetings.AttendanceIn(board_id, True)], by=chair)
+        engine.fire(MEETING, meeting, "open", by=chair, session=s)
+        meetings.decide(
+            s,
+            meeting,
+            DecisionInput(
+                application_id=row.id,
+                outcome="refer_back",
+                questions="Styrelsen vill se en tydligare uppföljningsplan.",
+            ),
+            by=chair,
         )
         assert smtp.received == []  # nothing leaves before the commit
         transaction.commit()
