@@ -558,7 +558,6 @@ def _record_board_decision(step: Step) -> None:
 
 
 def _recorded(step: Step, decision: Decision, **extra: Any) -> None:
-    step.payload["_decision_row"] = decision
     step.recorded.update(
         {
             **extra,
@@ -614,11 +613,6 @@ def _record_delegated_decision(step: Step) -> None:
     step.session.add(decision)
     step.session.flush()
     _recorded(step, decision)
-
-
-def decision_of(step_payload: dict[str, Any]) -> Decision | None:
-    """The Decision a decision step wrote (read by the operation that fired it)."""
-    return step_payload.get("_decision_row")
 
 
 # --- the declaration -------------------------------------------------------------------------
