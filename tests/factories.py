@@ -29,7 +29,9 @@ from workflow.models.reports import Report
 from workflow.operations import applications as app_service
 from workflow.operations import associations, meetings, reports, users
 from workflow.operations import budget as budget_ops
+from workflow.rules import budget as rules_budget
 from workflow.rules import meetings as meetings_rules
+from workflow.rules.insats import start_conditions
 from workflow.rules.meetings import AmountIn
 from workflow.schemas import ApplicationFields
 
@@ -244,6 +246,7 @@ def application(
     complete: bool = True,
     by: User | None = None,
     granted: dict[int, int] | None = None,
+    conditions: str | None = None,
     decided_on: date | None = None,
     agreement_date: date | None = None,
     **overrides: Any,
@@ -251,11 +254,17 @@ def application(
     """An application brought to `state` by the real steps (flushed, not committed).
 
     Board steps are decided at a meeting held on `decided_on` (default today) by the board
-    members present; `granted` is the amount per year (default: what was applied for). Years
+    members present; `granted` is the amount per year (default: what was applied for), and
+    `conditions` makes the approval one with conditions (confirmed at the start). Years
     of the grant without a budget get an ample one, so the approval does not borrow.
     """
     owner = by or world.users["applicant"]
     fields = complete_fields(world) if complete else {"title": "Halvfärdig ansökan"}
+    if granted and complete:
+        # The application asks for what the board grants, over the years it grants for.
+        fields["budget"] = [{"year": y, "amount_sek": a} for y, a in sorted(granted.items())]
+        fields["start_date"] = date(min(granted), 1, 1)
+        fields["end_date"] = date(max(granted), 12, 31)
     fields.update(overrides)
     app = app_service.create_draft(
         session, world.association, ApplicationFields.model_validate(fields), by=owner
@@ -268,6 +277,7 @@ def application(
             step,
             owner=owner,
             granted=granted,
+            conditions=conditions,
             decided_on=decided_on,
             agreement_date=agreement_date,
         )
@@ -292,6 +302,7 @@ def take_step(
     *,
     owner: User | None = None,
     granted: dict[int, int] | None = None,
+    conditions: str | None = None,
     decided_on: date | None = None,
     agreement_date: date | None = None,
 ) -> None:
@@ -301,7 +312,7 @@ def take_step(
         meeting = board_meeting(session, world, on=decided_on)
         meetings.add_to_agenda(session, meeting, [app.id], by=officer)  # type: ignore[list-item]
     elif step in BOARD_STEPS:
-        decide(session, world, app, BOARD_STEPS[step], granted=granted)
+        decide(session, world, app, BOARD_STEPS[step], granted=granted, conditions=conditions)
     elif step == FINAL_REPORT:
         final_report(session, world, app, by=owner or world.users["applicant"])
     else:
@@ -310,6 +321,8 @@ def take_step(
         if step == "start":
             agreed = agreement_date or app.start_date or date.today()
             payload["agreement_date"] = agreed.isoformat()
+            count = len(start_conditions(session, app))
+            payload["confirmed_conditions"] = list(range(1, count + 1))
         engine.fire(APPLICATION, app, step, by=actor, session=session, payload=payload)
 
 
@@ -364,6 +377,7 @@ def decide(
     outcome: str,
     *,
     granted: dict[int, int] | None = None,
+    conditions: str | None = None,
 ) -> Decision:
     """The board's decision on `app` at the open meeting where it is on the agenda."""
     item = session.exec(
@@ -382,22 +396,29 @@ def decide(
             amounts = [AmountIn(y, a) for y, a in granted.items()]
         else:
             amounts = meetings_rules.requested_amounts(app)
-        ensure_budget(session, world, [a.year for a in amounts])
+        ensure_budget(session, world, meetings_rules.by_year(amounts))
     return meetings.decide(
         session,
         meeting,
         meetings_rules.DecisionInput(
             application_id=app.id,  # type: ignore[arg-type]
-            outcome=outcome,
+            outcome="approve_with_conditions" if conditions and outcome == "approve" else outcome,
             amounts=amounts,
+            conditions=conditions if outcome == "approve" else None,
+            questions="Hur följs målen upp?" if outcome == "refer_back" else None,
         ),
         by=world.users["chair"],
     )
 
 
-def ensure_budget(session: Session, world: World, years: list[int]) -> None:
-    """An ample budget for each year that has none (through the officer's budget step)."""
-    for year in sorted(set(years)):
+def ensure_budget(session: Session, world: World, amounts: dict[int, int]) -> None:
+    """When granting `amounts` would borrow, an ample budget for each year that has none.
+
+    Tests that care about the budget set it first (their figures are then the only ones).
+    """
+    if not rules_budget.borrowing_problems(session, world.association, amounts):
+        return
+    for year in sorted(amounts):
         if budget_ops.budget_row(session, world.association, year) is None:
             budget_ops.set_budget(
                 session, world.association, year, by=world.users["officer"], **AMPLE_BUDGET

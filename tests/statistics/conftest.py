@@ -186,10 +186,10 @@ def dataset(
         world,
         state=State.ACTIVE,
         title="Annat förbunds insats",
-        by=world.users["outsider_applicant"],
-        lead_member_id=world.other_members["nassjo"].id,
     )
+    # Moved to the other association: its reports must never be counted here.
     other.association_id = world.other_association.id
+    other.lead_member_id = world.other_members["nassjo"].id
     session.add(other)
     session.flush()
     add_report(
