@@ -314,7 +314,7 @@ def take_step(
     elif step in BOARD_STEPS:
         decide(session, world, app, BOARD_STEPS[step], granted=granted, conditions=conditions)
     elif step == FINAL_REPORT:
-        final_report(session, world, app, by=owner or world.users["applicant"])
+        final_report(session, world, app)
     else:
         actor = world.users[_ACTORS[step]] if step in _ACTORS else owner or world.users["applicant"]
         payload = dict(_PAYLOADS.get(step, {}))
@@ -425,17 +425,9 @@ def ensure_budget(session: Session, world: World, amounts: dict[int, int]) -> No
             )
 
 
-def final_report(session: Session, world: World, app: Application, *, by: User) -> Report:
+def final_report(session: Session, world: World, app: Application) -> Report:
     """The final report, written, submitted and accepted: the insats closes."""
-    report = reports.create_report(
-        session,
-        app,
-        reports.ReportInput(kind="final", **FINAL_FIGURES, given={"narrative"}),
-        by=by,
-    )
-    engine.fire(REPORT, report, "submit", by=by, session=session)
-    engine.fire(REPORT, report, "accept", by=world.users["officer"], session=session)
-    return report
+    return report(session, world, app, state="accepted", kind="final")
 
 
 # A consistent set of final-report figures (the operation's shape).
@@ -460,3 +452,38 @@ def csrf_token(html: str) -> str:
     )
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+# The steps that bring a report to each state (all from a draft the applicant writes).
+REPORT_PATHS: dict[str, tuple[str, ...]] = {
+    "draft": (),
+    "submitted": ("submit",),
+    "returned": ("submit", "return"),
+    "accepted": ("submit", "accept"),
+}
+
+
+def report(
+    session: Session,
+    world: World,
+    app: Application,
+    *,
+    state: str = "draft",
+    kind: str = "annual",
+    year: int | None = None,
+    **figures: Any,
+) -> Report:
+    """A report written by the applicant and brought to `state` by the real steps (flushed)."""
+    values = {**FINAL_FIGURES, "goal_results": [(g.position, "40 %") for g in app.goals], **figures}
+    applicant = world.users["applicant"]
+    row = reports.create_report(
+        session,
+        app,
+        reports.ReportInput(kind=kind, year=year, **values, given={"narrative"}),
+        by=applicant,
+    )
+    for trigger in REPORT_PATHS[state]:
+        actor = applicant if trigger == "submit" else world.users["officer"]
+        payload = {"reason": "Siffrorna saknas."} if trigger == "return" else {}
+        engine.fire(REPORT, row, trigger, by=actor, session=session, payload=payload)
+    return row
