@@ -10,8 +10,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from states.application import State
+from states.common import Role
 from states.meeting import MeetingState
-from workflow import engine
+from workflow import engine, permissions
 from workflow.errors import DomainError
 from workflow.lifecycles.application import APPLICATION
 from workflow.lifecycles.meeting import MEETING
@@ -20,6 +21,7 @@ from workflow.models import (
     AgendaItem,
     Application,
     Association,
+    AssociationBudget,
     Decision,
     Meeting,
     Member,
@@ -229,13 +231,6 @@ _PAYLOADS: dict[str, dict[str, Any]] = {
     "propose": {"proposal": "Förslag till beslut: bevilja ansökan."},
 }
 BOARD_STEPS = {"board_approve": "approve", "board_reject": "reject", "liv_approve": "approve"}
-# Contributions that cover any test's grants: the factory's approvals never borrow.
-AMPLE_BUDGET = {
-    "contributions_sek": 20_000_000,
-    "carried_over_sek": 5_000_000,
-    "admin_costs_sek": 800_000,
-    "other_costs_sek": 200_000,
-}
 
 
 def application(
@@ -258,7 +253,7 @@ def application(
     `conditions` makes the approval one with conditions (confirmed at the start). Years
     of the grant without a budget get an ample one, so the approval does not borrow.
     """
-    owner = by or world.users["applicant"]
+    owner = by or applicant_of(world, overrides.get("lead_member_id"))
     fields = complete_fields(world) if complete else {"title": "Halvfärdig ansökan"}
     if granted and complete:
         # The application asks for what the board grants, over the years it grants for.
@@ -283,6 +278,16 @@ def application(
         )
     assert app.state == state, (app.state, state)
     return app
+
+
+def applicant_of(world: World, member_id: int | None) -> User:
+    """The world's applicant who writes for `member_id` (the Jönköping applicant by default)."""
+    if member_id is None:
+        return world.users["applicant"]
+    for user in world.users.values():
+        if member_id in permissions.member_ids_for(user, world.association.id, Role.APPLICANT):
+            return user
+    raise AssertionError(f"no applicant of member {member_id} in the test world")
 
 
 def _take_step(session: Session, world: World, app: Application, step: str, **kwargs: Any) -> None:
@@ -412,17 +417,32 @@ def decide(
 
 
 def ensure_budget(session: Session, world: World, amounts: dict[int, int]) -> None:
-    """When granting `amounts` would borrow, an ample budget for each year that has none.
+    """When granting `amounts` would borrow, budget the money for the years the test left open.
 
-    Tests that care about the budget set it first (their figures are then the only ones).
+    A year without a budget gets one whose contributions are the amount granted; a year the
+    factory budgeted so (no costs, nothing carried) grows by it. A budget the test set itself
+    is never changed: its figures decide, and an approval that would borrow is refused.
     """
     if not rules_budget.borrowing_problems(session, world.association, amounts):
         return
-    for year in sorted(amounts):
-        if budget_ops.budget_row(session, world.association, year) is None:
+    for year, amount in sorted(amounts.items()):
+        row = budget_ops.budget_row(session, world.association, year)
+        if row is None or _granted_only(row):
             budget_ops.set_budget(
-                session, world.association, year, by=world.users["officer"], **AMPLE_BUDGET
+                session,
+                world.association,
+                year,
+                contributions_sek=amount + (row.contributions_sek if row else 0),
+                carried_over_sek=0,
+                admin_costs_sek=0,
+                other_costs_sek=0,
+                by=world.users["officer"],
             )
+
+
+def _granted_only(row: AssociationBudget) -> bool:
+    """A budget ensure_budget made: contributions only."""
+    return (row.carried_over_sek, row.admin_costs_sek, row.other_costs_sek) == (0, 0, 0)
 
 
 def final_report(session: Session, world: World, app: Application) -> Report:

@@ -306,5 +306,6 @@ def test_the_applicants_history_has_no_trace_of_annotations(api, token, flow, in
     flow.resolve(app, note)
     history = api.get(_url(app, "history"), token=token("applicant"))
     assert history.status_code == 200
-    assert [e["action"] for e in history.get_json()["items"]] == ["accept_for_preparation"]
+    actions = [e["action"] for e in history.get_json()["items"]]
+    assert actions == ["create", "submit", "accept_for_preparation"]
     assert "INTERNT" not in history.get_data(as_text=True)
