@@ -258,9 +258,12 @@ def application(
     if granted and complete:
         # The application asks for what the board grants, over the years it grants for.
         fields["budget"] = [{"year": y, "amount_sek": a} for y, a in sorted(granted.items())]
-        fields["start_date"] = date(min(granted), 1, 1)
-        fields["end_date"] = date(max(granted), 12, 31)
     fields.update(overrides)
+    budget_years = [line["year"] for line in fields.get("budget") or []]
+    if complete and budget_years and not {"start_date", "end_date"} & overrides.keys():
+        # A budget given alone sets the period: a complete application budgets every year of it.
+        fields["start_date"] = date(min(budget_years), 1, 1)
+        fields["end_date"] = date(max(budget_years), 12, 31)
     app = app_service.create_draft(
         session, world.association, ApplicationFields.model_validate(fields), by=owner
     )

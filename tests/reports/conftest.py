@@ -29,8 +29,12 @@ def active_app(session: Session, world: factories.World) -> Any:
         start_date=START,
         end_date=END,
         goals=[
-            {"description": "Andel till arbete eller studier", "target": "40 %"},
-            {"description": "Nöjda deltagare", "target": "80 %"},
+            {
+                "description": "Andel till arbete eller studier",
+                "indicator": "Avslutade till arbete eller studier / avslutade",
+                "target": "40 %",
+            },
+            {"description": "Nöjda deltagare", "indicator": "Enkät vid avslut", "target": "80 %"},
         ],
         budget=[{"year": y, "amount_sek": a} for y, a in GRANTED.items()],
         agreement_date=date(2024, 2, 15),
