@@ -1,4 +1,4 @@
-"""Test data builders with `**overrides`; they flush, the caller commits."""
+"""Test data by the product's real steps, with `**overrides`; they flush, the caller commits."""
 
 from __future__ import annotations
 
