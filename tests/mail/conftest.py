@@ -172,6 +172,7 @@ def make_application(
         session.commit()
         last = session.exec(select(MailMessage.id).order_by(MailMessage.id.desc())).first()  # type: ignore[union-attr]
         setup_mail[0] = last or 0
+        session.commit()  # end the read: on SQLite it holds the write lock (BEGIN IMMEDIATE)
         return app_row
 
     return _make
