@@ -223,7 +223,7 @@ def world(session: Session) -> factories.World:
 
 @pytest.fixture
 def make_application(session: Session, world: factories.World) -> Callable[..., Any]:
-    """Create an application in any state (committed): `make_application(state="submitted")`."""
+    """An application brought to any state by the real steps (committed): `state="submitted"`."""
 
     def _make(**overrides: Any) -> Any:
         app_row = factories.application(session, world, **overrides)

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import func, select
 
 from states.application import State
+from tests import factories
 from tests.annotations.helpers import INTERNAL_BODY, SHARED_BODY
 from tests.api.helpers import error_code, problem_fields
 from workflow.models import Annotation, AnnotationReply
@@ -129,13 +130,14 @@ def test_the_applicant_never_receives_an_internal_annotation(api, token, flow, i
     assert everything["items"][0]["replies"][0]["body"] == "INTERNT SVAR om kommunen"
 
 
-def test_the_board_reads_annotations_from_prepared_on(api, token, flow, session, in_preparation):
+def test_the_board_reads_annotations_from_prepared_on(
+    api, token, flow, session, world, in_preparation
+):
     app = in_preparation
     flow.annotate(app, body=INTERNAL_BODY)
     before = api.get(_url(app, "annotations"), token=token("board"))
     assert (before.status_code, before.get_json()["total"]) == (200, 0)
-    app.state = State.PREPARED
-    session.add(app)
+    factories.take_step(session, world, app, "recommend")
     session.commit()
     after = api.get(_url(app, "annotations"), token=token("board")).get_json()
     assert [n["body"] for n in after["items"]] == [INTERNAL_BODY]
@@ -304,5 +306,6 @@ def test_the_applicants_history_has_no_trace_of_annotations(api, token, flow, in
     flow.resolve(app, note)
     history = api.get(_url(app, "history"), token=token("applicant"))
     assert history.status_code == 200
-    assert [e["action"] for e in history.get_json()["items"]] == ["accept_for_preparation"]
+    actions = [e["action"] for e in history.get_json()["items"]]
+    assert actions == ["create", "submit", "accept_for_preparation"]
     assert "INTERNT" not in history.get_data(as_text=True)

@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlmodel import func, select
 
-from states.application import State
+from tests import factories
 from tests.annotations.helpers import INTERNAL_BODY, SHARED_BODY
 from tests.web.conftest import text
 from workflow.models import Annotation, AnnotationReply
@@ -119,14 +119,13 @@ def test_the_preparer_sees_both_and_the_counts(client, flow, sign_in, in_prepara
 
 @pytest.mark.parametrize("viewer", ["board", "chair"])
 def test_the_board_reads_annotations_from_prepared_on(
-    client, flow, session, sign_in, in_preparation, viewer
+    client, flow, session, world, sign_in, in_preparation, viewer
 ):
     app = in_preparation
     flow.annotate(app, body=INTERNAL_BODY)
     sign_in(viewer)
     assert INTERNAL_BODY not in text(client.get(_show(app)))
-    app.state = State.PREPARED
-    session.add(app)
+    factories.take_step(session, world, app, "recommend")
     session.commit()
     page = text(client.get(_show(app)))
     assert INTERNAL_BODY in page

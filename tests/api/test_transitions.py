@@ -232,7 +232,8 @@ def test_the_history_is_paginated(api, token, make_application):
     page = api.get(
         f"/api/v1/applications/{app.id}/history?per_page=2&page=2", token=token("applicant")
     ).get_json()
-    assert (page["total"], page["pages"], len(page["items"])) == (3, 2, 1)
+    # The draft's creation and three edits.
+    assert (page["total"], page["pages"], len(page["items"])) == (4, 2, 2)
 
 
 @pytest.mark.parametrize("who", ["admin", "auditor"])

@@ -127,7 +127,8 @@ def test_a_rejection_is_proposed_as_a_rejection(app, session, make_application, 
 
 
 def test_without_a_recommendation_the_draft_says_so(app, session, make_application):
-    application = make_application(state=State.SUBMITTED, partner_member_ids=[])
+    # A draft: a submitted application always names a partner.
+    application = make_application(state=State.DRAFT, partner_member_ids=[])
     text = draft_proposal(session, application)
     assert _sv("The preparatory group has not given a recommendation.") in text
     assert _sv("No other member organisation is named as a partner.") in text

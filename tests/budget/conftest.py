@@ -1,4 +1,4 @@
-"""Fixtures of the budget tests: budgets, decisions written directly, the validating API client."""
+"""Fixtures of the budget tests: budgets and decisions by the real steps, the API client."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from states.application import State
 from tests import factories
 from tests.api.conftest import api, token  # noqa: F401 - fixtures, used by name
 from tests.web.conftest import compiled_catalog, post  # noqa: F401 - fixtures, used by name
-from workflow.models import AssociationBudget, Decision, DecisionAmount
+from workflow.models import Decision
+from workflow.operations.budget import set_budget
+from workflow.rules.meetings import latest_decision
 
 
 @pytest.fixture
@@ -21,16 +23,17 @@ def budgets(session: Session, world: factories.World) -> Callable[..., None]:
 
     def _budgets(figures: dict[int, tuple[int, int, int, int]], association: Any = None) -> None:
         owner = association or world.association
+        officer = world.users["officer" if owner.id == world.association.id else "outsider"]
         for year, (contributions, carried, admin, other) in figures.items():
-            session.add(
-                AssociationBudget(
-                    association_id=owner.id,
-                    year=year,
-                    contributions_sek=contributions,
-                    carried_over_sek=carried,
-                    admin_costs_sek=admin,
-                    other_costs_sek=other,
-                )
+            set_budget(
+                session,
+                owner,
+                year,
+                contributions_sek=contributions,
+                carried_over_sek=carried,
+                admin_costs_sek=admin,
+                other_costs_sek=other,
+                by=officer,
             )
         session.commit()
 
@@ -41,21 +44,13 @@ def budgets(session: Session, world: factories.World) -> Callable[..., None]:
 def decide(
     session: Session, world: factories.World, make_application: Callable[..., Any]
 ) -> Callable[..., Decision]:
-    """`decide({2025: 400_000}, outcome="approve")`: a delegated decision on a new application."""
+    """`decide({2025: 400_000}, outcome="approve")`: the board's decision on a new application."""
 
     def _decide(amounts: dict[int, int], outcome: str = "approve") -> Decision:
         state = State.APPROVED if outcome == "approve" else State.REJECTED
-        application = make_application(state=state)
-        decision = Decision(
-            association_id=world.association.id,
-            application_id=application.id,
-            delegated=True,
-            outcome=outcome,
-            decided_by_id=world.users["officer"].id,
-            amounts=[DecisionAmount(year=y, amount_sek=a) for y, a in amounts.items()],
-        )
-        session.add(decision)
-        session.commit()
+        application = make_application(state=state, granted=amounts)
+        decision = latest_decision(session, application)
+        assert decision is not None
         return decision
 
     return _decide

@@ -122,8 +122,11 @@ def test_addresses_outside_the_years_and_without_token(api, token, client):
     )
 
 
-def test_a_year_without_budget_still_answers(api, token, decide):
+def test_a_year_without_budget_still_answers(api, token, budgets, decide):
+    # Granted while 2026 carried enough into 2027; then 2026's budget was cut to nothing.
+    budgets({2026: (1_000_000, 0, 0, 0)})
     decide({2027: 250_000})
+    budgets({2026: (1_000_000, 0, 1_000_000, 0)})
     body = api.get(f"{URL}/2027", token=token("board")).get_json()
     assert body["budgeted"] is False
     assert body["version"] is None
@@ -134,11 +137,12 @@ def test_a_year_without_budget_still_answers(api, token, decide):
 
 
 def test_the_range_carries_forward_and_warns(api, token, decide):
+    # Granted on an ample budget (no borrowing), which the officer then lowers.
+    decide({2025: 900_000, 2026: 1_500_000})
     for year, contributions in ((2025, 1_000_000), (2026, 1_000_000), (2027, 1_000_000)):
         body = {**BODY, "contributions_sek": contributions, "carried_over_sek": 0}
         body.update(admin_costs_sek=100_000, other_costs_sek=0)
         assert _put(api, token, year, body).status_code == 200
-    decide({2025: 900_000, 2026: 1_500_000})
     answer = api.get(URL, token=token("auditor"), lang="en")
     assert answer.status_code == 200
     body = answer.get_json()

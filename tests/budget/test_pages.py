@@ -29,9 +29,12 @@ def _form(year: int, **values: str) -> dict[str, str]:
 
 @pytest.fixture
 def filled(budgets, decide):
-    """Two budgeted years and a decision that takes 2026 below zero."""
-    budgets(FIGURES)
+    """Two budgeted years and a decision that takes 2026 below zero.
+
+    The grant was made on an ample budget (no borrowing); the budget was lowered after it.
+    """
     decide({2025: 5_000_000, 2026: 9_000_000})
+    budgets(FIGURES)
 
 
 def test_the_officer_sees_the_table_the_warnings_the_chart_and_the_forms(client, sign_in, filled):

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlmodel import select
 
+from states.application import State
+from tests import factories
 from tests.sql import recorded_statements
 from workflow import limits
 from workflow.errors import Conflict, ValidationFailed
-from workflow.models import AssociationBudget, AuditEvent, Decision, DecisionAmount, Meeting
+from workflow.models import AssociationBudget, AuditEvent, Decision
 from workflow.operations.budget import set_budget
 from workflow.rules import budget
+from workflow.rules.meetings import latest_decision
 
 # 2024 starts the chain; the carried-over figures of 2025 and 2026 are not used.
 THREE_YEARS = {
@@ -32,29 +33,20 @@ def _by_year(rows: list[budget.YearBudget]) -> dict[int, budget.YearBudget]:
 
 @pytest.fixture
 def board_decision(session, world, make_application):
-    """A board decision at a meeting (approve_with_conditions cannot be delegated)."""
+    """A board decision at a meeting: an approval with conditions, or a referral back."""
 
-    def _board(amounts: dict[int, int], outcome: str, paragraph: int) -> Decision:
-        application = make_application(state="approved")
-        meeting = Meeting(association_id=world.association.id, date=date(2024, 3, 1))
-        session.add(meeting)
-        session.flush()
-        decision = Decision(
-            association_id=world.association.id,
-            application_id=application.id,
-            meeting_id=meeting.id,
-            paragraph_year=2024,
-            paragraph=paragraph,
-            outcome=outcome,
-            conditions="Rapport varje kvartal." if outcome == "approve_with_conditions" else None,
-            questions="Hur följs målen upp?" if outcome == "refer_back" else None,
-            decided_by_id=world.users["chair"].id,
-            quorum_seats=5,
-            quorum_present=3,
-            amounts=[DecisionAmount(year=y, amount_sek=a) for y, a in amounts.items()],
-        )
-        session.add(decision)
-        session.commit()
+    def _board(amounts: dict[int, int], outcome: str) -> Decision:
+        if outcome == "approve_with_conditions":
+            application = make_application(
+                state=State.APPROVED, granted=amounts, conditions="Rapport varje kvartal."
+            )
+        else:
+            application = make_application(state=State.ON_AGENDA, granted=amounts)
+            factories.decide(session, world, application, outcome)
+            session.commit()
+        decision = latest_decision(session, application)
+        assert decision is not None
+        assert decision.outcome == outcome
         return decision
 
     return _board
@@ -65,9 +57,9 @@ def three_years(budgets, decide, board_decision):
     """Three budgeted years, two granting decisions and two that grant nothing."""
     budgets(THREE_YEARS)
     decide({2024: 4_000_000, 2025: 3_000_000})
-    board_decision({2025: 2_900_000, 2026: 2_000_000}, "approve_with_conditions", 1)
+    board_decision({2025: 2_900_000, 2026: 2_000_000}, "approve_with_conditions")
     decide({2025: 9_000_000}, outcome="reject")
-    board_decision({2026: 7_000_000}, "refer_back", 2)
+    board_decision({2026: 7_000_000}, "refer_back")
 
 
 def test_the_balance_is_carried_forward_year_by_year(session, world, three_years):
@@ -143,13 +135,14 @@ def test_borrowing_problems_lock_the_association(app, session, world, three_year
 
 
 def test_negative_year_and_room_exceeded(session, world, budgets, decide):
+    # Granted on an ample budget (no borrowing); the seed's budget was set after it.
+    decide({2019: 6_800_000, 2020: 5_979_000})
     budgets(
         {
             2019: (6_072_000, 2_123_000, 845_000, 200_000),
             2020: (6_072_000, 0, 877_000, 200_000),
         }
     )
-    decide({2019: 6_800_000, 2020: 5_979_000})
     rows = budget.projection(session, world.association)
     # The seed's 2019 and 2020 (001): 2019 ends above zero, 2020 below.
     assert [r.projected_balance_sek for r in rows] == [350_000, -634_000]

@@ -20,9 +20,7 @@ from workflow.models import (
     Endorsement,
     Proposal,
     Recommendation,
-    utcnow,
 )
-from workflow.models.reports import Report
 from workflow.rules.meetings import requested_amounts
 
 # A payload that satisfies every guard that reads one.
@@ -63,31 +61,11 @@ def _counts(session: Any, app_id: int) -> tuple[int, int]:
     return events, versions
 
 
-def _accepted_final_report(session: Any, world: Any, app: Application) -> None:
-    now = utcnow()
-    session.add(
-        Report(
-            association_id=app.association_id,
-            application_id=app.id,
-            kind="final",
-            year=app.end_date.year,
-            due_date=app.end_date,
-            state="accepted",
-            submitted_at=now,
-            accepted_at=now,
-            created_by_id=world.users["applicant"].id,
-        )
-    )
-
-
 @pytest.mark.parametrize("trigger", [t.trigger for t in spec.TRANSITIONS])
 def test_trigger_from_every_state_by_every_role(session, world, make_application, trigger):
     """403 for a role that may not, 409 from a wrong state, else the step to its destination."""
     transition = spec.BY_TRIGGER[trigger]
     apps = {state: make_application(state=state, **LIV_FIELDS) for state in spec.State}
-    # `accept_final_report` closes an insats only on its accepted final report.
-    for app in apps.values():
-        _accepted_final_report(session, world, app)
     session.commit()
     for state, app in apps.items():
         for role, user_key in ROLE_USERS.items():
@@ -129,6 +107,19 @@ def test_trigger_from_every_state_by_every_role(session, world, make_application
                             payload=FULL_PAYLOAD,
                         )
                     assert [p.field for p in refused.value.problems] == ["outcome"]
+                elif trigger == "accept_final_report":
+                    # Only an accepted final report closes the insats (tests/reports take
+                    # that path); without one the step is refused by its guard.
+                    with pytest.raises(ValidationFailed) as refused:
+                        engine.fire(
+                            APPLICATION,
+                            app,
+                            trigger,
+                            by=user,
+                            session=session,
+                            payload=FULL_PAYLOAD,
+                        )
+                    assert [p.field for p in refused.value.problems] == ["final_report"]
                 elif trigger in DELEGATED:
                     # The factory's 3 000 000 kr is above the delegation limit of 200 000 kr.
                     with pytest.raises(Forbidden) as refused:
@@ -300,7 +291,7 @@ def test_a_refused_submit_gives_its_diary_number_back(session, world, make_appli
     session.rollback()
     session.refresh(app)
     assert (app.state, app.diary_number, app.version) == ("draft", None, 1)
-    assert _counts(session, app.id) == (0, 0)
+    assert _counts(session, app.id) == (1, 0)  # the draft's creation only
     engine.fire(APPLICATION, app, "submit", by=world.users["applicant"], session=session)
     session.commit()
     assert app.diary_number.endswith("/001")
@@ -322,7 +313,7 @@ def test_a_database_error_mid_step_leaves_no_partial_write(
     monkeypatch.undo()
     fresh = session.get(Application, app.id, populate_existing=True)
     assert (fresh.state, fresh.version, fresh.diary_number) == ("draft", 1, None)
-    assert _counts(session, app.id) == (0, 0)
+    assert _counts(session, app.id) == (1, 0)  # the draft's creation only
 
 
 def test_withdraw_records_the_reason(session, world, make_application):

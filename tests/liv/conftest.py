@@ -39,7 +39,7 @@ LIV_TEXTS = {
 
 @pytest.fixture
 def active(make_application: Callable[..., Application]) -> Callable[..., Application]:
-    """An active insats (rows written directly), started two years ago."""
+    """An active insats (through the board's grant), started two years ago."""
 
     def _make(**overrides: Any) -> Application:
         overrides.setdefault("start_date", date(YEAR - 2, 1, 1))
@@ -48,6 +48,8 @@ def active(make_application: Callable[..., Application]) -> Callable[..., Applic
             "budget",
             [{"year": y, "amount_sek": 1_200_000} for y in (YEAR - 2, YEAR - 1, YEAR)],
         )
+        # Granted at a meeting before the period: this year's LIV decisions are §§ 1, 2, ...
+        overrides.setdefault("decided_on", date(YEAR - 3, 12, 1))
         return make_application(state=State.ACTIVE, **overrides)
 
     return _make

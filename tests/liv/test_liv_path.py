@@ -15,9 +15,9 @@ from tests.liv.conftest import LIV_TEXTS, YEAR
 from workflow import engine
 from workflow.errors import Conflict, Forbidden, ValidationFailed
 from workflow.lifecycles.application import APPLICATION
+from workflow.lifecycles.report import REPORT
 from workflow.models import AuditEvent, Decision, DecisionAmount, Meeting
 from workflow.models.liv import LivYear
-from workflow.models.reports import Report
 from workflow.operations import meetings
 from workflow.rules import budget
 from workflow.rules import liv as liv_rules
@@ -183,7 +183,8 @@ def test_a_yearly_decision_that_would_borrow_is_refused(
         decide(meeting, app, "approve", amounts=[meetings.AmountIn(YEAR + 1, 30_000_000)])
     assert any(f.startswith("amounts") for f in _fields(exc))
     session.rollback()
-    assert session.exec(select(Decision).where(Decision.application_id == app.id)).first() is None
+    # Nothing of the refused decision remains (the grant's decision, at its own meeting, does).
+    assert session.exec(select(Decision).where(Decision.meeting_id == meeting.id)).first() is None
     session.refresh(app)
     assert app.state == State.LIV_PROPOSED
 
@@ -195,23 +196,11 @@ def test_flag_when_last_years_report_is_not_accepted(
 ) -> None:
     app = liv_proposed()
     assert liv_rules.unreported(session, [app], YEAR) == {app.id}
-    report = Report(
-        association_id=world.association.id,
-        application_id=app.id,
-        kind="annual",
-        year=YEAR - 1,
-        state="submitted",
-        due_date=date(YEAR, 2, 28),
-        created_by_id=world.users["applicant"].id,
-        submitted_at=date(YEAR, 2, 1),
-    )
-    session.add(report)
+    report = factories.report(session, world, app, state="submitted", year=YEAR - 1)
     session.commit()
     # Submitted is not enough: only an accepted report counts.
     assert liv_rules.unreported(session, [app], YEAR) == {app.id}
-    report.state = "accepted"
-    report.accepted_at = date(YEAR, 2, 10)
-    session.add(report)
+    engine.fire(REPORT, report, "accept", by=world.users["officer"], session=session)
     session.commit()
     assert liv_rules.unreported(session, [app], YEAR) == set()
 

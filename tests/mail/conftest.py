@@ -155,13 +155,43 @@ def fire(api: Api, token: Callable[[str], str]) -> Callable[..., Any]:
 
 
 @pytest.fixture
-def outbox(session: Session) -> Callable[[], list[MailMessage]]:
-    """The outbox as committed now, oldest first."""
+def setup_mail() -> list[int]:
+    """The last message the fixtures' own steps queued (0: none); the outbox starts after it."""
+    return [0]
+
+
+@pytest.fixture
+def make_application(
+    session: Session, world: factories.World, setup_mail: list[int]
+) -> Callable[..., Any]:
+    """An application brought to a state by the real steps; the mail those steps queued is
+    left out of `outbox()`, which holds only what the test itself caused."""
+
+    def _make(**overrides: Any) -> Any:
+        app_row = factories.application(session, world, **overrides)
+        session.commit()
+        last = session.exec(select(MailMessage.id).order_by(MailMessage.id.desc())).first()  # type: ignore[union-attr]
+        setup_mail[0] = last or 0
+        session.commit()  # end the read: on SQLite it holds the write lock (BEGIN IMMEDIATE)
+        return app_row
+
+    return _make
+
+
+@pytest.fixture
+def outbox(session: Session, setup_mail: list[int]) -> Callable[[], list[MailMessage]]:
+    """The outbox as committed now, oldest first, after the fixtures' own mail."""
 
     def _rows() -> list[MailMessage]:
         session.rollback()
         session.expire_all()
-        rows = list(session.exec(select(MailMessage).order_by(MailMessage.id)).all())
+        rows = list(
+            session.exec(
+                select(MailMessage)
+                .where(MailMessage.id > setup_mail[0])  # type: ignore[operator]
+                .order_by(MailMessage.id)
+            ).all()
+        )
         # End the read: on SQLite every transaction holds the write lock (BEGIN IMMEDIATE).
         session.commit()
         return rows

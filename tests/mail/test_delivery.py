@@ -122,6 +122,8 @@ def test_without_a_mail_server_mail_goes_to_the_log(
 ):
     assert app.config["MAIL_SERVER"] is None
     application = make_application(state=State.IN_PREPARATION)
+    first = runner.invoke(args=["send-mail"])  # what the steps to in_preparation queued
+    assert "logged 2" in first.output, first.output
     with caplog.at_level(logging.INFO, logger=app.logger.name):
         response = fire(application.id, "request_completion", "preparer", reason="Fler mål.")
     assert response.status_code == 200

@@ -1,4 +1,4 @@
-"""Fixtures for reports: an active insats with a decided grant, and helpers to call the API."""
+"""Fixtures for reports: an active insats taken through the board's grant, and API helpers."""
 
 from __future__ import annotations
 
@@ -12,51 +12,11 @@ from sqlmodel import Session
 
 from states.application import State
 from tests import factories
-from workflow.models import Decision, DecisionAmount, Meeting, utcnow
 
 START = date(2024, 3, 1)
 END = date(2026, 6, 30)
-
-
-def board_decision(
-    session: Session,
-    world: factories.World,
-    app: Any,
-    *,
-    outcome: str = "approve",
-    conditions: str | None = None,
-    amounts: dict[int, int] | None = None,
-) -> Decision:
-    """A board decision at a closed meeting (rows written directly)."""
-    now = utcnow()
-    meeting = Meeting(
-        association_id=world.association.id,
-        date=now.date(),
-        state="closed",
-        opened_at=now,
-        closed_at=now,
-        chair_id=world.users["chair"].id,
-    )
-    session.add(meeting)
-    session.flush()
-    decision = Decision(
-        association_id=world.association.id,
-        application_id=app.id,
-        meeting_id=meeting.id,
-        paragraph_year=now.year,
-        paragraph=app.id,
-        outcome=outcome,
-        conditions=conditions,
-        decided_by_id=world.users["chair"].id,
-        quorum_seats=3,
-        quorum_present=3,
-    )
-    decision.amounts = [
-        DecisionAmount(year=y, amount_sek=a) for y, a in (amounts or {2024: 800_000}).items()
-    ]
-    session.add(decision)
-    session.flush()
-    return decision
+# What the board granted the active insats, per year (what was applied for).
+GRANTED = {2024: 800_000, 2025: 1_000_000, 2026: 500_000}
 
 
 @pytest.fixture
@@ -69,11 +29,16 @@ def active_app(session: Session, world: factories.World) -> Any:
         start_date=START,
         end_date=END,
         goals=[
-            {"description": "Andel till arbete eller studier", "target": "40 %"},
-            {"description": "Nöjda deltagare", "target": "80 %"},
+            {
+                "description": "Andel till arbete eller studier",
+                "indicator": "Avslutade till arbete eller studier / avslutade",
+                "target": "40 %",
+            },
+            {"description": "Nöjda deltagare", "indicator": "Enkät vid avslut", "target": "80 %"},
         ],
+        budget=[{"year": y, "amount_sek": a} for y, a in GRANTED.items()],
+        agreement_date=date(2024, 2, 15),
     )
-    board_decision(session, world, app, amounts={2024: 800_000, 2025: 1_000_000, 2026: 500_000})
     session.commit()
     return app
 

@@ -9,7 +9,6 @@ from sqlmodel import select
 
 from states.application import State
 from tests import factories
-from tests.reports.conftest import board_decision
 from workflow.models.reports import ConditionConfirmation, InsatsStart
 
 CONDITIONS = (
@@ -18,14 +17,7 @@ CONDITIONS = (
 
 
 def _approved(session: Any, world: Any, conditions: str | None = CONDITIONS) -> Any:
-    app = factories.application(session, world, state=State.APPROVED)
-    board_decision(
-        session,
-        world,
-        app,
-        outcome="approve_with_conditions" if conditions else "approve",
-        conditions=conditions,
-    )
+    app = factories.application(session, world, state=State.APPROVED, conditions=conditions)
     session.commit()
     return app
 

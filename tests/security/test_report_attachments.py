@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,28 +23,11 @@ from workflow.operations import attachments as service
 
 @pytest.fixture
 def make_report(session, world, make_application) -> Callable[..., Report]:
-    """A report of an active insats in `state` (rows written directly, committed)."""
+    """A report of an active insats, brought to `state` by the real steps (committed)."""
 
     def _make(state: str = "draft") -> Report:
         app = make_application(state=State.ACTIVE)
-        now = utcnow()
-        report = Report(
-            association_id=app.association_id,
-            application_id=app.id,
-            kind="annual",
-            year=2025,
-            state=state,
-            due_date=date(2026, 2, 28),
-            created_by_id=world.users["applicant"].id,
-            submitted_at=now if state in ("submitted", "accepted") else None,
-            submitted_by_id=world.users["applicant"].id
-            if state in ("submitted", "accepted")
-            else None,
-            accepted_at=now if state == "accepted" else None,
-            accepted_by_id=world.users["officer"].id if state == "accepted" else None,
-            return_reason="Siffrorna saknas." if state == "returned" else None,
-        )
-        session.add(report)
+        report = factories.report(session, world, app, state=state, year=app.start_date.year)
         session.commit()
         return report
 

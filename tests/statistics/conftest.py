@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
@@ -15,7 +15,7 @@ from tests import factories
 from tests.api.conftest import api, token  # noqa: F401 - fixtures, used by name
 from tests.web.conftest import compiled_catalog, post  # noqa: F401 - fixtures, used by name
 from workflow.models import Application
-from workflow.models.reports import Report, ReportGoalResult, ReportOutcome, ReportSupport
+from workflow.models.reports import Report
 
 YEAR = 2025
 OUTCOME_NAMES = ("work", "subsidised_work", "studies", "job_seeking", "other_support", "other")
@@ -23,6 +23,7 @@ OUTCOME_NAMES = ("work", "subsidised_work", "studies", "job_seeking", "other_sup
 
 def add_report(
     session: Session,
+    world: factories.World,
     app: Application,
     *,
     year: int,
@@ -33,44 +34,31 @@ def add_report(
     ended: tuple[int, int],
     outcomes: dict[str, tuple[int, int]],
     costs: int,
-    goal_value: str | None = None,
+    goal_value: str = "10 %",
     support: dict[tuple[str, str], tuple[int, int]] | None = None,
 ) -> Report:
-    """One report written directly, with its outcome, goal and support rows."""
-    stamp = datetime(year + 1, 2, 1, tzinfo=UTC)
-    report = Report(
-        association_id=app.association_id,
-        application_id=app.id,
-        kind=kind,
-        year=year,
+    """One report written by the applicant and brought to `state` by the real steps."""
+    supports: dict[str, dict[str, dict[str, int]]] = {}
+    for (phase, source), (w, m) in (support or {}).items():
+        supports.setdefault(phase, {})[source] = {"women": w, "men": m}
+    return factories.report(
+        session,
+        world,
+        app,
         state=state,
-        due_date=date(year + 1, 2, 28),
+        kind=kind,
+        year=None if kind == "final" else year,
         participants_women=participants[0],
         participants_men=participants[1],
         new_women=new[0],
         new_men=new[1],
         ended_women=ended[0],
         ended_men=ended[1],
+        outcomes={name: {"women": w, "men": m} for name, (w, m) in outcomes.items()},
         costs_sek=costs,
-        created_by_id=app.created_by_id,
-        submitted_at=stamp if state in ("submitted", "accepted") else None,
-        accepted_at=stamp if state == "accepted" else None,
+        goal_results=[(app.goals[0].position, goal_value)],
+        support=supports or None,
     )
-    report.outcomes = [
-        ReportOutcome(outcome=name, women=w, men=m) for name, (w, m) in outcomes.items()
-    ]
-    if goal_value is not None:
-        goal = app.goals[0]
-        report.goal_results = [
-            ReportGoalResult(goal_id=goal.id, goal_index=goal.position, value=goal_value)
-        ]
-    report.supports = [
-        ReportSupport(phase=phase, source=source, women=w, men=m)
-        for (phase, source), (w, m) in (support or {}).items()
-    ]
-    session.add(report)
-    session.flush()
-    return report
 
 
 @dataclass
@@ -86,16 +74,24 @@ def dataset(
 ) -> Dataset:
     """Four insatser of the world's association and one of the other association.
 
-    Counted for 2025: A's and B's annual reports and D's final report (D has no annual one).
-    Not counted: C's submitted report, A's final report (A has an accepted annual report for
-    2025), and the other association's report.
+    Counted for 2025: A's and B's annual reports and D's final report (D ends in 2025).
+    Not counted: C's submitted report and the other association's report.
     """
-    a = make_application(state=State.ACTIVE, title="Insats A")
-    b = make_application(state=State.ACTIVE, title="Insats B")
-    c = make_application(state=State.ACTIVE, title="Insats C")
-    d = make_application(state=State.CLOSED, title="Insats D")
+    running = {"start_date": date(YEAR - 1, 1, 1), "end_date": date(YEAR + 1, 12, 31)}
+    running["budget"] = [{"year": y, "amount_sek": 500_000} for y in (YEAR - 1, YEAR, YEAR + 1)]
+    a = make_application(state=State.ACTIVE, title="Insats A", **running)
+    b = make_application(state=State.ACTIVE, title="Insats B", **running)
+    c = make_application(state=State.ACTIVE, title="Insats C", **running)
+    d = make_application(
+        state=State.ACTIVE,
+        title="Insats D",
+        start_date=date(YEAR - 1, 1, 1),
+        end_date=date(YEAR, 12, 31),
+        budget=[{"year": y, "amount_sek": 500_000} for y in (YEAR - 1, YEAR)],
+    )
     add_report(
         session,
+        world,
         a,
         year=YEAR,
         participants=(20, 15),
@@ -120,17 +116,7 @@ def dataset(
     )
     add_report(
         session,
-        a,
-        year=YEAR,
-        kind="final",
-        participants=(90, 90),
-        new=(90, 90),
-        ended=(90, 90),
-        outcomes={"work": (90, 90)},
-        costs=9_000_000,
-    )
-    add_report(
-        session,
+        world,
         b,
         year=YEAR,
         participants=(10, 12),
@@ -149,6 +135,7 @@ def dataset(
     )
     add_report(
         session,
+        world,
         b,
         year=YEAR - 1,
         participants=(5, 7),
@@ -160,6 +147,7 @@ def dataset(
     )
     add_report(
         session,
+        world,
         c,
         year=YEAR,
         state="submitted",
@@ -171,6 +159,7 @@ def dataset(
     )
     add_report(
         session,
+        world,
         d,
         year=YEAR,
         kind="final",
@@ -181,19 +170,10 @@ def dataset(
         costs=100_001,
         goal_value="50 %",
     )
-    other = factories.application(
+    other = make_application(state=State.ACTIVE, title="Annat förbunds insats", **running)
+    other_report = add_report(
         session,
         world,
-        state=State.ACTIVE,
-        title="Annat förbunds insats",
-        by=world.users["outsider_applicant"],
-        lead_member_id=world.other_members["nassjo"].id,
-    )
-    other.association_id = world.other_association.id
-    session.add(other)
-    session.flush()
-    add_report(
-        session,
         other,
         year=YEAR,
         participants=(1000, 1000),
@@ -202,5 +182,11 @@ def dataset(
         outcomes={},
         costs=1,
     )
+    # Moved to the other association: its reports must never be counted here.
+    for row in (other, other_report):
+        row.association_id = world.other_association.id
+        session.add(row)
+    other.lead_member_id = world.other_members["nassjo"].id
+    session.flush()
     session.commit()
     return Dataset({"a": a, "b": b, "c": c, "d": d})

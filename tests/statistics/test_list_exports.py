@@ -5,14 +5,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from states.application import State
 from tests import factories
-from workflow.models import Decision, DecisionAmount, Meeting
+from workflow.operations import meetings
 
 
 def _csv(client: Any, url: str) -> list[list[str]]:
@@ -46,35 +47,6 @@ def test_the_application_list_as_csv_keeps_the_filter(
     assert filtered[1][8] == "3000000"  # 1 500 000 a year for two years
 
 
-def _board_decision(session: Session, world: factories.World, app: Any, paragraph: int) -> None:
-    meeting = Meeting(
-        association_id=world.association.id,
-        date=date(2025, 4, 10),
-        state="open",
-        opened_at=datetime(2025, 4, 10, 9, tzinfo=UTC),
-        chair_id=world.users["chair"].id,
-    )
-    session.add(meeting)
-    session.flush()
-    decision = Decision(
-        association_id=world.association.id,
-        application_id=app.id,
-        meeting_id=meeting.id,
-        paragraph_year=2025,
-        paragraph=paragraph,
-        delegated=False,
-        outcome="approve",
-        decided_by_id=world.users["chair"].id,
-        quorum_seats=5,
-        quorum_present=5,
-    )
-    decision.amounts = [
-        DecisionAmount(year=2025, amount_sek=700_000),
-        DecisionAmount(year=2026, amount_sek=800_000),
-    ]
-    session.add(decision)
-
-
 def test_the_decisions_of_a_year_page_and_csv(
     client: Any,
     login: Callable,
@@ -82,37 +54,33 @@ def test_the_decisions_of_a_year_page_and_csv(
     world: factories.World,
     make_application: Callable,
 ) -> None:
-    board_app = make_application(state=State.APPROVED, title="Styrelsens insats")
-    delegated_app = make_application(state=State.REJECTED, title="Delegerad insats")
-    _board_decision(session, world, board_app, paragraph=7)
-    session.add(
-        Decision(
-            association_id=world.association.id,
-            application_id=delegated_app.id,
-            delegated=True,
-            outcome="reject",
-            decided_by_id=world.users["officer"].id,
-            decided_at=datetime(2025, 6, 1, 12, tzinfo=UTC),
-        )
+    # Decisions by the real steps: the board's at a meeting early this year, the officer's
+    # (dated when taken) today, and one the board took last year, which is not listed.
+    year = date.today().year
+    make_application(
+        state=State.APPROVED,
+        title="Styrelsens insats",
+        granted={year: 700_000, year + 1: 800_000},
+        decided_on=date(year, 1, 10),
     )
-    session.add(
-        Decision(
-            association_id=world.association.id,
-            application_id=delegated_app.id,
-            delegated=True,
-            outcome="reject",
-            decided_by_id=world.users["officer"].id,
-            decided_at=datetime(2024, 12, 31, 12, tzinfo=UTC),
-        )
+    make_application(
+        state=State.REJECTED, title="Fjolårets insats", decided_on=date(year - 1, 12, 30)
     )
+    delegated_app = make_application(
+        state=State.PREPARED,
+        title="Delegerad insats",
+        budget=[{"year": year, "amount_sek": 150_000}],
+    )
+    meetings.decide_delegated(session, delegated_app, by=world.users["officer"], outcome="reject")
     session.commit()
+    today = datetime.now(ZoneInfo("Europe/Stockholm")).date().isoformat()
     login(world.users["auditor"])
-    page = client.get("/associations/svb/decisions?year=2025")
+    page = client.get(f"/associations/svb/decisions?year={year}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "2 beslut" in html
     assert "Styrelsens insats" in html
-    rows = _csv(client, "/associations/svb/decisions.csv?year=2025")
+    rows = _csv(client, f"/associations/svb/decisions.csv?year={year}")
     assert rows[0] == [
         "§",
         "Datum",
@@ -124,8 +92,8 @@ def test_the_decisions_of_a_year_page_and_csv(
         "Beviljat (kr)",
     ]
     assert [(r[0], r[1], r[2], r[4], r[6], r[7]) for r in rows[1:]] == [
-        ("7", "2025-04-10", "Styrelsen", "Styrelsens insats", "Beviljad", "1500000"),
-        ("", "2025-06-01", "Delegation", "Delegerad insats", "Avslagen", "0"),
+        ("1", f"{year}-01-10", "Styrelsen", "Styrelsens insats", "Beviljad", "1500000"),
+        ("", today, "Delegation", "Delegerad insats", "Avslagen", "0"),
     ]
 
 
