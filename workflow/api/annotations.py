@@ -6,14 +6,13 @@ never reach an applicant); these endpoints only serialise what it lets through.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
 from workflow.api.paging import paginate
 from workflow.api.registry import ID, route
-from workflow.api.schemas import ActorOut, Out, Page, PageQuery, Version
+from workflow.api.schemas import ActorOut, Out, Page, PageQuery, Timestamp, Version
 from workflow.api.serializers import timestamp
 from workflow.errors import Forbidden
 from workflow.extensions import db
@@ -85,7 +84,7 @@ class AnnotationReplyOut(Out):
     id: int
     body: str
     author: ActorOut | None
-    created_at: datetime
+    created_at: Timestamp
 
 
 class AnnotationOut(Out):
@@ -104,9 +103,9 @@ class AnnotationOut(Out):
     shared_with_applicant: bool
     requests_completion: bool
     author: ActorOut | None
-    created_at: datetime
+    created_at: Timestamp
     resolved: bool
-    resolved_at: datetime | None
+    resolved_at: Timestamp | None
     resolved_by: ActorOut | None
     version: int = Field(description="Send as `expected_version` when resolving or reopening.")
     replies: list[AnnotationReplyOut] = Field(description="Oldest first.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import Field
@@ -16,6 +15,7 @@ from workflow.api.schemas import (
     Out,
     Reason,
     RecommendationOut,
+    Timestamp,
     Version,
 )
 from workflow.api.serializers import (
@@ -56,7 +56,7 @@ class EndorsementOut(Out):
     decision: Literal["endorse", "decline"] | None
     comment: str | None
     by: ActorOut | None = Field(description="Who gave the answer.")
-    updated_at: datetime | None
+    updated_at: Timestamp | None
     version: int | None = Field(description="Send as `expected_version` to change the answer.")
 
 

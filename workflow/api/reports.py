@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, StringConstraints
 from states import report as spec
 from workflow import engine, permissions
 from workflow.api.registry import ID, route
-from workflow.api.schemas import Out, Version
+from workflow.api.schemas import Out, Timestamp, Version
 from workflow.api.serializers import timestamp
 from workflow.errors import NotFound
 from workflow.extensions import db
@@ -152,8 +152,8 @@ class ReportOut(Out):
     narrative: str | None
     support: dict[str, dict[str, ByGenderOut]]
     return_reason: str | None
-    submitted_at: datetime | None
-    accepted_at: datetime | None
+    submitted_at: Timestamp | None
+    accepted_at: Timestamp | None
     allowed_transitions: list[str]
 
 
