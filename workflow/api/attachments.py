@@ -182,8 +182,6 @@ def delete_attachment(user: User, attachment_id: int) -> dict[str, Any]:
     """Who may attach may remove their own files (applicants also their colleagues'); a
     report's files also the association's officers."""
     row, app, report = service.load_visible(db.session, attachment_id, user)
-    if not permissions.can_delete_file(user, app, report, row.uploaded_by_id):
-        raise Forbidden(_l("You may not remove this file."))
-    path = service.remove(db.session, row, by=user)
+    path = service.remove(db.session, row, application=app, report=report, by=user)
     transaction.after_commit(lambda: service.unlink_quietly(path))
     return {}
