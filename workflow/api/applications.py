@@ -21,7 +21,7 @@ from workflow.api.schemas import (
     TransitionBody,
 )
 from workflow.api.serializers import application_json, history_json
-from workflow.errors import Forbidden, NotFound, Problem, ValidationFailed
+from workflow.errors import NotFound, Problem, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.lifecycles.application import ADDED_BESIDE, APPLICATION
@@ -50,8 +50,6 @@ TRIGGER = {
 def create_application(user: User, slug: str, body: ApplicationFields) -> dict[str, Any]:
     """Applicants only; every field is optional while the application is a draft."""
     association = load_association(slug, user)
-    if not permissions.can_create_application(user, association):
-        raise Forbidden(_l("Only applicants of a member organisation can create applications."))
     app = applications.create_draft(db.session, association, body, by=user)
     return _stored_json(app, user)
 

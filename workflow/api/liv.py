@@ -14,7 +14,7 @@ from pydantic import Field
 
 from workflow import limits
 from workflow.api.registry import ID, route
-from workflow.api.schemas import Out
+from workflow.api.schemas import Out, StateName
 from workflow.extensions import db
 from workflow.models import Application, User
 from workflow.models.liv import LivAgreement
@@ -59,7 +59,7 @@ class LivOut(Out):
     """A LIV activity: the years the board financed, its agreements, last year's report."""
 
     application_id: int
-    state: str
+    state: StateName
     years: list[FinancedYearOut]
     agreements: list[AgreementOut]
     report_missing_for: int | None = Field(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, RootModel
@@ -23,6 +23,7 @@ from workflow.api.schemas import (
     PageQuery,
     Reason,
     StateName,
+    Timestamp,
     Version,
 )
 from workflow.api.serializers import actor_json, application_json, timestamp
@@ -203,7 +204,7 @@ class DecisionOut(Out):
     recusals: list[RecusalOut]
     quorum: DecisionQuorumOut | None
     decided_by: ActorOut | None
-    decided_at: datetime
+    decided_at: Timestamp
     legal_force_on: date | None = Field(
         description=(
             "A board decision's laga kraft date if not appealed: the day after the three-week"
@@ -254,10 +255,10 @@ class MeetingOut(Out):
     location: str | None
     state: MeetingStateName
     version: int
-    created_at: datetime
-    opened_at: datetime | None
-    closed_at: datetime | None
-    signed_at: datetime | None
+    created_at: Timestamp
+    opened_at: Timestamp | None
+    closed_at: Timestamp | None
+    signed_at: Timestamp | None
     chair: ActorOut | None
     justerare: ActorOut | None
     signed_by: ActorOut | None

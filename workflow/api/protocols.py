@@ -119,8 +119,8 @@ class ParagraphOut(Out):
     recusals: list[ProtocolRecusalOut]
     quorum: ProtocolQuorumOut | None
     delegated_by: str | None
-    delegated_on: str | None
-    legal_force_on: str | None = Field(
+    delegated_on: date | None
+    legal_force_on: date | None = Field(
         description="The day the decision gains legal force (laga kraft) if not appealed."
     )
 
@@ -129,12 +129,12 @@ class NoticeOut(Out):
     """ANSLAG/BEVIS: the notice that the signed protocol is posted."""
 
     organ: str
-    meeting_date: str
-    justered_on: str | None
-    posted_on: str
-    taken_down_on: str
-    last_appeal_day: str = Field(description="Three weeks after the posting.")
-    legal_force_on: str = Field(description="The day after the last day to appeal.")
+    meeting_date: date
+    justered_on: date | None
+    posted_on: date
+    taken_down_on: date
+    last_appeal_day: date = Field(description="Three weeks after the posting.")
+    legal_force_on: date = Field(description="The day after the last day to appeal.")
     kept_at: str
 
 
@@ -151,7 +151,7 @@ class ProtocolOut(Out):
     organ: str
     state: MeetingStateName
     signed: bool = Field(description="Signed by the chair and the justerare (justerat).")
-    date: str
+    date: date
     location: str | None
     time: str | None
     paragraphs: ParagraphSpanOut | None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from flask import current_app
@@ -12,7 +11,7 @@ from states.application import INBOX
 from workflow import permissions
 from workflow.api.associations import SLUG, load_association
 from workflow.api.registry import route
-from workflow.api.schemas import KindName, Out, PageQuery, StateName
+from workflow.api.schemas import KindName, Out, PageQuery, StateName, Timestamp
 from workflow.api.serializers import timestamp
 from workflow.errors import Forbidden, Problem, ValidationFailed
 from workflow.extensions import db
@@ -66,7 +65,7 @@ class QueueItemOut(Out):
     lead_member: MemberRefOut
     partners: list[PartnerStatusOut]
     total_amount_sek: int
-    waiting_since: datetime = Field(description="When the step that put it here was taken.")
+    waiting_since: Timestamp = Field(description="When the step that put it here was taken.")
     days_waiting: int = Field(description="Whole days since `waiting_since`.")
 
 

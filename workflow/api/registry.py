@@ -2,7 +2,8 @@
 
 The wrapper does the request plumbing every endpoint shares, in a fixed order:
 the bearer token (401 before anything is read), the query string and the JSON
-body (400/413/422), then the view, whose return value becomes the JSON answer.
+body (400/413/422), then the view, whose return value becomes the JSON answer
+through the route's response model, the one the OpenAPI document shows.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Response, jsonify, request
+from flask import Response, current_app, jsonify, request
 from flask_babel import lazy_ngettext
 from pydantic import BaseModel, RootModel, ValidationError
 from werkzeug.routing import BaseConverter, parse_converter_args
@@ -138,8 +139,12 @@ def route(
     """Register `view` under the API blueprint and in the registry.
 
     The view gets the path arguments, plus `user` (when `auth`), `query` and
-    `body` (validated models) as keyword arguments, and returns the JSON payload.
+    `body` (validated models) as keyword arguments, and returns the JSON payload, which
+    is built through `response` (required for JSON answers), or a Response of `media_type`.
     """
+
+    if media_type == "application/json" and response is None:
+        raise TypeError(f"{rule}: a JSON answer needs its response model")
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         operation = Operation(
@@ -169,7 +174,10 @@ def route(
             if body is not None:
                 kwargs["body"] = read_body(body)
             result = view(**kwargs)
-            answer = result if isinstance(result, Response) else jsonify(result)
+            if isinstance(result, Response):
+                answer = result
+            else:
+                answer = jsonify(answer_of(response, result))
             answer.status_code = status
             return answer
 
@@ -178,6 +186,27 @@ def route(
         return view
 
     return decorator
+
+
+class UndocumentedAnswer(RuntimeError):
+    """A view returned what its response model does not describe: a bug, answered as a 500."""
+
+
+def answer_of(model: type[BaseModel] | None, result: Any) -> Any:
+    """The view's return value rebuilt through the route's response model, as JSON data.
+
+    A key the model lacks, a key it requires but is missing, or a value of the wrong type
+    fails here instead of reaching the client, so the answers are what the document says.
+    """
+    if model is None:  # pragma: no cover - `route` refuses a JSON route without its model
+        raise UndocumentedAnswer(f"{request.method} {request.url_rule} has no response model")
+    try:
+        # Through JSON and strict: an ISO date is read as a date, but a "12" stays no number
+        # and 12 no float, so nothing is coerced into an answer it was not.
+        built = model.model_validate_json(current_app.json.dumps(result), strict=True)
+    except ValidationError as exc:
+        raise UndocumentedAnswer(f"{request.method} {request.url_rule}: {exc}") from exc
+    return built.model_dump(mode="json", by_alias=True)
 
 
 def caller() -> User:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, StringConstraints
 from states import report as spec
 from workflow import engine, permissions
 from workflow.api.registry import ID, route
-from workflow.api.schemas import Out, Version
+from workflow.api.schemas import Out, Timestamp, Version
 from workflow.api.serializers import timestamp
 from workflow.errors import NotFound
 from workflow.extensions import db
@@ -30,6 +30,7 @@ TRIGGER = {
     "enum": sorted(spec.PUBLIC_TRIGGERS),
     "description": "The step to take; any other name answers 404.",
 }
+ReportTrigger = Literal[tuple(sorted(spec.PUBLIC_TRIGGERS))]  # type: ignore[valid-type]
 ReportStateName = Literal[tuple(s.value for s in spec.ReportState)]  # type: ignore[valid-type]
 GoalValue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -122,6 +123,33 @@ class ByGenderOut(Out):
     men: int
 
 
+class OutcomeTableOut(Out):
+    """Where those who ended went, every outcome by gender (zero when not reported)."""
+
+    work: ByGenderOut
+    subsidised_work: ByGenderOut
+    studies: ByGenderOut
+    job_seeking: ByGenderOut
+    other_support: ByGenderOut
+    other: ByGenderOut
+
+
+class SupportSourcesOut(Out):
+    """Main source of support, every source by gender (zero when not reported)."""
+
+    salary: ByGenderOut
+    sickness_benefit: ByGenderOut
+    activity_compensation: ByGenderOut
+    unemployment_benefit: ByGenderOut
+    income_support: ByGenderOut
+    other: ByGenderOut
+
+
+class SupportTableOut(Out):
+    start: SupportSourcesOut
+    end: SupportSourcesOut
+
+
 class GoalResultOut(Out):
     goal_index: int
     description: str
@@ -145,16 +173,18 @@ class ReportOut(Out):
     new_men: int
     ended_women: int
     ended_men: int
-    outcomes: dict[str, ByGenderOut]
+    outcomes: OutcomeTableOut
     costs_sek: int
     granted_sek: int | None = Field(description="What the decision granted for the year.")
     goal_results: list[GoalResultOut]
     narrative: str | None
-    support: dict[str, dict[str, ByGenderOut]]
+    support: SupportTableOut
     return_reason: str | None
-    submitted_at: datetime | None
-    accepted_at: datetime | None
-    allowed_transitions: list[str]
+    submitted_at: Timestamp | None
+    accepted_at: Timestamp | None
+    allowed_transitions: list[ReportTrigger] = Field(
+        description="The steps the caller may take now."
+    )
 
 
 class ReportListOut(Out):

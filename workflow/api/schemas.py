@@ -6,7 +6,15 @@ from datetime import date, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from flask import current_app
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from states.application import DECIDE_DELEGATED, PUBLIC_TRIGGERS, State
 from states.common import Role
@@ -32,6 +40,12 @@ KindName = Literal[KINDS]  # type: ignore[valid-type]
 TriggerName = Literal[tuple(sorted(PUBLIC_TRIGGERS | {DECIDE_DELEGATED}))]  # type: ignore[valid-type]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1, description="The version the client last read.")]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=limits.REASON_MAX)]
+# A moment in an answer, written as Python writes it (`+00:00`, not pydantic's `Z`).
+Timestamp = Annotated[
+    datetime,
+    PlainSerializer(lambda value: value.isoformat(), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time"}, mode="serialization"),
+]
 
 # --- requests ------------------------------------------------------------------------------
 
@@ -189,6 +203,20 @@ class Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class EmptyOut(Out):
+    """An answer with nothing to tell: `{}`."""
+
+
+class OpenApiDocumentOut(Out):
+    """This document; its parts are as the OpenAPI 3.1 specification describes them."""
+
+    openapi: str
+    info: dict[str, Any]
+    tags: list[dict[str, Any]]
+    paths: dict[str, dict[str, Any]]
+    components: dict[str, Any]
+
+
 class ProblemOut(Out):
     field: str
     message: str
@@ -208,7 +236,7 @@ class ErrorResponse(Out):
 
 class TokenOut(Out):
     token: str = Field(description="Send as `Authorization: Bearer <token>`.")
-    expires_at: datetime
+    expires_at: Timestamp
 
 
 class AssociationOut(Out):
@@ -220,7 +248,7 @@ class AssociationOut(Out):
     require_partner_endorsement: bool = Field(
         description="Whether submit waits for every partner's endorsement."
     )
-    created_at: datetime
+    created_at: Timestamp
     version: int
     roles: list[RoleName] = Field(description="The caller's roles in this association.")
 
@@ -264,7 +292,7 @@ class RecommendationOut(Out):
         description="Why it was given although shared requests for completion were open."
     )
     author: ActorOut
-    created_at: datetime
+    created_at: Timestamp
 
 
 class ProposalOut(Out):
@@ -274,7 +302,7 @@ class ProposalOut(Out):
     version_number: int
     text: str
     author: ActorOut
-    created_at: datetime
+    created_at: Timestamp
 
 
 class ApplicationContentOut(Out):
@@ -311,9 +339,9 @@ class ApplicationOut(ApplicationContentOut):
     state: StateName
     version: int
     diary_number: str | None
-    submitted_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    submitted_at: Timestamp | None
+    created_at: Timestamp
+    updated_at: Timestamp
     allowed_transitions: list[TriggerName] = Field(description="The steps the caller may take now.")
     missing: list[ProblemOut] = Field(description="What submit still lacks (the checklist).")
     lead_member_id: int
@@ -329,7 +357,7 @@ class HistoryEventOut(Out):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     id: int
-    at: datetime
+    at: Timestamp
     actor: ActorOut | None
     action: str = Field(description="`create`, `update` or the step taken.")
     trigger: str | None = Field(description="The step, when the state moved.")

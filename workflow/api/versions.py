@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -10,7 +9,7 @@ from sqlmodel import select
 
 from workflow.api.paging import paginate
 from workflow.api.registry import ID, route
-from workflow.api.schemas import ActorOut, ApplicationContentOut, Out, Page, PageQuery
+from workflow.api.schemas import ActorOut, ApplicationContentOut, Out, Page, PageQuery, Timestamp
 from workflow.api.serializers import timestamp
 from workflow.extensions import db
 from workflow.models import ApplicationVersion, User
@@ -29,7 +28,7 @@ class VersionOut(Out):
 
     number: int
     trigger: str = Field(description="The step that froze it: `submit` or `resubmit`.")
-    created_at: datetime
+    created_at: Timestamp
     created_by: ActorOut | None
 
 

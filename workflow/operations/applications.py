@@ -196,9 +196,9 @@ def create_draft(
     session: Session, association: Association, fields: ApplicationFields, *, by: User
 ) -> Application:
     """Create a draft for the caller's member organisation (flushes, never commits)."""
-    own = permissions.member_ids_for(by, association.id, Role.APPLICANT)
-    if not own:
+    if not permissions.can_create_application(by, association):
         raise Forbidden(_l("Only applicants of a member organisation can create applications."))
+    own = permissions.member_ids_for(by, association.id, Role.APPLICANT)
     lead = fields.lead_member_id
     if lead is None:
         if len(own) > 1:

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, func, select
 
-from workflow import audit
-from workflow.errors import Conflict, Problem, ValidationFailed
+from workflow import audit, permissions
+from workflow.errors import Conflict, Forbidden, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import Association, Member, User
 
@@ -120,6 +120,8 @@ def update_settings(
     expected_version: int | None = None,
 ) -> Association:
     """Change an association's name, delegation limit or endorsement rule (flushes, audits)."""
+    if not permissions.can_manage_association(by, association):
+        raise Forbidden(_l("Only administrators and the association's officers may do this."))
     if expected_version is not None and expected_version != association.version:
         raise Conflict(
             _l("The association was changed by someone else; reload and try again."),

@@ -265,8 +265,17 @@ def add(
     return row
 
 
-def remove(session: Session, attachment: Attachment, *, by: User) -> Path:
+def remove(
+    session: Session,
+    attachment: Attachment,
+    *,
+    application: Application,
+    report: Report | None,
+    by: User,
+) -> Path:
     """Delete the row (flushes and audits); the caller removes the returned file after commit."""
+    if not permissions.can_delete_file(by, application, report, attachment.uploaded_by_id):
+        raise Forbidden(_l("You may not remove this file."))
     path = path_of(attachment)
     entity_type, entity_id = _entity(attachment)
     audit.record(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from workflow import audit
-from workflow.errors import Conflict, ValidationFailed
+from workflow import audit, permissions
+from workflow.errors import Conflict, Forbidden, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import Association, AssociationBudget, User
 from workflow.rules.budget import FIGURES, figure_problems
@@ -36,6 +36,8 @@ def set_budget(
 
     A negative carried-over figure is allowed: a deficit carried in from closed accounts.
     """
+    if not permissions.can_edit_budget(by, association):
+        raise Forbidden(_l("Only the association's officers keep its budget."))
     figures = {
         "contributions_sek": contributions_sek,
         "carried_over_sek": carried_over_sek,

@@ -186,10 +186,8 @@ def delete(attachment_id: int) -> ResponseReturnValue:
     row, app, report = service.load_visible(db.session, attachment_id, current_user)
     form = DeleteForm()
     form.validate()  # raises on a missing or wrong CSRF token; there is nothing else to check
-    if not permissions.can_delete_file(current_user, app, report, row.uploaded_by_id):
-        abort(403)
     name = row.filename
-    path = service.remove(db.session, row, by=current_user)
+    path = service.remove(db.session, row, application=app, report=report, by=current_user)
     transaction.after_commit(lambda: service.unlink_quietly(path))
     flash(gettext("The file %(name)s is removed.", name=name), "info")
     return redirect(_back_to(app, report), 303)
