@@ -152,11 +152,10 @@ def test_resolve_reopen_and_a_stale_version(flow, session, world, in_preparation
         ("officer", False, None),
     ],
 )
-def test_who_may_reply(flow, session, in_preparation, make_application, who, shared, error):
+def test_who_may_reply(flow, session, world, in_preparation, who, shared, error):
     app = in_preparation
     if who in ("board", "auditor"):
-        app.state = State.PREPARED  # so the board reads it too
-        session.add(app)
+        factories.take_step(session, world, app, "recommend")  # so the board reads it too
         session.commit()
     note = flow.annotate(app, shared_with_applicant=shared)
     if error is None:

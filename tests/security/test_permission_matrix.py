@@ -27,11 +27,15 @@ from sqlmodel import Session
 
 from tests import factories
 from tests.conftest import IsolatedClient
+from workflow import engine
 from workflow.api.registry import OPERATIONS
-from workflow.lifecycles import application as application_lifecycle
-from workflow.models import Annotation, Application, MailMessage, Meeting, utcnow
+from workflow.lifecycles.application import APPLICATION
+from workflow.models import Annotation, MailMessage
 from workflow.models.reports import Report
 from workflow.models.security import Attachment
+from workflow.operations.applications import create_draft
+from workflow.operations.meetings import create_meeting
+from workflow.schemas import ApplicationFields
 
 ROLES = (
     "applicant",
@@ -278,20 +282,14 @@ def _foreign_resources(session: Session, world: factories.World) -> dict[str, An
     """Rows of the other association: an application with everything that hangs on it."""
     other = world.other_association
     owner = world.users["outsider_applicant"]
-    app = Application(
-        association_id=other.id,
-        lead_member_id=world.other_members["nassjo"].id,
-        created_by_id=owner.id,
-        state="submitted",
-        title="Hemlig ansökan",
-        submitted_at=utcnow(),
-        diary_number="HSF 2026/001",
-        diary_year=2026,
-        diary_seq=1,
-    )
-    session.add(app)
-    session.flush()
-    application_lifecycle.freeze_version(session, app, by=owner, trigger="submit")
+    fields = {
+        **factories.complete_fields(world),
+        "title": "Hemlig ansökan",
+        "lead_member_id": world.other_members["nassjo"].id,
+        "partner_member_ids": [world.other_members["fk"].id],
+    }
+    app = create_draft(session, other, ApplicationFields.model_validate(fields), by=owner)
+    engine.fire(APPLICATION, app, "submit", by=owner, session=session)
     note = Annotation(
         association_id=other.id,
         application_id=app.id,
@@ -310,7 +308,7 @@ def _foreign_resources(session: Session, world: factories.World) -> dict[str, An
         storage_name=secrets.token_hex(16),
         uploaded_by_id=owner.id,
     )
-    meeting = Meeting(association_id=other.id, date=date.today())
+    meeting = create_meeting(session, other, on=date.today(), by=world.users["outsider"])
     message = MailMessage(
         association_id=other.id,
         to_email=owner.email,
@@ -318,16 +316,17 @@ def _foreign_resources(session: Session, world: factories.World) -> dict[str, An
         body="Hemligt",
         event="test",
     )
+    # A report row only, in its initial state: the other association's insats is not started
+    # (building a whole second board to start it tests nothing more), but its URLs exist.
     report = Report(
         association_id=other.id,
         application_id=app.id,
         kind="annual",
         year=2025,
-        state="draft",
         due_date=date(2026, 2, 28),
         created_by_id=owner.id,
     )
-    session.add_all([note, attachment, meeting, message, report])
+    session.add_all([note, attachment, message, report])
     session.flush()
     return {
         "slug": other.slug,
