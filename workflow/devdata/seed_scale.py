@@ -483,7 +483,7 @@ class Seeder:
             prev_hash=assoc.head,
             hash="",
         )
-        row["hash"] = audit.event_hash(_Row(row))
+        row["hash"] = audit.row_hash(row)
         assoc.head = row["hash"]
 
     # --- the run ----------------------------------------------------------------------------
