@@ -25,9 +25,7 @@ def test_every_template_reaches_its_state_by_a_walk_of_the_machine(
     # The history the engine recorded is a walk of the machine ending in the row's state.
     current: dict[int, str] = {}
     for event in session.exec(
-        select(AuditEvent)
-        .where(AuditEvent.entity_type == "application")
-        .order_by(AuditEvent.seq)  # type: ignore[arg-type]
+        select(AuditEvent).where(AuditEvent.entity_type == "application").order_by(AuditEvent.seq)  # type: ignore[arg-type]
     ).all():
         if event.action == "create":
             current[event.entity_id] = event.to_state  # type: ignore[index]
