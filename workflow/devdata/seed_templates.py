@@ -662,6 +662,10 @@ class Builder:
                 costs_sek=int(app.budget_lines[0].amount_sek * rng.uniform(0.6, 1.0)) // 100 * 100,
                 goal_results=[(0, f"{rng.randint(15, 65)} %")],
                 narrative=NARRATIVE,
+                support={
+                    "start": {"salary": {"women": women, "men": men}},
+                    "end": {"salary": {"women": ended_women, "men": ended_men}},
+                },
                 given={"narrative"},
             ),
             by=applicant,
