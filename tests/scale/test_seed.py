@@ -30,12 +30,15 @@ def test_seeded_data_is_consistent(app: Flask, seed, runner) -> None:  # type: i
             " AND c.year = a.diary_year WHERE a.diary_seq IS NOT NULL"
             " GROUP BY a.association_id, a.diary_year, c.last_seq"
         ).all()
+        # A § goes to each board decision and to each delegated decision reported to the board.
         paragraphs = connection.exec_driver_sql(
-            "SELECT d.association_id, d.paragraph_year, count(*), max(d.paragraph),"
-            " p.last_paragraph"
-            " FROM decision d JOIN paragraph_counter p ON p.association_id = d.association_id"
-            " AND p.year = d.paragraph_year WHERE d.paragraph IS NOT NULL"
-            " GROUP BY d.association_id, d.paragraph_year, p.last_paragraph"
+            "SELECT n.association_id, n.year, count(*), max(n.paragraph), p.last_paragraph"
+            " FROM (SELECT association_id, paragraph_year AS year, paragraph FROM decision"
+            " WHERE paragraph IS NOT NULL UNION ALL"
+            " SELECT m.association_id, i.paragraph_year, i.paragraph FROM agenda_item i"
+            " JOIN meeting m ON m.id = i.meeting_id WHERE i.paragraph IS NOT NULL) n"
+            " JOIN paragraph_counter p ON p.association_id = n.association_id AND p.year = n.year"
+            " GROUP BY n.association_id, n.year, p.last_paragraph"
         ).all()
     assert rows
     for _assoc, _year, count, highest, last in rows:
