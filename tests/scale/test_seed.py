@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 
 from flask import Flask
+from sqlalchemy import text
 
-from states.application import State
+from states.application import BY_TRIGGER, State
 from tests.scale.conftest import scalar
 from workflow.devdata import seed_scale
+from workflow.lifecycles.application import APPLICATION
 
 
 def test_seeded_data_is_consistent(app: Flask, seed, runner) -> None:  # type: ignore[no-untyped-def]
@@ -134,3 +137,59 @@ def test_a_seeded_draft_submits_with_the_next_diary_number(  # type: ignore[no-u
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["diary_number"].endswith(f"{year}/{before + 1:03d}")
     assert scalar(app, "SELECT last_seq FROM diary_counter WHERE year = :y", y=year) == before + 1
+
+
+def test_copies_walk_the_machine_and_the_counters_end_where_they_do(  # type: ignore[no-untyped-def]
+    app: Flask, seed
+) -> None:
+    # Seven years: the first two copy the templates' meetings and applications onto years
+    # before any template's.
+    summary = seed(2, 150, years=7)
+    engine = app.extensions["db_engine"]
+    today = datetime.now(UTC).date()
+    with engine.connect() as connection:
+        events = connection.execute(
+            text(
+                "SELECT entity_id, action, from_state, to_state FROM audit_event"
+                " WHERE entity_type = 'application' ORDER BY chain_id, seq"
+            )
+        ).all()
+        states = dict(connection.execute(text("SELECT id, state FROM application")).all())
+        heads = connection.execute(
+            text(
+                "SELECT h.seq, h.hash, e.seq, e.hash FROM audit_chain_head h"
+                " JOIN audit_event e ON e.chain_id = h.chain_id AND e.seq ="
+                " (SELECT max(seq) FROM audit_event WHERE chain_id = h.chain_id)"
+            )
+        ).all()
+        positions = connection.execute(
+            text("SELECT meeting_id, count(*), max(position) FROM agenda_item GROUP BY meeting_id")
+        ).all()
+        days = connection.execute(
+            text("SELECT association_id, date FROM meeting WHERE state = 'protocol_signed'")
+        ).all()
+    # Every copy's history is a walk of the machine from draft to the state it is in.
+    current: dict[int, str] = {}
+    for app_id, action, source, target in events:
+        if action == "create":
+            current[app_id] = target
+        elif source is not None:
+            assert current[app_id] == source, (app_id, action)
+            assert APPLICATION.is_allowed_from(action, source), (app_id, action)
+            assert str(BY_TRIGGER[action].dest) == target
+            current[app_id] = target
+    assert current == states
+    assert sum(summary.states.values()) == len(states) == 150
+    # Each chain's head is its last event; agenda positions run 1..n on every meeting.
+    assert len(heads) == 2
+    for head_seq, head_hash, last_seq, last_hash in heads:
+        assert (head_seq, head_hash) == (last_seq, last_hash)
+    assert positions
+    assert all(count == highest for _meeting, count, highest in positions)
+    # Meetings were held on the same days of every full year since the first.
+    for assoc in {a for a, _d in days}:
+        held = [d if isinstance(d, date) else date.fromisoformat(d) for a, d in days if a == assoc]
+        years = {d.year for d in held}
+        assert years == set(range(today.year - 6, today.year + 1))
+        full = [{(d.month, d.day) for d in held if d.year == y} for y in years - {today.year}]
+        assert all(f == full[0] for f in full)
