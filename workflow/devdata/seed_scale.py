@@ -623,6 +623,8 @@ class Seeder:
 
     def _json(self, copy: _Copy, value: Any) -> Any:
         """JSON with its ids remapped, its dates and years moved, its names rewritten."""
+        if not value:
+            return value  # most events carry no data
         if isinstance(value, list):
             return [self._json(copy, v) for v in value]
         if not isinstance(value, dict):
