@@ -193,3 +193,19 @@ def test_copies_walk_the_machine_and_the_counters_end_where_they_do(  # type: ig
         assert years == set(range(today.year - 6, today.year + 1))
         full = [{(d.month, d.day) for d in held if d.year == y} for y in years - {today.year}]
         assert all(f == full[0] for f in full)
+
+
+def test_moving_by_whole_years_keeps_the_day_and_the_order() -> None:
+    moments = [
+        datetime(2024, 2, 14, 9, tzinfo=UTC),
+        datetime(2024, 2, 28, 20, tzinfo=UTC),
+        datetime(2024, 2, 29, 9, tzinfo=UTC),
+        datetime(2024, 3, 1, 8, tzinfo=UTC),
+    ]
+    for years in (-1, -2, -4, -5):
+        moved = [seed_scale._shift(m, years) for m in moments]
+        assert moved == sorted(moved)
+        assert [m.year for m in moved] == [2024 + years] * 4
+        assert (moved[0].month, moved[0].day, moved[-1].month) == (2, 14, 3)
+    assert seed_scale._shift(date(2024, 2, 29), -1) == date(2023, 2, 28)
+    assert seed_scale._shift(date(2024, 2, 29), -4) == date(2020, 2, 29)

@@ -31,6 +31,7 @@ copies as soon as the templates are built with it, and a new table hanging off a
 
 from __future__ import annotations
 
+import calendar
 import json
 import random
 import resource
@@ -255,12 +256,23 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _leap_day_lost(source: int, target: int) -> bool:
+    return calendar.isleap(source) and not calendar.isleap(target)
+
+
 def _shift(value: Any, years: int) -> Any:
-    """A date or datetime `years` whole years later (29 February becomes the 28th)."""
-    try:
-        return value.replace(year=value.year + years)
-    except ValueError:
-        return value.replace(year=value.year + years, day=28)
+    """A date or datetime `years` whole years later, the same day of the same month.
+
+    From a leap year into another, 29 February has no day of its own: a date becomes the
+    28th; moments of the 28th and 29th are squeezed into the 28th, so they keep their order.
+    """
+    year = value.year + years
+    if value.month == 2 and value.day >= 28 and _leap_day_lost(value.year, year):
+        if not isinstance(value, datetime):
+            return value.replace(year=year, day=28)
+        midnight = value.replace(day=28, hour=0, minute=0, second=0, microsecond=0)
+        return (midnight + (value - midnight) / 2).replace(year=year)
+    return value.replace(year=year)
 
 
 # --- the templates ---------------------------------------------------------------------------
