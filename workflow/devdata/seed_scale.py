@@ -416,7 +416,21 @@ def _cheap_hashes() -> Iterator[None]:
         config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"] = saved
 
 
+# The template world last built in this process, by what it was built from (copies only read
+# it; a test run seeds many times).
+_BUILT: dict[tuple[str, date, int], _Templates] = {}
+
+
 def build_templates(*, password_hash: str, today: date, seed_value: int) -> _Templates:
+    """The template world: built once per process and day, and read all of it."""
+    key = (password_hash, today, seed_value)
+    if key not in _BUILT:
+        _BUILT.clear()
+        _BUILT[key] = _build_templates(password_hash, today, seed_value)
+    return _BUILT[key]
+
+
+def _build_templates(password_hash: str, today: date, seed_value: int) -> _Templates:
     """Build the template world in a private in-memory database and read all of it."""
     engine = create_engine("sqlite://", poolclass=StaticPool)
     try:
