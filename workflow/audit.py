@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -24,25 +25,35 @@ def _canonical_time(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def event_hash(event: Any) -> str:
-    """SHA-256 over the event's content and the previous event's hash (an event or a row)."""
-    payload = {
-        "chain_id": event.chain_id,
-        "seq": event.seq,
-        "association_id": event.association_id,
-        "actor_id": event.actor_id,
-        "created_at": _canonical_time(event.created_at),
-        "entity_type": event.entity_type,
-        "entity_id": event.entity_id,
-        "action": event.action,
-        "from_state": event.from_state,
-        "to_state": event.to_state,
-        "reason": event.reason,
-        "data": event.data,
-        "prev_hash": event.prev_hash,
-    }
+# The columns an event's hash covers, in the row's own names.
+HASHED = (
+    "chain_id",
+    "seq",
+    "association_id",
+    "actor_id",
+    "created_at",
+    "entity_type",
+    "entity_id",
+    "action",
+    "from_state",
+    "to_state",
+    "reason",
+    "data",
+    "prev_hash",
+)
+
+
+def row_hash(row: Mapping[str, Any]) -> str:
+    """SHA-256 over an event row's content (a mapping of HASHED) and the previous hash."""
+    payload = {name: row[name] for name in HASHED}
+    payload["created_at"] = _canonical_time(row["created_at"])
     encoded = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def event_hash(event: Any) -> str:
+    """SHA-256 over the event's content and the previous event's hash (an event or a row)."""
+    return row_hash({name: getattr(event, name) for name in HASHED})
 
 
 def _lock_head(session: Session, chain_id: int) -> AuditChainHead:

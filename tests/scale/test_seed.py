@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 
 from flask import Flask
+from sqlalchemy import text
 
-from states.application import State
+from states.application import BY_TRIGGER, State
 from tests.scale.conftest import scalar
 from workflow.devdata import seed_scale
+from workflow.lifecycles.application import APPLICATION
 
 
 def test_seeded_data_is_consistent(app: Flask, seed, runner) -> None:  # type: ignore[no-untyped-def]
@@ -30,12 +33,15 @@ def test_seeded_data_is_consistent(app: Flask, seed, runner) -> None:  # type: i
             " AND c.year = a.diary_year WHERE a.diary_seq IS NOT NULL"
             " GROUP BY a.association_id, a.diary_year, c.last_seq"
         ).all()
+        # A § goes to each board decision and to each delegated decision reported to the board.
         paragraphs = connection.exec_driver_sql(
-            "SELECT d.association_id, d.paragraph_year, count(*), max(d.paragraph),"
-            " p.last_paragraph"
-            " FROM decision d JOIN paragraph_counter p ON p.association_id = d.association_id"
-            " AND p.year = d.paragraph_year WHERE d.paragraph IS NOT NULL"
-            " GROUP BY d.association_id, d.paragraph_year, p.last_paragraph"
+            "SELECT n.association_id, n.year, count(*), max(n.paragraph), p.last_paragraph"
+            " FROM (SELECT association_id, paragraph_year AS year, paragraph FROM decision"
+            " WHERE paragraph IS NOT NULL UNION ALL"
+            " SELECT m.association_id, i.paragraph_year, i.paragraph FROM agenda_item i"
+            " JOIN meeting m ON m.id = i.meeting_id WHERE i.paragraph IS NOT NULL) n"
+            " JOIN paragraph_counter p ON p.association_id = n.association_id AND p.year = n.year"
+            " GROUP BY n.association_id, n.year, p.last_paragraph"
         ).all()
     assert rows
     for _assoc, _year, count, highest, last in rows:
@@ -131,3 +137,75 @@ def test_a_seeded_draft_submits_with_the_next_diary_number(  # type: ignore[no-u
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["diary_number"].endswith(f"{year}/{before + 1:03d}")
     assert scalar(app, "SELECT last_seq FROM diary_counter WHERE year = :y", y=year) == before + 1
+
+
+def test_copies_walk_the_machine_and_the_counters_end_where_they_do(  # type: ignore[no-untyped-def]
+    app: Flask, seed
+) -> None:
+    # Seven years: the first two copy the templates' meetings and applications onto years
+    # before any template's.
+    summary = seed(2, 150, years=7)
+    engine = app.extensions["db_engine"]
+    today = datetime.now(UTC).date()
+    with engine.connect() as connection:
+        events = connection.execute(
+            text(
+                "SELECT entity_id, action, from_state, to_state FROM audit_event"
+                " WHERE entity_type = 'application' ORDER BY chain_id, seq"
+            )
+        ).all()
+        states = dict(connection.execute(text("SELECT id, state FROM application")).all())
+        heads = connection.execute(
+            text(
+                "SELECT h.seq, h.hash, e.seq, e.hash FROM audit_chain_head h"
+                " JOIN audit_event e ON e.chain_id = h.chain_id AND e.seq ="
+                " (SELECT max(seq) FROM audit_event WHERE chain_id = h.chain_id)"
+            )
+        ).all()
+        positions = connection.execute(
+            text("SELECT meeting_id, count(*), max(position) FROM agenda_item GROUP BY meeting_id")
+        ).all()
+        days = connection.execute(
+            text("SELECT association_id, date FROM meeting WHERE state = 'protocol_signed'")
+        ).all()
+    # Every copy's history is a walk of the machine from draft to the state it is in.
+    current: dict[int, str] = {}
+    for app_id, action, source, target in events:
+        if action == "create":
+            current[app_id] = target
+        elif source is not None:
+            assert current[app_id] == source, (app_id, action)
+            assert APPLICATION.is_allowed_from(action, source), (app_id, action)
+            assert str(BY_TRIGGER[action].dest) == target
+            current[app_id] = target
+    assert current == states
+    assert sum(summary.states.values()) == len(states) == 150
+    # Each chain's head is its last event; agenda positions run 1..n on every meeting.
+    assert len(heads) == 2
+    for head_seq, head_hash, last_seq, last_hash in heads:
+        assert (head_seq, head_hash) == (last_seq, last_hash)
+    assert positions
+    assert all(count == highest for _meeting, count, highest in positions)
+    # Meetings were held on the same days of every full year since the first.
+    for assoc in {a for a, _d in days}:
+        held = [d if isinstance(d, date) else date.fromisoformat(d) for a, d in days if a == assoc]
+        years = {d.year for d in held}
+        assert years == set(range(today.year - 6, today.year + 1))
+        full = [{(d.month, d.day) for d in held if d.year == y} for y in years - {today.year}]
+        assert all(f == full[0] for f in full)
+
+
+def test_moving_by_whole_years_keeps_the_day_and_the_order() -> None:
+    moments = [
+        datetime(2024, 2, 14, 9, tzinfo=UTC),
+        datetime(2024, 2, 28, 20, tzinfo=UTC),
+        datetime(2024, 2, 29, 9, tzinfo=UTC),
+        datetime(2024, 3, 1, 8, tzinfo=UTC),
+    ]
+    for years in (-1, -2, -4, -5):
+        moved = [seed_scale._shift(m, years) for m in moments]
+        assert moved == sorted(moved)
+        assert [m.year for m in moved] == [2024 + years] * 4
+        assert (moved[0].month, moved[0].day, moved[-1].month) == (2, 14, 3)
+    assert seed_scale._shift(date(2024, 2, 29), -1) == date(2023, 2, 28)
+    assert seed_scale._shift(date(2024, 2, 29), -4) == date(2020, 2, 29)

@@ -1,92 +1,74 @@
 """National-scale test data: many associations, tens of thousands of applications, in minutes.
 
-Rows are written with SQLAlchemy Core bulk inserts (executemany) in chunks, with ids given by
-the seeder, so nothing but the current chunk is held in memory. Every application is walked
-through a path of the real lifecycle (states/application.py, checked against the engine's
-machine), and what each step leaves behind is written as the engine would: frozen versions,
-diary numbers, annotations, recommendations, proposals, agenda items, decisions with §
-numbers, and one audit event per step on the association's hash chain (hashed with
-workflow/audit.py, so `verify-audit` passes). Counters (DiaryCounter,
-ParagraphCounter, AuditChainHead) end where the data does.
+Nothing here makes data up. workflow/devdata/seed_templates.py first builds a small world
+through the real operations and the engine: one association with its people and settings, its
+board meetings over a few years, and a few applications along every path of the lifecycle
+(versions, annotations, decisions with §, starts, reports, LIV years and agreements), with the
+clock held at the moment each step happened. It is built in a private in-memory SQLite
+database, read, and thrown away; this module copies it in bulk (SQLAlchemy Core executemany in
+chunks, ids given by the seeder, so nothing but the current chunk is held in memory):
 
-The later stages are seeded the same way: protocol signatures and notices (anslag) for signed
-meetings, security settings and a few two-factor enrolments per association, LIV admissions
-and yearly financing decisions taken by the board (with §, agenda item and LivYear), and, in
-workflow/devdata/seed_scale_extra.py, the start of each insats, its condition confirmations,
-its reports (annual and final, with outcomes, goal results and support by gender) and LIV
-agreements. Steps after `start` are timed from the insats period (a final report is accepted
-after the period ends, LIV follows at a board meeting), so every row agrees with the
-application's state and dates. Tables of stages still to come: register a per-application
-seeder with `extra_seeder(table)`; it is called only when that table exists.
+* per association, the template association's own rows (members, people and their roles,
+  budgets, report and security settings) with slug, diary prefix, names and e-mail addresses
+  rewritten; budgets for every year it has;
+* its board meetings: every held template meeting moved by whole years onto each year the
+  association has, with attendance, signatures and notice, and the planned one;
+* its applications: for each, a template of the state wanted (by year: earlier years have
+  mostly settled, the current one is mostly in progress) moved back k >= 0 whole years, with
+  every row that hangs off it; its decisions and agenda items land on the association's
+  meeting of the same day.
+
+A copy gets new ids. Foreign keys are remapped from the table metadata, ids inside JSON (audit
+data, version snapshots) by their key; datetimes, dates, year columns, ISO dates and `year`
+keys in JSON move by the copy's years. Diary numbers and § are numbered per association and
+year, agenda positions per meeting. Each copied audit event is appended to its association's
+hash chain (two-factor enrolments to the global chain) and hashed with workflow/audit.py, so
+`verify-audit` passes; DiaryCounter, ParagraphCounter and the chain heads end where the data
+does. Which rows a step leaves is known only to the engine: a new effect shows up in the
+copies as soon as the templates are built with it, and a new table hanging off an application
+(or one of its rows) is copied without a change here.
 """
 
 from __future__ import annotations
 
-import base64
+import calendar
+import json
 import random
 import resource
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Table, func, inspect, select, text
+from flask import current_app, has_app_context
+from sqlalchemy import (
+    Connection,
+    Date,
+    DateTime,
+    Engine,
+    Integer,
+    create_engine,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.types import JSON
+from sqlmodel import Session
 
-from states.application import BY_TRIGGER, State
-from states.common import Role
 from workflow import audit
-from workflow.devdata import seed_scale_extra
-from workflow.lifecycles.application import APPLICATION
+from workflow.devdata import seed_templates
 from workflow.models import metadata
-from workflow.operations import protocols
-from workflow.rules import insats as insats_rules
 from workflow.rules.diary import format_diary_number
+from workflow.rules.protocols import legal_force_date
 
 PASSWORD = "scale-password-2026"  # noqa: S105 - test data, printed by the command
 SLUG_PREFIX = "scale-"
 EMAIL_DOMAIN = "scale.example.se"
 # Applications per chunk: one transaction and one executemany per table per chunk.
 CHUNK = 500
-DELEGATION_LIMIT = 300_000
-
-# The tables the seeder writes, parents before children (the order of a chunk's inserts).
-ORDER = (
-    "association",
-    "member",
-    "app_user",
-    "two_factor",
-    "role_grant",
-    "association_budget",
-    "security_setting",
-    "report_settings",
-    "meeting",
-    "attendance",
-    "protocol_signature",
-    "protocol_posting",
-    "application",
-    "application_partner",
-    "budget_line",
-    "cofunding_line",
-    "goal",
-    "application_version",
-    "annotation",
-    "recommendation",
-    "proposal",
-    "decision",
-    "decision_amount",
-    "agenda_item",
-    "liv_year",
-    "insats_start",
-    "condition_confirmation",
-    "liv_agreement",
-    "liv_agreement_party",
-    "report",
-    "report_outcome",
-    "report_goal_result",
-    "report_support",
-    "audit_event",
-)
 
 # The later stages' rows the command's summary names (table, what a row is).
 LATER_STAGE_ROWS = (
@@ -131,53 +113,9 @@ CURRENT_WEIGHTS = {
     "withdrawn": 4,
     "active": 16,
 }
-
-_TO_PREPARED = ("submit", "accept_for_preparation", "recommend")
-_BOARD = (*_TO_PREPARED, "propose", "place_on_agenda")
-# Alternative paths per state: the seeder picks one per application.
-PATHS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "draft": ((),),
-    "submitted": (("submit",),),
-    "completion_requested": (
-        ("submit", "return_for_completion"),
-        ("submit", "accept_for_preparation", "request_completion"),
-    ),
-    "in_preparation": (
-        ("submit", "accept_for_preparation"),
-        (
-            "submit",
-            "accept_for_preparation",
-            "request_completion",
-            "resubmit",
-            "accept_for_preparation",
-        ),
-    ),
-    "prepared": (_TO_PREPARED,),
-    "proposed": ((*_TO_PREPARED, "propose"),),
-    "on_agenda": (_BOARD,),
-    "approved": ((*_BOARD, "board_approve"), (*_TO_PREPARED, "delegated_approve")),
-    "rejected": ((*_BOARD, "board_reject"), (*_TO_PREPARED, "delegated_reject")),
-    "withdrawn": (
-        ("withdraw",),
-        ("submit", "withdraw"),
-        ("submit", "accept_for_preparation", "withdraw"),
-    ),
-    "active": ((*_BOARD, "board_approve", "start"), (*_TO_PREPARED, "delegated_approve", "start")),
-    "closed": ((*_BOARD, "board_approve", "start", "accept_final_report"),),
-    "liv_proposed": ((*_BOARD, "board_approve", "start", "accept_final_report", "propose_liv"),),
-    "in_liv": ((*_BOARD, "board_approve", "start", "propose_liv", "liv_approve"),),
-    "ended": ((*_BOARD, "board_approve", "start", "propose_liv", "liv_approve", "phase_out"),),
-}
-# The bench's heavy application: ten frozen versions (nine rounds of completion), in preparation.
-HEAVY_PATH = (
-    "submit",
-    "accept_for_preparation",
-    *(("request_completion", "resubmit", "accept_for_preparation") * 9),
-)
-HEAVY_ANNOTATIONS = 20
-# The next applications of every association, all of its first member: one in each of these
-# states, so even a tiny data set shows every kind of row on the pages (the statement-count
-# guards compare pages at 10 and at 1,000 applications).
+# The first applications of every association (after the bench's heavy one), all of its first
+# member: one in each of these states, so even a tiny data set shows every kind of row on the
+# pages (the statement-count guards compare pages at 10 and at 1,000 applications).
 COVER = (
     "active",
     "closed",
@@ -189,7 +127,6 @@ COVER = (
     "rejected",
     "completion_requested",
 )
-
 MUNICIPALITIES = (
     "Ale",
     "Alingsås",
@@ -235,78 +172,71 @@ REGIONS = (
     "Västra Götaland",
     "Örebro län",
 )
-MEETING_DAYS = ((2, 14), (4, 11), (6, 6), (9, 12), (10, 24), (12, 5))
-# The yearly LIV financing decision is taken at the October meeting, for the next year.
-LIV_MEETING = (10, 24)
 # Every tenth association (scale-10, scale-20, ...) requires two-factor sign-in and its officer
 # and chair have enrolled; in scale-05, scale-15, ... the auditor has enrolled of their own
 # accord. The associations the bench and the tests sign in to (scale-01, scale-02) ask for none.
 TWO_FACTOR_EVERY = 10
-# Reporting dates of the associations that set their own (the rest keep the defaults).
-REPORT_SETTINGS = ((2, 28, 60), (3, 31, 90), (4, 30, 60), (1, 31, 45))
-# A board approval with conditions: the officer confirms each at the start.
-CONDITIONS = (
-    "- Samverkansavtal undertecknat av samtliga parter.\n"
-    "- Reviderad budget per år inlämnad före start."
+
+# Template rows never copied: mail is not sent again; counters and chain heads are written
+# where the copies end.
+SKIPPED = frozenset({"mail_message", "diary_counter", "paragraph_counter", "audit_chain_head"})
+# The association's own rows, and a meeting's; every other row belongs to an application.
+ASSOCIATION_TABLES = frozenset(
+    {
+        "association",
+        "member",
+        "app_user",
+        "role_grant",
+        "association_budget",
+        "report_settings",
+        "security_setting",
+        "two_factor",
+        "recovery_code",
+    }
 )
-CONDITIONAL_SHARE = 0.2
-
-
-def _check_paths() -> None:
-    """Every path is a walk of the engine's machine ending in its state (fails loudly if not)."""
-    for state, paths in {**PATHS, "in_preparation_heavy": (HEAVY_PATH,)}.items():
-        for path in paths:
-            current = State.DRAFT.value
-            for trigger in path:
-                if not APPLICATION.is_allowed_from(trigger, current):
-                    raise AssertionError(f"seed path for {state}: {trigger} from {current}")
-                current = str(BY_TRIGGER[trigger].dest)
-            if state in PATHS and current != state:
-                raise AssertionError(f"seed path for {state} ends in {current}")
-
-
-# --- hooks for the tables of later stages -------------------------------------------------
-
-ExtraSeeder = Callable[["Seeder", "AppRecord"], None]
-_EXTRA: dict[str, ExtraSeeder] = {}
-
-
-def extra_seeder(table: str) -> Callable[[ExtraSeeder], ExtraSeeder]:
-    """Register a per-application seeder for `table` (called only when the table exists)."""
-
-    def register(func_: ExtraSeeder) -> ExtraSeeder:
-        _EXTRA[table] = func_
-        return func_
-
-    return register
-
-
-@dataclass
-class AppRecord:
-    """What an extra seeder may read about one generated application."""
-
-    id: int
-    association_id: int
-    state: str
-    path: tuple[str, ...]
-    lead_member_id: int
-    applicant_id: int
-    year: int
-    times: list[datetime]
-    budget: list[tuple[int, int]]
-    assoc: _Assoc
-    partner_member_id: int | None = None
-    goal_ids: list[int] = field(default_factory=list)
-    start_date: date | None = None
-    end_date: date | None = None
-    # The approving decision `start` rests on, and its conditions (one per line, stripped).
-    decision_id: int | None = None
-    conditions: list[str] = field(default_factory=list)
-    agreement_date: date | None = None
-    # (year, decision id, decided at) of every LIV year the board financed.
-    liv_years: list[tuple[int, int, datetime]] = field(default_factory=list)
-    # One of the applications that show every kind of row at any size (COVER).
-    covering: bool = False
+MEETING_TABLES = frozenset({"meeting", "attendance", "protocol_signature", "protocol_posting"})
+# The tables audit events' entity ids point into, by entity type.
+ENTITY_TABLES = {
+    "application": "application",
+    "annotation": "annotation",
+    "report": "report",
+    "meeting": "meeting",
+    "member": "member",
+    "user": "app_user",
+    "association": "association",
+    "association_budget": "association_budget",
+}
+# Ids inside JSON (audit data, version snapshots), by key: the table they point into.
+JSON_IDS = {
+    "application_id": "application",
+    "decision_id": "decision",
+    "meeting_id": "meeting",
+    "agreement_id": "liv_agreement",
+    "goal_id": "goal",
+    "report_id": "report",
+    "member_id": "member",
+    "lead_member_id": "member",
+    "partner_member_ids": "member",
+    "party_member_ids": "member",
+    "justerare_id": "app_user",
+    "present": "app_user",
+    "absent": "app_user",
+}
+# ISO dates inside JSON, by key (they move with the copy).
+JSON_DATES = frozenset(
+    {"date", "posted_on", "agreement_date", "start_date", "end_date", "signed_on"}
+)
+# Columns and JSON keys whose text names the template association (rewritten per copy).
+TEXT_COLUMNS = {
+    "association": ("slug", "name", "diary_prefix"),
+    "member": ("name",),
+    "app_user": ("email",),
+    "protocol_posting": ("kept_at",),
+}
+TEXT_KEYS = frozenset({"slug", "name", "diary_prefix", "email", "kept_at"})
+TEMPLATE_EMAIL = f".{seed_templates.TEMPLATE_SLUG}@scale-template.invalid"
+TEMPLATE_NAME = "Samordningsförbundet Mall"
+TEMPLATE_MEMBERS = ("Region Mall", "Mallby kommun", "Mallstad kommun")
 
 
 @dataclass
@@ -326,41 +256,292 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _leap_day_lost(source: int, target: int) -> bool:
+    return calendar.isleap(source) and not calendar.isleap(target)
+
+
+def _shift(value: Any, years: int) -> Any:
+    """A date or datetime `years` whole years later, the same day of the same month.
+
+    From a leap year into another, 29 February has no day of its own: a date becomes the
+    28th; moments of the 28th and 29th are squeezed into the 28th, so they keep their order.
+    """
+    year = value.year + years
+    if value.month == 2 and value.day >= 28 and _leap_day_lost(value.year, year):
+        if not isinstance(value, datetime):
+            return value.replace(year=year, day=28)
+        midnight = value.replace(day=28, hour=0, minute=0, second=0, microsecond=0)
+        return (midnight + (value - midnight) / 2).replace(year=year)
+    return value.replace(year=year)
+
+
+# --- the templates ---------------------------------------------------------------------------
+
+
 @dataclass
-class _Assoc:
+class _Unit:
+    """Template rows copied together (per table, parents first) and their audit events."""
+
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    # Dates of the template meetings the rows refer to (a copy needs a meeting on each).
+    meeting_dates: tuple[date, ...] = ()
+
+    def add(self, table: str, row: dict[str, Any]) -> None:
+        self.rows.setdefault(table, []).append(row)
+
+
+@dataclass
+class _Templates:
+    """The template world, read and sorted into what is copied together."""
+
+    world: seed_templates.World
+    association: _Unit
+    budgets: dict[int, _Unit]  # year -> the budget and its event
+    meetings: dict[int, _Unit]  # template meeting id -> its rows and events
+    meeting_dates: dict[int, date]
+    applications: dict[int, _Unit]  # template application id -> its rows and events
+    enrolments: dict[int, dict[str, Any]]  # user id -> the global chain's two_factor_enabled
+    admins: frozenset[int]
+    order: list[str]  # tables in insert order (parents first)
+    by_state: dict[str, list[seed_templates.Template]] = field(default_factory=dict)
+
+    @property
+    def first_year(self) -> int:
+        return min(d.year for d in self.meeting_dates.values())
+
+
+def _read(rows: dict[str, list[dict[str, Any]]], world: seed_templates.World) -> _Templates:
+    """Sort the template's rows into the association's, each meeting's and each application's."""
+    order = [t.name for t in metadata.sorted_tables if rows.get(t.name) and t.name not in SKIPPED]
+    admins = frozenset(r["id"] for r in rows["app_user"] if r["is_admin"])
+    association = _Unit()
+    budgets: dict[int, _Unit] = {}
+    budget_years: dict[int, int] = {}
+    meetings: dict[int, _Unit] = {}
+    applications: dict[int, _Unit] = {}
+    owner: dict[str, dict[int, int]] = {}  # table -> row id -> application id
+    for name in order:
+        if name == "audit_event":
+            continue
+        table = metadata.tables[name]
+        parents = [
+            (column.name, next(iter(column.foreign_keys)).column.table.name)
+            for column in table.c
+            if column.foreign_keys
+        ]
+        for row in rows[name]:
+            if name == "app_user" and row["id"] in admins:
+                continue
+            if name == "association_budget":
+                budgets[row["year"]] = _Unit({name: [row]})
+                budget_years[row["id"]] = row["year"]
+            elif name in ASSOCIATION_TABLES:
+                association.add(name, row)
+            elif name in MEETING_TABLES:
+                key = row["id"] if name == "meeting" else row["meeting_id"]
+                meetings.setdefault(key, _Unit()).add(name, row)
+            else:
+                if name == "application":
+                    app_id = row["id"]
+                elif "application_id" in row:
+                    app_id = row["application_id"]
+                else:
+                    app_id = next(
+                        (owner[t][row[c]] for c, t in parents if t in owner and row[c] in owner[t]),
+                        None,
+                    )
+                    if app_id is None:
+                        raise RuntimeError(f"seed-scale: whose are the template's {name} rows?")
+                owner.setdefault(name, {})[row["id"]] = app_id
+                applications.setdefault(app_id, _Unit()).add(name, row)
+    enrolments: dict[int, dict[str, Any]] = {}
+    for event in rows["audit_event"]:
+        data = event["data"] or {}
+        kind = event["entity_type"]
+        if event["chain_id"] == audit.GLOBAL_CHAIN:
+            if event["action"] == "two_factor_enabled":
+                enrolments[event["entity_id"]] = event
+            continue  # the template's administrator: not copied (its steps have no actor)
+        app_id = event["entity_id"] if kind == "application" else data.get("application_id")
+        if app_id is not None:
+            applications[app_id].events.append(event)
+        elif kind == "meeting":
+            meetings[event["entity_id"]].events.append(event)
+        elif kind == "association_budget":
+            budgets[budget_years[event["entity_id"]]].events.append(event)
+        else:
+            association.events.append(event)
+    meeting_dates = {r["id"]: r["date"] for r in rows["meeting"]}
+    for unit in applications.values():
+        used = {r["meeting_id"] for rs in unit.rows.values() for r in rs if r.get("meeting_id")}
+        used |= {
+            e["data"]["meeting_id"] for e in unit.events if (e["data"] or {}).get("meeting_id")
+        }
+        unit.meeting_dates = tuple(meeting_dates[m] for m in sorted(used))
+    templates = _Templates(
+        world=world,
+        association=association,
+        budgets=budgets,
+        meetings=meetings,
+        meeting_dates=meeting_dates,
+        applications=applications,
+        enrolments=enrolments,
+        admins=admins,
+        order=order,
+    )
+    for state, built in world.templates.items():
+        if state != "heavy":
+            templates.by_state[state] = sorted(built, key=lambda t: t.id)
+    return templates
+
+
+@contextmanager
+def _cheap_hashes() -> Iterator[None]:
+    """Argon2 at its lowest cost while the templates are built.
+
+    The only hashes made then are of the recovery codes two-factor enrolment hands out, which
+    nobody ever sees (people's passwords come hashed); at the configured cost they would take
+    a good part of the run.
+    """
+    if not has_app_context():
+        yield
+        return
+    config = current_app.config
+    saved = config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"]
+    config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"] = 1, 64
+    try:
+        yield
+    finally:
+        config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"] = saved
+
+
+# The template world last built in this process, by what it was built from (copies only read
+# it; a test run seeds many times).
+_BUILT: dict[tuple[str, date, int], _Templates] = {}
+
+
+def build_templates(*, password_hash: str, today: date, seed_value: int) -> _Templates:
+    """The template world: built once per process and day, and read all of it."""
+    key = (password_hash, today, seed_value)
+    if key not in _BUILT:
+        _BUILT.clear()
+        _BUILT[key] = _build_templates(password_hash, today, seed_value)
+    return _BUILT[key]
+
+
+def _build_templates(password_hash: str, today: date, seed_value: int) -> _Templates:
+    """Build the template world in a private in-memory database and read all of it."""
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    try:
+        metadata.create_all(engine)
+        with Session(engine) as session, _cheap_hashes():
+            world = seed_templates.build(
+                session, password_hash=password_hash, today=today, seed=seed_value
+            )
+            connection = session.connection()
+            rows: dict[str, list[dict[str, Any]]] = {}
+            for name, table in metadata.tables.items():
+                stamps = [c.name for c in table.c if isinstance(c.type, DateTime)]
+                found = []
+                for row in connection.execute(table.select().order_by(*table.primary_key)):
+                    values = dict(row._mapping)
+                    for column in stamps:  # SQLite hands back naive UTC values
+                        if values[column] is not None and values[column].tzinfo is None:
+                            values[column] = values[column].replace(tzinfo=UTC)
+                    found.append(values)
+                rows[name] = found
+            session.rollback()
+    finally:
+        engine.dispose()
+    return _read(rows, world)
+
+
+# --- the copies ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Chain:
+    """One audit hash chain: where the copies' next event goes."""
+
     id: int
-    slug: str
-    prefix: str
-    members: list[tuple[int, str]]  # (id, party)
-    applicants: dict[int, int]  # member id -> user id
-    board: list[tuple[int, int]]  # (user id, member id) of the ledamöter
-    officer: int
-    preparer: int
-    chair: int
-    meetings: dict[int, list[tuple[int, date]]]  # year -> held meetings (id, date)
-    planned: tuple[int, date]
-    agenda_pos: dict[int, int] = field(default_factory=dict)
-    diary: dict[int, int] = field(default_factory=dict)
-    paragraphs: dict[int, int] = field(default_factory=dict)
     seq: int = 0
     head: str = audit.GENESIS
-    name: str = ""
-    # (annual due month, day, final due days): what report due dates follow from.
-    report_settings: tuple[int, int, int] = (2, 28, 60)
-    held: list[tuple[int, date]] = field(default_factory=list)
 
 
 @dataclass
-class _GlobalChain:
-    """The audit chain of events without an association (two-factor enrolments)."""
+class _Assoc:
+    """One copy of the template association, and what its copies number."""
 
-    seq: int
-    head: str
-    id: None = None
+    number: int
+    slug: str
+    prefix: str
+    name: str
+    texts: dict[str, str]  # whole values rewritten
+    replacements: list[tuple[str, str]]  # parts of values rewritten
+    ids: dict[str, dict[int, int | None]] = field(default_factory=dict)
+    id: int = 0
+    chain: _Chain = field(default_factory=lambda: _Chain(0))
+    meeting_at: dict[date, int] = field(default_factory=dict)
+    diary: dict[int, int] = field(default_factory=dict)
+    paragraphs: dict[int, int] = field(default_factory=dict)
+    agenda: dict[int, int] = field(default_factory=dict)
+
+    def rewrite(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if value in self.texts:
+            return self.texts[value]
+        for old, new in self.replacements:
+            if old in value:
+                value = value.replace(old, new)
+        return value
+
+
+@dataclass
+class _Copy:
+    """One copy of a unit: its association, the years it moves, the ids it gave."""
+
+    assoc: _Assoc
+    years: int  # dates and datetimes move this many years
+    year_columns: int  # year columns and keys move this many
+    ids: dict[str, dict[int, int | None]]
+    paragraphs: dict[int, int] = field(default_factory=dict)  # template decision -> §
+
+
+@dataclass
+class _Spec:
+    """What copying a table's row involves, read once from the metadata."""
+
+    has_id: bool
+    keys: list[tuple[str, str]]  # (column, table it points into)
+    moments: list[str]  # dates and datetimes
+    years: list[str]
+    jsons: list[str]
+    texts: tuple[str, ...]
+
+
+def _spec(name: str) -> _Spec:
+    table = metadata.tables[name]
+    keys = [
+        (c.name, next(iter(c.foreign_keys)).column.table.name) for c in table.c if c.foreign_keys
+    ]
+    return _Spec(
+        has_id="id" in table.c and "id" not in dict(keys),
+        keys=keys,
+        moments=[c.name for c in table.c if isinstance(c.type, DateTime | Date)],
+        years=[
+            c.name
+            for c in table.c
+            if isinstance(c.type, Integer) and (c.name == "year" or c.name.endswith("_year"))
+        ],
+        jsons=[c.name for c in table.c if isinstance(c.type, JSON)],
+        texts=TEXT_COLUMNS.get(name, ()),
+    )
 
 
 class Seeder:
-    """One run: allocates ids, buffers rows per table, flushes them in chunks."""
+    """One run: copies the templates, buffers rows per table, flushes them in chunks."""
 
     def __init__(
         self,
@@ -373,54 +554,402 @@ class Seeder:
     ) -> None:
         self.engine = engine
         self.password_hash = password_hash
+        self.seed_value = seed
         self.rng = random.Random(seed)  # noqa: S311 - test data, reproducible
         self.today = today or datetime.now(UTC).date()
         self.progress = progress or (lambda _message: None)
-        self.tables: dict[str, Table] = {name: metadata.tables[name] for name in ORDER}
-        existing = set(inspect(engine).get_table_names())
-        self.extras = {name: f for name, f in _EXTRA.items() if name in existing}
-        for name in self.extras:
-            self.tables.setdefault(name, metadata.tables[name])
-        self.buffers: dict[str, list[dict[str, Any]]] = {name: [] for name in self.tables}
         self.summary = Summary()
-        with engine.connect() as connection:
-            self.next_ids = {
-                name: (connection.execute(select(func.max(table.c.id))).scalar() or 0) + 1
-                for name, table in self.tables.items()
-                if "id" in table.c
-            }
-            heads = metadata.tables["audit_chain_head"]
-            head = connection.execute(
-                select(heads.c.seq, heads.c.hash).where(heads.c.chain_id == audit.GLOBAL_CHAIN)
-            ).first()
-        self.global_head_exists = head is not None
-        self.global_chain = (
-            _GlobalChain(seq=head[0], head=head[1]) if head else _GlobalChain(0, audit.GENESIS)
-        )
+        self.templates: _Templates | None = None
+        self.specs: dict[str, _Spec] = {}
+        self.buffers: dict[str, list[dict[str, Any]]] = {}
+        self.next_ids: dict[str, int] = {}
+        self._plans: dict[str, tuple[str, list[tuple[str, Any]]]] = {}
+        self.global_chain = _Chain(audit.GLOBAL_CHAIN)
+        self.global_head_exists = False
 
     # --- plumbing ---------------------------------------------------------------------------
 
-    def new_id(self, table: str) -> int:
-        """The next id of `table` (the seeder gives ids itself, so children need no RETURNING)."""
-        value = self.next_ids[table]
-        self.next_ids[table] = value + 1
-        return value
-
-    def add(self, table: str, **row: Any) -> dict[str, Any]:
-        """Buffer one row; its id is allocated unless given."""
-        if "id" in self.tables[table].c and "id" not in row:
-            row["id"] = self.new_id(table)
-        self.buffers[table].append(row)
-        return row
+    def _prepare(self, templates: _Templates) -> None:
+        """Specs, empty buffers, the next free ids and the global chain's head."""
+        self.templates = templates
+        names = [*templates.order]
+        self.specs = {name: _spec(name) for name in names}
+        self.buffers = {name: [] for name in names}
+        heads = metadata.tables["audit_chain_head"]
+        with self.engine.connect() as connection:
+            for name in names:
+                table = metadata.tables[name]
+                if self.specs[name].has_id:
+                    highest = connection.execute(select(func.max(table.c.id))).scalar()
+                    self.next_ids[name] = (highest or 0) + 1
+            head = connection.execute(
+                select(heads.c.seq, heads.c.hash).where(heads.c.chain_id == audit.GLOBAL_CHAIN)
+            ).first()
+        if head is not None:
+            self.global_head_exists = True
+            self.global_chain = _Chain(audit.GLOBAL_CHAIN, head[0], head[1])
 
     def flush(self) -> None:
         """Insert every buffered row, parents first, in one transaction."""
         with self.engine.begin() as connection:
             for name, rows in self.buffers.items():
                 if rows:
-                    connection.execute(self.tables[name].insert(), rows)
+                    self._insert(connection, name, rows)
                     self.summary.rows[name] = self.summary.rows.get(name, 0) + len(rows)
                     rows.clear()
+
+    def _insert(self, connection: Connection, name: str, rows: list[dict[str, Any]]) -> None:
+        """Write one table's buffered rows the fastest way the driver has.
+
+        PostgreSQL: COPY (psycopg's, JSON given as text). SQLite: the driver's executemany,
+        each value converted by SQLAlchemy's own bind processor (looked up once per table).
+        Anything else: Core's executemany.
+        """
+        table = metadata.tables[name]
+        columns = [c.name for c in table.c]
+        if connection.dialect.name == "postgresql":
+            from psycopg import sql
+
+            jsons = [c.name in self.specs[name].jsons for c in table.c]
+            statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+                sql.Identifier(name), sql.SQL(", ").join(map(sql.Identifier, columns))
+            )
+            driver = connection.connection.driver_connection
+            with driver.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+                for row in rows:
+                    copy.write_row(
+                        [
+                            json.dumps(row[c]) if is_json and row[c] is not None else row[c]
+                            for c, is_json in zip(columns, jsons, strict=True)
+                        ]
+                    )
+            return
+        if connection.dialect.name != "sqlite":
+            connection.execute(table.insert(), rows)
+            return
+        plan = self._plans.get(name)
+        if plan is None:
+            # "INSERT INTO t (a, b, ...) VALUES (?, ?, ...)", the columns in the table's order.
+            statement = str(table.insert().compile(dialect=connection.dialect, column_keys=columns))
+            processors = [c.type.bind_processor(connection.dialect) for c in table.c]
+            plan = self._plans[name] = (statement, list(zip(columns, processors, strict=True)))
+        statement, converters = plan
+        values = [tuple(row[c] if p is None else p(row[c]) for c, p in converters) for row in rows]
+        connection.exec_driver_sql(statement, values)  # type: ignore[arg-type]
+
+    def _key(self, copy: _Copy, table: str, value: int) -> int | None:
+        """The copy's id for a template row's id in `table`."""
+        if table == "meeting":
+            moved = self.templates.meeting_dates[value]  # type: ignore[union-attr]
+            return copy.assoc.meeting_at[_shift(moved, copy.years) if copy.years else moved]
+        local = copy.ids.get(table)
+        if local is not None and value in local:
+            return local[value]
+        return copy.assoc.ids[table][value]
+
+    def _json(self, copy: _Copy, value: Any) -> Any:
+        """JSON with its ids remapped, its dates and years moved, its names rewritten."""
+        if not value:
+            return value  # most events carry no data
+        if isinstance(value, list):
+            return [self._json(copy, v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        out: dict[str, Any] = {}
+        for key, v in value.items():
+            if v is None:
+                out[key] = None
+            elif key in JSON_IDS:
+                target = JSON_IDS[key]
+                out[key] = (
+                    [self._key(copy, target, i) for i in v]
+                    if isinstance(v, list)
+                    else self._key(copy, target, v)
+                )
+            elif key == "year" and isinstance(v, int):
+                out[key] = v + copy.year_columns
+            elif key in JSON_DATES and isinstance(v, str) and copy.years:
+                out[key] = _shift(date.fromisoformat(v), copy.years).isoformat()
+            elif key in TEXT_KEYS and isinstance(v, str):
+                out[key] = copy.assoc.rewrite(v)
+            elif isinstance(v, dict | list):
+                out[key] = self._json(copy, v)
+            else:
+                out[key] = v
+        if value.get("paragraph") is not None and value.get("decision_id") in copy.paragraphs:
+            out["paragraph"] = copy.paragraphs[value["decision_id"]]
+        if out.get("legal_force_on") and out.get("posted_on"):
+            posted = date.fromisoformat(out["posted_on"])
+            out["legal_force_on"] = legal_force_date(posted).isoformat()
+        return out
+
+    def _row(self, copy: _Copy, name: str, row: dict[str, Any]) -> dict[str, Any]:
+        """Buffer a copy of one template row: new id, keys remapped, moved in time."""
+        spec = self.specs[name]
+        new = dict(row)
+        if spec.has_id:
+            new_id = self.next_ids[name]
+            self.next_ids[name] = new_id + 1
+            copy.ids.setdefault(name, {})[row["id"]] = new_id
+            new["id"] = new_id
+        for column, table in spec.keys:
+            value = row[column]
+            if value is not None:
+                new[column] = self._key(copy, table, value)
+        if copy.years:
+            for column in spec.moments:
+                value = row[column]
+                if value is not None:
+                    new[column] = _shift(value, copy.years)
+        if copy.year_columns:
+            for column in spec.years:
+                value = row[column]
+                if value is not None:
+                    new[column] = value + copy.year_columns
+        for column in spec.jsons:
+            new[column] = self._json(copy, row[column])
+        for column in spec.texts:
+            new[column] = copy.assoc.rewrite(row[column])
+        self.buffers[name].append(new)
+        return new
+
+    def _event(self, copy: _Copy, chain: _Chain, event: dict[str, Any]) -> None:
+        """Append a copy of a template event to `chain`, hashed as audit.record does."""
+        new = self._row(copy, "audit_event", event)
+        if event["entity_id"] is not None:
+            new["entity_id"] = self._key(
+                copy, ENTITY_TABLES[event["entity_type"]], event["entity_id"]
+            )
+        chain.seq += 1
+        new.update(chain_id=chain.id, seq=chain.seq, prev_hash=chain.head)
+        new["hash"] = chain.head = audit.row_hash(new)
+
+    def _unit(self, copy: _Copy, unit: _Unit) -> None:
+        for name, rows in unit.rows.items():
+            for row in rows:
+                self._row(copy, name, row)
+        for event in unit.events:
+            self._event(copy, copy.assoc.chain, event)
+
+    # --- the run ----------------------------------------------------------------------------
+
+    def run(self, *, associations: int, applications: int, years: int) -> Summary:
+        """Seed `associations` new associations sharing `applications` over `years` years."""
+        started = time.monotonic()
+        templates = build_templates(
+            password_hash=self.password_hash, today=self.today, seed_value=self.seed_value
+        )
+        self._prepare(templates)
+        self.progress(
+            f"templates: {len(templates.applications)} applications built through the engine,"
+            f" {time.monotonic() - started:.0f} s"
+        )
+        with self.engine.connect() as connection:
+            taken = connection.execute(
+                text("SELECT count(*) FROM association WHERE slug LIKE :p"),
+                {"p": f"{SLUG_PREFIX}%"},
+            ).scalar_one()
+        done = 0
+        for index in range(associations):
+            share = applications // associations + (1 if index < applications % associations else 0)
+            assoc = self._association(taken + index + 1, years)
+            self._meetings(assoc, years)
+            self.flush()
+            for chunk_start in range(0, share, CHUNK):
+                for number in range(chunk_start, min(share, chunk_start + CHUNK)):
+                    self._application(assoc, number, share, years)
+                self.flush()
+            done += share
+            self._counters(assoc)
+            self.summary.associations += 1
+            elapsed = time.monotonic() - started
+            self.progress(
+                f"{assoc.slug}: {done}/{applications} applications,"
+                f" {sum(self.summary.rows.values())} rows, {elapsed:.0f} s,"
+                f" peak {peak_rss_mb():.0f} MB"
+            )
+        self._global_head()
+        self._fix_sequences()
+        self.summary.applications = done
+        self.summary.seconds = time.monotonic() - started
+        self.summary.peak_mb = peak_rss_mb()
+        return self.summary
+
+    def _first_year(self, years: int) -> int:
+        """The association's first year: as many as asked, and the templates' years at least."""
+        return min(self.today.year - years + 1, self.templates.first_year)  # type: ignore[union-attr]
+
+    def _association(self, number: int, years: int) -> _Assoc:
+        """The template association's own rows, renamed, moved to the association's first year."""
+        templates = self.templates
+        assert templates is not None
+        region = REGIONS[number % len(REGIONS)]
+        towns = self.rng.sample(MUNICIPALITIES, len(TEMPLATE_MEMBERS) - 1)
+        slug = f"{SLUG_PREFIX}{number:02d}"
+        name = f"Samordningsförbundet {region} {number}"
+        members = [f"Region {region}", *(f"{town} kommun" for town in towns)]
+        assoc = _Assoc(
+            number=number,
+            slug=slug,
+            prefix=f"SK{number:02d}",
+            name=name,
+            texts={seed_templates.TEMPLATE_SLUG: slug, "SKT": f"SK{number:02d}"},
+            replacements=[
+                (TEMPLATE_EMAIL, f".{slug}@{EMAIL_DOMAIN}"),
+                (TEMPLATE_NAME, name),
+                *zip(TEMPLATE_MEMBERS, members, strict=True),
+            ],
+        )
+        # The template administrator's steps are copied without an actor.
+        assoc.ids["app_user"] = dict.fromkeys(templates.admins)
+        moved = self._first_year(years) - templates.first_year
+        copy = _Copy(assoc, moved, moved, assoc.ids)
+        required = number % TWO_FACTOR_EVERY == 0
+        enrolled = templates.world.enrolled
+        people = (
+            {enrolled["officer"], enrolled["chair"]}
+            if required
+            else {enrolled["auditor"]}
+            if number % TWO_FACTOR_EVERY == TWO_FACTOR_EVERY // 2
+            else set()
+        )
+        for table, rows in templates.association.rows.items():
+            for row in rows:
+                if table in ("two_factor", "recovery_code") and row["user_id"] not in people:
+                    continue
+                new = self._row(copy, table, row)
+                if table == "association":
+                    assoc.id = new["id"]
+                    assoc.chain = _Chain(assoc.id)
+                elif table == "security_setting":
+                    # Only the associations that require it take the template's last step.
+                    new["require_two_factor"] = required
+        for event in templates.association.events:
+            if event["action"] == "two_factor_required" and not required:
+                continue
+            self._event(copy, assoc.chain, event)
+        # A budget for every year, each like the template's of that year (or its nearest).
+        first, last = min(templates.budgets), max(templates.budgets)
+        for year in range(self._first_year(years), self.today.year + 2):
+            source = min(max(year, first), last)
+            self._unit(_Copy(assoc, moved, year - source, assoc.ids), templates.budgets[source])
+        for user_id in sorted(people):
+            self._event(copy, self.global_chain, templates.enrolments[user_id])
+        return assoc
+
+    def _meetings(self, assoc: _Assoc, years: int) -> None:
+        """Every held template meeting moved onto each of the association's years."""
+        templates = self.templates
+        assert templates is not None
+        planned = templates.world.planned_meeting_id
+        by_year: dict[int, list[int]] = {}
+        for meeting_id, day in sorted(templates.meeting_dates.items(), key=lambda m: m[1]):
+            if meeting_id != planned:
+                by_year.setdefault(day.year, []).append(meeting_id)
+        first = templates.first_year
+        full = self.today.year - first  # the template's complete years: first ... today - 1
+        for year in range(self._first_year(years), self.today.year + 1):
+            source = year if year >= first else first + (year - first) % full
+            for meeting_id in by_year.get(source, ()):
+                self._meeting(assoc, meeting_id, year - source)
+        self._meeting(assoc, planned, 0)
+
+    def _meeting(self, assoc: _Assoc, meeting_id: int, years: int) -> None:
+        templates = self.templates
+        assert templates is not None
+        copy = _Copy(assoc, years, years, {})
+        unit = templates.meetings[meeting_id]
+        for name, rows in unit.rows.items():
+            for row in rows:
+                new = self._row(copy, name, row)
+                if name == "meeting":
+                    assoc.meeting_at[new["date"]] = new["id"]
+        for event in unit.events:
+            self._event(copy, assoc.chain, event)
+
+    def _template_for(
+        self, assoc: _Assoc, number: int, share: int, years: int
+    ) -> tuple[seed_templates.Template, int]:
+        """The template the association's `number`th application copies, and its years back."""
+        templates = self.templates
+        assert templates is not None
+        if number == 0:
+            return templates.world.heavy, 0
+        if number <= len(COVER):
+            state = COVER[number - 1]
+            first_path = seed_templates.PATHS[state][0]
+            first_member = min(templates.association.rows["member"], key=lambda r: r["id"])["id"]
+            built = templates.by_state[state]
+            return next(
+                (t for t in built if t.path == first_path and t.lead_member_id == first_member),
+                built[0],
+            ), 0
+        year = self.today.year - years + 1 + (number * years) // max(share, 1)
+        weights = CURRENT_WEIGHTS if year == self.today.year else PAST_WEIGHTS
+        state = self.rng.choices(list(weights), weights=list(weights.values()))[0]
+        template = self.rng.choice(templates.by_state[state])
+        back = min(year - template.year, 0)
+        unit = templates.applications[template.id]
+        if back and any(_shift(d, back) not in assoc.meeting_at for d in unit.meeting_dates):
+            back = 0
+        return template, back
+
+    def _application(self, assoc: _Assoc, number: int, share: int, years: int) -> None:
+        """One application copied from a template, numbered in the association."""
+        templates = self.templates
+        assert templates is not None
+        template, back = self._template_for(assoc, number, share, years)
+        copy = _Copy(assoc, back, back, {})
+        unit = templates.applications[template.id]
+        ends: tuple[date, date] | None = None  # the template's end date and the copy's
+        for name, rows in unit.rows.items():
+            for row in rows:
+                new = self._row(copy, name, row)
+                if name == "application":
+                    ends = (row["end_date"], new["end_date"])
+                if name == "report" and row["kind"] == "final" and ends and ends[0]:
+                    # Due some days after the period ends (whole years differ in days).
+                    new["due_date"] = ends[1] + (row["due_date"] - ends[0])
+                if name == "application" and new["diary_year"] is not None:
+                    year = new["diary_year"]
+                    seq = assoc.diary[year] = assoc.diary.get(year, 0) + 1
+                    new["diary_seq"] = seq
+                    new["diary_number"] = format_diary_number(assoc.prefix, year, seq)
+                elif name == "decision" and new["paragraph"] is not None:
+                    year = new["paragraph_year"]
+                    paragraph = assoc.paragraphs[year] = assoc.paragraphs.get(year, 0) + 1
+                    new["paragraph"] = copy.paragraphs[row["id"]] = paragraph
+                elif name == "agenda_item":
+                    meeting = new["meeting_id"]
+                    new["position"] = assoc.agenda[meeting] = assoc.agenda.get(meeting, 0) + 1
+                    if new["paragraph"] is not None:  # a delegated decision reported: its own §
+                        year = new["paragraph_year"]
+                        paragraph = assoc.paragraphs[year] = assoc.paragraphs.get(year, 0) + 1
+                        new["paragraph"] = paragraph
+        for event in unit.events:
+            self._event(copy, assoc.chain, event)
+        state = template.state
+        self.summary.states[state] = self.summary.states.get(state, 0) + 1
+
+    def _counters(self, assoc: _Assoc) -> None:
+        """DiaryCounter, ParagraphCounter and the chain head, where the data ends."""
+        with self.engine.begin() as connection:
+            diary = [
+                {"association_id": assoc.id, "year": year, "last_seq": seq}
+                for year, seq in assoc.diary.items()
+            ]
+            if diary:
+                connection.execute(metadata.tables["diary_counter"].insert(), diary)
+            paragraphs = [
+                {"association_id": assoc.id, "year": year, "last_paragraph": paragraph}
+                for year, paragraph in assoc.paragraphs.items()
+            ]
+            if paragraphs:
+                connection.execute(metadata.tables["paragraph_counter"].insert(), paragraphs)
+            connection.execute(
+                metadata.tables["audit_chain_head"].insert(),
+                {"chain_id": assoc.id, "seq": assoc.chain.seq, "hash": assoc.chain.head},
+            )
 
     def _global_head(self) -> None:
         """Move the global chain's head past the events appended to it."""
@@ -444,978 +973,10 @@ class Seeder:
         if self.engine.dialect.name != "postgresql":
             return
         with self.engine.begin() as connection:
-            for name, table in self.tables.items():
-                if "id" in table.c:
-                    # Table names come from the metadata, never from input.
-                    sql = f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM \"{name}\"), false)"  # noqa: E501, S608
-                    connection.execute(text(sql))
-
-    def audit_event(
-        self,
-        assoc: _Assoc | _GlobalChain,
-        *,
-        at: datetime,
-        action: str,
-        entity_type: str,
-        entity_id: int | None,
-        actor_id: int | None,
-        from_state: str | None = None,
-        to_state: str | None = None,
-        reason: str | None = None,
-        data: dict[str, Any] | None = None,
-    ) -> None:
-        """Append one event to the association's chain, hashed as audit.record does."""
-        assoc.seq += 1
-        row = self.add(
-            "audit_event",
-            chain_id=audit.GLOBAL_CHAIN if assoc.id is None else assoc.id,
-            seq=assoc.seq,
-            association_id=assoc.id,
-            actor_id=actor_id,
-            created_at=at,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            action=action,
-            from_state=from_state,
-            to_state=to_state,
-            reason=reason,
-            data=data or {},
-            prev_hash=assoc.head,
-            hash="",
-        )
-        row["hash"] = audit.event_hash(_Row(row))
-        assoc.head = row["hash"]
-
-    # --- the run ----------------------------------------------------------------------------
-
-    def run(self, *, associations: int, applications: int, years: int) -> Summary:
-        """Seed `associations` new associations sharing `applications` over `years` years."""
-        _check_paths()
-        started = time.monotonic()
-        with self.engine.connect() as connection:
-            taken = connection.execute(
-                text("SELECT count(*) FROM association WHERE slug LIKE :p"),
-                {"p": f"{SLUG_PREFIX}%"},
-            ).scalar_one()
-        first = taken + 1
-        done = 0
-        for index in range(associations):
-            share = applications // associations + (1 if index < applications % associations else 0)
-            assoc = self._association(first + index, years)
-            self.flush()
-            for chunk_start in range(0, share, CHUNK):
-                for number in range(chunk_start, min(share, chunk_start + CHUNK)):
-                    self._application(assoc, number, share, years)
-                self.flush()
-            done += share
-            self._counters(assoc)
-            self.flush()
-            self.summary.associations += 1
-            elapsed = time.monotonic() - started
-            self.progress(
-                f"{assoc.slug}: {done}/{applications} applications,"
-                f" {sum(self.summary.rows.values())} rows, {elapsed:.0f} s,"
-                f" peak {peak_rss_mb():.0f} MB"
-            )
-        self._global_head()
-        self._fix_sequences()
-        self.summary.applications = done
-        self.summary.seconds = time.monotonic() - started
-        self.summary.peak_mb = peak_rss_mb()
-        return self.summary
-
-    def _association(self, number: int, years: int) -> _Assoc:
-        rng = self.rng
-        slug = f"{SLUG_PREFIX}{number:02d}"
-        prefix = f"SK{number:02d}"
-        region = REGIONS[number % len(REGIONS)]
-        created = datetime(self.today.year - years + 1, 1, 2, 9, tzinfo=UTC)
-        assoc_id = self.new_id("association")
-        self.add(
-            "association",
-            id=assoc_id,
-            slug=slug,
-            name=f"Samordningsförbundet {region} {number}",
-            diary_prefix=prefix,
-            delegation_limit_sek=DELEGATION_LIMIT,
-            require_partner_endorsement=False,
-            created_at=created,
-            version=1,
-        )
-        members: list[tuple[int, str]] = []
-        names = [("Arbetsförmedlingen", "af", None), ("Försäkringskassan", "fk", None)]
-        names.append((f"Region {region}", "region", rng.randint(150_000, 1_500_000)))
-        for town in rng.sample(MUNICIPALITIES, rng.randint(1, 6)):
-            names.append((f"{town} kommun", "municipality", rng.randint(3_000, 160_000)))
-        for name, party, population in names:
-            member_id = self.new_id("member")
-            self.add(
-                "member",
-                id=member_id,
-                association_id=assoc_id,
-                name=name,
-                party=party,
-                population=population,
-                version=1,
-            )
-            members.append((member_id, party))
-
-        def person(role: str, tag: str, member_id: int | None = None, **extra: Any) -> int:
-            user_id = self.new_id("app_user")
-            self.add(
-                "app_user",
-                id=user_id,
-                email=f"{role}.{tag}.{slug}@{EMAIL_DOMAIN}",
-                name=f"{role.capitalize()} {tag} {number}",
-                password_hash=self.password_hash,
-                is_admin=False,
-                active=True,
-                session_epoch=0,
-                created_at=created,
-                version=1,
-            )
-            self.add(
-                "role_grant",
-                user_id=user_id,
-                association_id=assoc_id,
-                role=role,
-                member_id=member_id,
-                substitute=extra.get("substitute", False),
-            )
-            return user_id
-
-        applicants = {mid: person("applicant", str(k), mid) for k, (mid, _p) in enumerate(members)}
-        board = [(person("board", str(k), mid), mid) for k, (mid, _p) in enumerate(members)]
-        for k, (mid, _p) in enumerate(members[:3]):
-            person("board", f"ersattare{k}", mid, substitute=True)
-        officer = person("officer", "1")
-        preparer = person("preparer", "1")
-        person("preparer", "2")
-        chair = person("chair", "1")
-        auditor = person("auditor", "1")
-        first_year = self.today.year - years + 1
-        for year in range(first_year, self.today.year + 2):
-            self.add(
-                "association_budget",
-                association_id=assoc_id,
-                year=year,
-                contributions_sek=rng.randint(20, 200) * 100_000,
-                carried_over_sek=rng.randint(0, 30) * 100_000,
-                admin_costs_sek=rng.randint(5, 20) * 100_000,
-                other_costs_sek=rng.randint(0, 5) * 100_000,
-                version=1,
-            )
-        assoc = _Assoc(
-            id=assoc_id,
-            slug=slug,
-            prefix=prefix,
-            members=members,
-            applicants=applicants,
-            board=board,
-            officer=officer,
-            preparer=preparer,
-            chair=chair,
-            meetings={},
-            planned=(0, self.today),
-            name=f"Samordningsförbundet {region} {number}",
-        )
-        self.audit_event(
-            assoc,
-            at=created,
-            action="create_association",
-            entity_type="association",
-            entity_id=assoc_id,
-            actor_id=None,
-            data={
-                "slug": slug,
-                "name": f"Samordningsförbundet {region} {number}",
-                "diary_prefix": prefix,
-                "delegation_limit_sek": DELEGATION_LIMIT,
-            },
-        )
-        self._security(assoc, number, created, enrolled=[officer, chair], volunteer=auditor)
-        self._report_settings(assoc, number, created)
-        for year in range(first_year, self.today.year + 1):
-            held = []
-            for month, day in MEETING_DAYS:
-                when = date(year, month, day)
-                if when >= self.today:
-                    continue
-                held.append((self._meeting(assoc, when, signed=True), when))
-            assoc.meetings[year] = held
-            assoc.held.extend(held)
-        when = self.today + timedelta(days=14)
-        assoc.planned = (self._meeting(assoc, when, signed=False), when)
-        return assoc
-
-    def _security(
-        self,
-        assoc: _Assoc,
-        number: int,
-        created: datetime,
-        *,
-        enrolled: list[int],
-        volunteer: int,
-    ) -> None:
-        """The association's security setting and the two-factor enrolments it calls for."""
-        required = number % TWO_FACTOR_EVERY == 0
-        at = created + timedelta(days=1)
-        self.add(
-            "security_setting",
-            association_id=assoc.id,
-            require_two_factor=required,
-            updated_at=at,
-        )
-        people = []
-        if required:
-            self.audit_event(
-                assoc,
-                at=at,
-                action="two_factor_required",
-                entity_type="association",
-                entity_id=assoc.id,
-                actor_id=None,
-            )
-            people = list(enrolled)
-        if number % TWO_FACTOR_EVERY == TWO_FACTOR_EVERY // 2:
-            people.append(volunteer)
-        for k, user_id in enumerate(people):
-            # A secret like pyotp.random_base32(), from the run's generator (reproducible).
-            secret = base64.b32encode(self.rng.randbytes(20)).decode("ascii")
-            confirmed = at + timedelta(days=1, hours=k)
-            self.add(
-                "two_factor",
-                user_id=user_id,
-                secret=secret,
-                confirmed_at=confirmed,
-                last_step=None,
-                created_at=confirmed - timedelta(minutes=5),
-            )
-            self.audit_event(
-                self.global_chain,
-                at=confirmed,
-                action="two_factor_enabled",
-                entity_type="user",
-                entity_id=user_id,
-                actor_id=user_id,
-            )
-
-    def _report_settings(self, assoc: _Assoc, number: int, created: datetime) -> None:
-        """Reporting dates: three associations in four set their own, the rest keep defaults."""
-        if number % 4 == 0:
-            return
-        month, day, final_days = REPORT_SETTINGS[number % len(REPORT_SETTINGS)]
-        assoc.report_settings = (month, day, final_days)
-        self.add(
-            "report_settings",
-            association_id=assoc.id,
-            annual_due_month=month,
-            annual_due_day=day,
-            final_due_days=final_days,
-            version=1,
-        )
-        self.audit_event(
-            assoc,
-            at=created + timedelta(days=3),
-            action="report_settings",
-            entity_type="association",
-            entity_id=assoc.id,
-            actor_id=assoc.officer,
-            data={"annual_due": f"{month:02d}-{day:02d}", "final_due_days": final_days},
-        )
-
-    def _meeting(self, assoc: _Assoc, when: date, *, signed: bool) -> int:
-        meeting_id = self.new_id("meeting")
-        start = datetime(when.year, when.month, when.day, 9, tzinfo=UTC)
-        created = start - timedelta(days=30)
-        now = datetime.now(UTC)
-        stamps: dict[str, Any] = {"opened_at": None, "closed_at": None, "signed_at": None}
-        justerare = assoc.board[0][0]
-        if signed:
-            closed = start + timedelta(hours=3)
-            stamps = {
-                "opened_at": start,
-                "closed_at": closed,
-                # Justered within a week, and never later than now.
-                "signed_at": max(min(start + timedelta(days=7), now), closed + timedelta(hours=1)),
-            }
-        self.add(
-            "meeting",
-            id=meeting_id,
-            association_id=assoc.id,
-            date=when,
-            state="protocol_signed" if signed else "planned",
-            location="Kommunhuset, sammanträdesrum 1",
-            created_at=created,
-            chair_id=assoc.chair if signed else None,
-            signed_by_id=assoc.chair if signed else None,
-            justerare_id=justerare if signed else None,
-            version=1,
-            **stamps,
-        )
-        for user_id, member_id in assoc.board:
-            self.add(
-                "attendance",
-                meeting_id=meeting_id,
-                user_id=user_id,
-                member_id=member_id,
-                seat="ledamot",
-                present=signed,
-                updated_at=start,
-            )
-        self.audit_event(
-            assoc,
-            at=created,
-            action="create_meeting",
-            entity_type="meeting",
-            entity_id=meeting_id,
-            actor_id=assoc.officer,
-            to_state="planned",
-            data={"date": when.isoformat(), "location": "Kommunhuset, sammanträdesrum 1"},
-        )
-        if signed:
-            self._protocol(assoc, meeting_id, justerare, **stamps)
-        return meeting_id
-
-    def _protocol(
-        self,
-        assoc: _Assoc,
-        meeting_id: int,
-        justerare: int,
-        *,
-        opened_at: datetime,
-        closed_at: datetime,
-        signed_at: datetime,
-    ) -> None:
-        """A held meeting's steps, justering (justerare first, then the chair) and notice."""
-        justered = closed_at + (signed_at - closed_at) / 2
-        meeting = {"entity_type": "meeting", "entity_id": meeting_id}
-        self.audit_event(
-            assoc,
-            at=opened_at,
-            action="open",
-            actor_id=assoc.chair,
-            from_state="planned",
-            to_state="open",
-            data={"justerare_id": justerare},
-            **meeting,
-        )
-        self.audit_event(
-            assoc,
-            at=closed_at,
-            action="close",
-            actor_id=assoc.chair,
-            from_state="open",
-            to_state="closed",
-            **meeting,
-        )
-        self.add(
-            "protocol_signature",
-            meeting_id=meeting_id,
-            user_id=justerare,
-            role="justerare",
-            signed_at=justered,
-        )
-        self.audit_event(
-            assoc,
-            at=justered,
-            action="justera",
-            actor_id=justerare,
-            data={"role": "justerare"},
-            **meeting,
-        )
-        self.add(
-            "protocol_signature",
-            meeting_id=meeting_id,
-            user_id=assoc.chair,
-            role="chair",
-            signed_at=signed_at,
-        )
-        self.audit_event(
-            assoc,
-            at=signed_at,
-            action="sign",
-            actor_id=assoc.chair,
-            from_state="closed",
-            to_state="protocol_signed",
-            **meeting,
-        )
-        # The notice goes up within a few days of the justering; the latest may not be up yet.
-        posted_on = protocols.local_date(signed_at) + timedelta(days=self.rng.randint(0, 3))
-        if posted_on > protocols.local_today():
-            return
-        recorded = max(
-            min(
-                datetime(posted_on.year, posted_on.month, posted_on.day, 8, tzinfo=UTC),
-                datetime.now(UTC),
-            ),
-            signed_at,
-        )
-        kept_at = f"Kansliet, {assoc.name}"
-        self.add(
-            "protocol_posting",
-            meeting_id=meeting_id,
-            posted_on=posted_on,
-            kept_at=kept_at,
-            recorded_by_id=assoc.officer,
-            recorded_at=recorded,
-        )
-        self.audit_event(
-            assoc,
-            at=recorded,
-            action="post_protocol",
-            actor_id=assoc.officer,
-            data={
-                "posted_on": posted_on.isoformat(),
-                "kept_at": kept_at,
-                "legal_force_on": protocols.legal_force_date(posted_on).isoformat(),
-            },
-            **meeting,
-        )
-
-    def _state_for(self, year: int) -> str:
-        weights = CURRENT_WEIGHTS if year == self.today.year else PAST_WEIGHTS
-        return self.rng.choices(list(weights), weights=list(weights.values()))[0]
-
-    def _application(self, assoc: _Assoc, number: int, share: int, years: int) -> None:
-        rng = self.rng
-        first_year = self.today.year - years + 1
-        year = first_year + (number * years) // max(share, 1)
-        heavy = number == 0
-        covering = 0 < number <= len(COVER)
-        if heavy:
-            year, state, path = self.today.year, State.IN_PREPARATION.value, HEAVY_PATH
-        elif covering:
-            state = COVER[number - 1]
-            # The active one began last year, so it owes a report already: the dashboards
-            # show report rows even at ten applications.
-            if (state not in CURRENT_WEIGHTS or state == State.ACTIVE.value) and years > 1:
-                year = self.today.year - 1
-            else:
-                year = self.today.year
-            path = PATHS[state][0]
-        else:
-            state = self._state_for(year)
-            path = rng.choice(PATHS[state])
-        board_meeting: tuple[int, date] | None = None
-        if "place_on_agenda" in path:
-            if state == State.ON_AGENDA.value:
-                board_meeting = assoc.planned
-            elif assoc.meetings.get(year):
-                board_meeting = rng.choice(assoc.meetings[year])
-            else:  # no meeting held yet this year: the officer decided by delegation
-                path = PATHS[state][-1]
-        delegated = any(t.startswith("delegated_") for t in path)
-        # The timeline: one step every few days, the board's step on its meeting day.
-        gap = timedelta(days=rng.randint(3, 12), hours=rng.randint(0, 8))
-        steps = len(path)
-        if board_meeting is not None and state != State.ON_AGENDA.value:
-            decided_at = path.index("place_on_agenda") + 1
-            meeting_day = board_meeting[1]
-            anchor = datetime(meeting_day.year, meeting_day.month, meeting_day.day, 10, tzinfo=UTC)
-            created = anchor - gap * (decided_at + 1)
-        else:
-            latest = datetime.combine(self.today, datetime.min.time(), UTC) - gap * (steps + 1)
-            earliest = datetime(year, 1, 3, 8, tzinfo=UTC)
-            end = min(datetime(year, 12, 1, tzinfo=UTC), latest)
-            span = max((end - earliest).total_seconds(), 0)
-            created = earliest + timedelta(seconds=rng.uniform(0, span))
-        now = datetime.now(UTC)
-        times = [min(created + gap * (k + 1), now) for k in range(steps)]
-
-        lead_id, _party = assoc.members[0] if heavy or covering else rng.choice(assoc.members)
-        applicant = assoc.applicants[lead_id]
-        app_id = self.new_id("application")
-        start = date(year + (1 if created.month > 8 else 0), rng.choice((1, 3, 8)), 1)
-        span_years = 1 if delegated else rng.randint(1, 3)
-        if covering and state == State.ACTIVE.value and years > 1:
-            start, span_years = date(year, start.month, 1), 3
-        end = date(start.year + span_years - 1, 12, 31)
-        state, path, times, end, liv_steps = self._later_steps(
-            assoc, state, path, times, start, end
-        )
-        steps = len(path)
-        per_year = rng.randint(1, 3 if delegated else 20) * 50_000
-        budget = [(y, per_year) for y in range(start.year, end.year + 1)]
-        # Completeness asks for at least one partner member behind the insats.
-        partner = rng.choice([mid for mid, _p in assoc.members if mid != lead_id])
-        women = rng.randint(0, 40)
-        fields: dict[str, Any] = {
-            "title": f"Insats {assoc.prefix}-{number + 1}: "
-            + rng.choice(("Vägen till arbete", "Unga i fokus", "Stöd och matchning", "Hälsa")),
-            "kind": rng.choice(("individual", "structural")),
-            "target_group": "Personer 18–64 år långt från arbetsmarknaden.",
-            "age_min": 18,
-            "age_max": 64,
-            "participants_women": women,
-            "participants_men": rng.randint(0, 40),
-            "start_date": start,
-            "end_date": end,
-            "follow_up_plan": "Uppföljning varje kvartal i SUS.",
-            "gender_equality_plan": "Jämställd rekrytering och könsuppdelad statistik.",
-            "continuation_plan": "Implementering i ordinarie verksamhet efter projekttiden.",
-            "steering_group": "Chefer från samtliga medlemmar.",
-            "activity_description": "Individuellt stöd, kartläggning och praktik. " * 3,
-            "report_plan": "Lägesrapport varje år och slutrapport.",
-            # `propose_liv` asks for a summary of the results so far.
-            "results_summary": "Hälften av deltagarna har gått till arbete eller studier."
-            if "propose_liv" in path
-            else None,
-        }
-        if state == State.DRAFT.value and rng.random() < 0.5:
-            for name in ("follow_up_plan", "continuation_plan", "steering_group", "report_plan"):
-                fields[name] = None
-        goals = [
-            {
-                "description": "Fler deltagare i arbete eller studier.",
-                "indicator": "Andel till arbete/studier",
-                "target": "40 %",
-            }
-        ]
-        snapshot = {
-            **{k: (v.isoformat() if isinstance(v, date) else v) for k, v in fields.items()},
-            "lead_member_id": lead_id,
-            "partner_member_ids": [partner] if partner else [],
-            "budget": [{"year": y, "amount_sek": a} for y, a in budget],
-            "cofunding": [],
-            "goals": goals,
-        }
-        row = self.add(
-            "application",
-            id=app_id,
-            association_id=assoc.id,
-            lead_member_id=lead_id,
-            state=state,
-            **fields,
-            diary_number=None,
-            diary_year=None,
-            diary_seq=None,
-            created_by_id=applicant,
-            created_at=created,
-            updated_at=times[-1] if times else created,
-            submitted_at=None,
-            version=1 + steps,
-            # Where the insats stood when LIV was proposed, as the propose_liv step keeps it.
-            liv_proposed_from=(
-                State.CLOSED.value
-                if "accept_final_report" in path[: path.index("propose_liv")]
-                else State.ACTIVE.value
-            )
-            if "propose_liv" in path
-            else None,
-        )
-        if partner:
-            self.add("application_partner", application_id=app_id, member_id=partner)
-        for y, amount in budget:
-            self.add("budget_line", application_id=app_id, year=y, amount_sek=amount)
-        goal_ids = [
-            self.add("goal", application_id=app_id, position=position, **goal)["id"]
-            for position, goal in enumerate(goals, start=1)
-        ]
-        record = AppRecord(
-            id=app_id,
-            association_id=assoc.id,
-            state=state,
-            path=path,
-            lead_member_id=lead_id,
-            applicant_id=applicant,
-            year=year,
-            times=times,
-            budget=budget,
-            assoc=assoc,
-            partner_member_id=partner,
-            goal_ids=goal_ids,
-            start_date=start,
-            end_date=end,
-            covering=covering,
-        )
-        self.audit_event(
-            assoc,
-            at=created,
-            action="create",
-            entity_type="application",
-            entity_id=app_id,
-            actor_id=applicant,
-            to_state=State.DRAFT.value,
-        )
-
-        current = State.DRAFT.value
-        versions = 0
-        annotations = 0
-        open_requests: list[dict[str, Any]] = []
-        for index, (trigger, at) in enumerate(zip(path, times, strict=True)):
-            spec = BY_TRIGGER[trigger]
-            actor = self._actor(assoc, spec.roles, applicant)
-            reason: str | None = None
-            data: dict[str, Any] = {}
-            if trigger in ("submit", "resubmit"):
-                versions += 1
-                if row["diary_number"] is None:
-                    dyear = at.year
-                    seq = assoc.diary.get(dyear, 0) + 1
-                    assoc.diary[dyear] = seq
-                    row.update(
-                        diary_year=dyear,
-                        diary_seq=seq,
-                        diary_number=format_diary_number(assoc.prefix, dyear, seq),
-                        submitted_at=at,
-                    )
-                for request in open_requests:
-                    request.update(resolved=True, resolved_at=at, resolved_by_id=assoc.preparer)
-                open_requests.clear()
-                self.add(
-                    "application_version",
-                    application_id=app_id,
-                    number=versions,
-                    trigger=trigger,
-                    snapshot=snapshot,
-                    created_by_id=applicant,
-                    created_at=at,
-                )
-            elif trigger == "accept_for_preparation":
-                wanted = HEAVY_ANNOTATIONS if heavy and annotations == 0 else 2
-                for k in range(wanted):
-                    annotations += 1
-                    self.add(
-                        "annotation",
-                        association_id=assoc.id,
-                        application_id=app_id,
-                        version_number=versions,
-                        section=("budget", "goals", "target_group", "activity_description")[k % 4],
-                        quote=None,
-                        body=f"Anteckning {annotations}: underlaget behöver förtydligas.",
-                        shared_with_applicant=k % 2 == 1,
-                        requests_completion=False,
-                        author_id=assoc.preparer,
-                        created_at=at,
-                        resolved=False,
-                        resolved_at=None,
-                        resolved_by_id=None,
-                        version=1,
-                    )
-            elif trigger in ("request_completion", "return_for_completion"):
-                reason = "Budgeten saknar specifikation per år."
-                if trigger == "request_completion":
-                    open_requests.append(
-                        self.add(
-                            "annotation",
-                            association_id=assoc.id,
-                            application_id=app_id,
-                            version_number=versions,
-                            section="budget",
-                            quote=None,
-                            body=reason,
-                            shared_with_applicant=True,
-                            requests_completion=True,
-                            author_id=assoc.preparer,
-                            created_at=at,
-                            resolved=False,
-                            resolved_at=None,
-                            resolved_by_id=None,
-                            version=1,
-                        )
-                    )
-            elif trigger == "recommend":
-                outcome = "reject" if state == State.REJECTED.value else "approve"
-                data = {"recommendation": outcome, "motivation": "Väl underbyggd insats."}
-                self.add(
-                    "recommendation",
-                    application_id=app_id,
-                    version_number=versions,
-                    recommendation=outcome,
-                    motivation=data["motivation"],
-                    conditions=None,
-                    override_reason=None,
-                    author_id=actor,
-                    created_at=at,
-                )
-            elif trigger == "propose":
-                data = {
-                    "proposal": "Förbundschefen föreslår att styrelsen beslutar enligt beredningen."
-                }
-                self.add(
-                    "proposal",
-                    application_id=app_id,
-                    version_number=versions,
-                    text=data["proposal"],
-                    author_id=actor,
-                    created_at=at,
-                )
-            elif trigger == "place_on_agenda" and board_meeting is not None:
-                position = assoc.agenda_pos.get(board_meeting[0], 0) + 1
-                assoc.agenda_pos[board_meeting[0]] = position
-                self.add(
-                    "agenda_item",
-                    meeting_id=board_meeting[0],
-                    application_id=app_id,
-                    position=position,
-                    kind="decision",
-                    decision_id=None,
-                    paragraph_year=None,
-                    paragraph=None,
-                    created_at=at,
-                )
-            elif trigger in (
-                "board_approve",
-                "board_reject",
-                "delegated_approve",
-                "delegated_reject",
-            ):
-                decision_id, data = self._decision(
-                    assoc, app_id, trigger, at, budget, board_meeting
-                )
-                if data["outcome"] != "reject":
-                    record.decision_id = decision_id
-                    # The lines the officer confirms at the start, as the service reads them.
-                    record.conditions = insats_rules.conditions_of(
-                        _Row({"outcome": data["outcome"], "conditions": CONDITIONS})
-                    )
-            elif trigger in ("liv_approve", "liv_year_decision"):
-                meeting_id, meeting_day, financed = liv_steps[index]
-                decision_id, data = self._liv_decision(
-                    assoc, app_id, at, (meeting_id, meeting_day), financed, budget[-1][1]
-                )
-                record.liv_years.append((financed, decision_id, at))
-            elif trigger == "start":
-                record.agreement_date = (at - timedelta(days=rng.randint(0, 10))).date()
-                data = {"agreement_date": record.agreement_date.isoformat()}
-                if record.conditions:
-                    data["confirmed_conditions"] = list(range(1, len(record.conditions) + 1))
-            self.audit_event(
-                assoc,
-                at=at,
-                action=trigger,
-                entity_type="application",
-                entity_id=app_id,
-                actor_id=actor,
-                from_state=current,
-                to_state=str(spec.dest),
-                reason=reason,
-                data=data,
-            )
-            current = str(spec.dest)
-        self.summary.states[state] = self.summary.states.get(state, 0) + 1
-        seed_scale_extra.after_application(self, record)
-        for seeder in self.extras.values():
-            seeder(self, record)
-
-    def _later_steps(
-        self,
-        assoc: _Assoc,
-        state: str,
-        path: tuple[str, ...],
-        times: list[datetime],
-        start: date,
-        end: date,
-    ) -> tuple[str, tuple[str, ...], list[datetime], date, dict[int, tuple[int, date, int]]]:
-        """Time the steps after `start` from the insats period, as the later stages need.
-
-        The final report is accepted (closing the insats) some weeks after the period ends, so
-        a period that cannot have ended in time ends earlier. LIV is admitted at a held board
-        meeting and financed a year at a time at each October meeting after it; with no
-        meeting left to admit it, the proposal still waits (liv_proposed). Returns the state,
-        the path, the step times, the period's end, and for each LIV decision step (by index)
-        its meeting (id, date) and the year it finances.
-        """
-        if "start" not in path:
-            return state, path, times, end, {}
-        rng = self.rng
-        now = datetime.now(UTC)
-        first = path.index("start") + 1
-        tail = path[first:]
-        new_path = list(path[:first])
-        new_times = list(times[:first])
-        liv: dict[int, tuple[int, date, int]] = {}
-
-        def step(trigger: str, moment: datetime) -> None:
-            # Each step after the one before, never later than now.
-            new_path.append(trigger)
-            new_times.append(min(max(moment, new_times[-1] + timedelta(hours=1)), now))
-
-        def at_ten(day: date) -> datetime:
-            return datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
-
-        if "accept_final_report" in tail:
-            end = max(min(end, (now - timedelta(days=75)).date()), start)
-            step("accept_final_report", at_ten(end) + timedelta(days=rng.randint(15, 55)))
-        if "propose_liv" not in tail:
-            return state, tuple(new_path), new_times, end, liv
-        if "accept_final_report" in tail:
-            step("propose_liv", new_times[-1] + timedelta(days=rng.randint(10, 60)))
-            return state, tuple(new_path), new_times, end, liv
-        after = (new_times[-1] + timedelta(days=14)).date()
-        held = [m for m in assoc.held if m[1] > after]
-        if not held:
-            # No board meeting left to admit it: the proposal still waits for the board.
-            step("propose_liv", new_times[-1] + timedelta(days=rng.randint(5, 30)))
-            return State.LIV_PROPOSED.value, tuple(new_path), new_times, end, liv
-        # Proposed near the end of the period, admitted at the next meeting.
-        admission = next((m for m in held if m[1] >= end - timedelta(days=120)), held[-1])
-        decided = at_ten(admission[1])
-        step("propose_liv", decided - timedelta(days=rng.randint(14, 40)))
-        financed = max(end.year + 1, admission[1].year + (1 if admission[1].month >= 9 else 0))
-        step("liv_approve", decided)
-        liv[len(new_path) - 1] = (admission[0], admission[1], financed)
-        yearly = []
-        for meeting in held:
-            day = meeting[1]
-            if day > admission[1] and (day.month, day.day) == LIV_MEETING and day.year >= financed:
-                financed = day.year + 1
-                yearly.append((meeting, financed))
-        if state == State.ENDED.value:
-            # Phased out at the end of a financed year that is over.
-            over = [y for y in yearly if y[1] < self.today.year]
-            yearly = over[: rng.randint(0, len(over))]
-        for meeting, year in yearly:
-            step("liv_year_decision", at_ten(meeting[1]))
-            liv[len(new_path) - 1] = (meeting[0], meeting[1], year)
-        if state == State.ENDED.value:
-            last_year = liv[len(new_path) - 1][2]
-            step("phase_out", datetime(last_year, 12, 31, 12, tzinfo=UTC))
-        return state, tuple(new_path), new_times, end, liv
-
-    def _actor(self, assoc: _Assoc, roles: frozenset[Role], applicant: int) -> int:
-        if Role.APPLICANT in roles:
-            return applicant
-        if Role.PREPARER in roles:
-            return assoc.preparer
-        if Role.CHAIR in roles:
-            return assoc.chair
-        return assoc.officer
-
-    def _decision(
-        self,
-        assoc: _Assoc,
-        app_id: int,
-        trigger: str,
-        at: datetime,
-        budget: list[tuple[int, int]],
-        board_meeting: tuple[int, date] | None,
-    ) -> tuple[int, dict[str, Any]]:
-        """A board (§) or delegated decision; its id and the step's audit data."""
-        delegated = trigger.startswith("delegated_")
-        approve = trigger.endswith("_approve")
-        outcome = "approve" if approve else "reject"
-        # Some board approvals come with conditions the officer confirms at the start.
-        if approve and not delegated and self.rng.random() < CONDITIONAL_SHARE:
-            outcome = "approve_with_conditions"
-        return self._decision_row(
-            assoc,
-            app_id,
-            at,
-            None if delegated else board_meeting,
-            outcome,
-            budget if approve else [],
-        )
-
-    def _decision_row(
-        self,
-        assoc: _Assoc,
-        app_id: int,
-        at: datetime,
-        meeting: tuple[int, date] | None,
-        outcome: str,
-        amounts: list[tuple[int, int]],
-    ) -> tuple[int, dict[str, Any]]:
-        """Write one decision with its amounts; its id and the audit data the service gives."""
-        decision_id = self.new_id("decision")
-        paragraph = paragraph_year = None
-        if meeting is not None:
-            paragraph_year = meeting[1].year
-            paragraph = assoc.paragraphs.get(paragraph_year, 0) + 1
-            assoc.paragraphs[paragraph_year] = paragraph
-        seats = len(assoc.board)
-        self.add(
-            "decision",
-            id=decision_id,
-            association_id=assoc.id,
-            application_id=app_id,
-            meeting_id=None if meeting is None else meeting[0],
-            paragraph_year=paragraph_year,
-            paragraph=paragraph,
-            delegated=meeting is None,
-            outcome=outcome,
-            conditions=CONDITIONS if outcome == "approve_with_conditions" else None,
-            questions=None,
-            decided_by_id=assoc.officer if meeting is None else assoc.chair,
-            decided_at=at,
-            casting_vote=None,
-            quorum_seats=None if meeting is None else seats,
-            quorum_present=None if meeting is None else seats,
-        )
-        for year, amount in amounts:
-            self.add("decision_amount", decision_id=decision_id, year=year, amount_sek=amount)
-        data: dict[str, Any] = {"decision_id": decision_id, "outcome": outcome}
-        if meeting is not None:
-            data.update(meeting_id=meeting[0], paragraph=paragraph)
-        data["amounts"] = [{"year": y, "amount_sek": a} for y, a in amounts]
-        return decision_id, data
-
-    def _liv_decision(
-        self,
-        assoc: _Assoc,
-        app_id: int,
-        at: datetime,
-        meeting: tuple[int, date],
-        year: int,
-        amount: int,
-    ) -> tuple[int, dict[str, Any]]:
-        """The board's LIV admission or yearly decision: one year financed, on the agenda."""
-        position = assoc.agenda_pos.get(meeting[0], 0) + 1
-        assoc.agenda_pos[meeting[0]] = position
-        self.add(
-            "agenda_item",
-            meeting_id=meeting[0],
-            application_id=app_id,
-            position=position,
-            kind="decision",
-            decision_id=None,
-            paragraph_year=None,
-            paragraph=None,
-            created_at=at - timedelta(days=14),
-        )
-        decision_id, data = self._decision_row(
-            assoc, app_id, at, meeting, "approve", [(year, amount)]
-        )
-        self.add(
-            "liv_year",
-            association_id=assoc.id,
-            application_id=app_id,
-            year=year,
-            decision_id=decision_id,
-            created_at=at,
-        )
-        return decision_id, data
-
-    def _counters(self, assoc: _Assoc) -> None:
-        """DiaryCounter, ParagraphCounter and the chain head, where the data ends."""
-        with self.engine.begin() as connection:
-            for year, seq in assoc.diary.items():
-                connection.execute(
-                    metadata.tables["diary_counter"].insert(),
-                    {"association_id": assoc.id, "year": year, "last_seq": seq},
-                )
-            for year, paragraph in assoc.paragraphs.items():
-                connection.execute(
-                    metadata.tables["paragraph_counter"].insert(),
-                    {"association_id": assoc.id, "year": year, "last_paragraph": paragraph},
-                )
-            connection.execute(
-                metadata.tables["audit_chain_head"].insert(),
-                {"chain_id": assoc.id, "seq": assoc.seq, "hash": assoc.head},
-            )
-
-
-class _Row:
-    """Attribute access over a row dict, for audit.event_hash."""
-
-    __slots__ = ("_row",)
-
-    def __init__(self, row: dict[str, Any]) -> None:
-        self._row = row
-
-    def __getattr__(self, name: str) -> Any:
-        return self._row[name]
+            for name in self.next_ids:
+                # Table names come from the metadata, never from input.
+                sql = f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM \"{name}\"), false)"  # noqa: E501, S608
+                connection.execute(text(sql))
 
 
 def seed(

@@ -10,7 +10,6 @@ amounts, votes, dissents, recusals) is the step's effect.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlmodel import Session, select
@@ -36,6 +35,7 @@ from workflow.models import (
     Recusal,
     User,
     Vote,
+    today,
     utcnow,
 )
 from workflow.models.liv import LivYear
@@ -195,7 +195,7 @@ def guard_agreement_recorded(step: Any) -> list[Problem]:
         return [Problem("agreement_date", _l("Give the date the agreement was signed."))]
     if signed is None:
         return [Problem("agreement_date", _l("Must be a date written YYYY-MM-DD."))]
-    if signed > date.today():
+    if signed > today():
         return [Problem("agreement_date", _l("The agreement date cannot be in the future."))]
     return []
 

@@ -1,5 +1,8 @@
 """Database tables. Every row belongs to one association (multi-tenancy)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -41,9 +44,29 @@ PARTIES = ("af", "fk", "region", "municipality")
 KINDS = ("individual", "structural")
 
 
+# The moment `clock_at` holds the clock at; None: the real time.
+_CLOCK: ContextVar[datetime | None] = ContextVar("finsam_clock", default=None)
+
+
 def utcnow() -> datetime:
-    """The current time, timezone-aware, in UTC."""
-    return datetime.now(UTC)
+    """The current time, timezone-aware, in UTC (the clock's moment while `clock_at` holds it)."""
+    return _CLOCK.get() or datetime.now(UTC)
+
+
+def today() -> date:
+    """Today's date (the clock's, in UTC, while `clock_at` holds it)."""
+    moment = _CLOCK.get()
+    return moment.date() if moment is not None else date.today()
+
+
+@contextmanager
+def clock_at(moment: datetime) -> Iterator[None]:
+    """Hold the clock at `moment`: what runs inside happened then (seeded history)."""
+    token = _CLOCK.set(moment.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _CLOCK.reset(token)
 
 
 def _in(column: str, values: tuple[str, ...] | list[str]) -> str:

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from workflow import labels, mail, notifications
 from workflow.models import Association
+from workflow.models import today as current_date
 from workflow.models.reports import ReportReminder
 from workflow.operations import reports as service
 
@@ -41,7 +42,7 @@ def stage_for(entry: service.PlannedReport, today: date) -> str | None:
 
 def send_due(session: Session, today: date | None = None) -> Sent:
     """Queue the reminders due today that were not sent before (flushes; the caller commits)."""
-    today = today or date.today()
+    today = today or current_date()
     sent = Sent()
     # Only the insatser that still owe a report: finished ones are left out in SQL.
     apps = service.reporting_apps(session, session.exec(select(Association.id)).all())

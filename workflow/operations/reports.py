@@ -31,6 +31,7 @@ from workflow.i18n import _l
 from workflow.lifecycles.application import APPLICATION
 from workflow.lifecycles.report import REPORT, stale_report
 from workflow.models import Application, Goal, User, utcnow
+from workflow.models import today as current_date
 from workflow.models.reports import (
     OUTCOMES,
     SUPPORT_PHASES,
@@ -247,7 +248,7 @@ def open_entries(session: Session, apps: Sequence[Application]) -> list[PlannedR
 
 def overdue_for(session: Session, user: Any, today: date | None = None) -> list[PlannedReport]:
     """The overdue reports a user should see on the dashboard: own insatser for applicants."""
-    today = today or date.today()
+    today = today or current_date()
     apps = reporting_apps(
         session, permissions.association_ids(user), only=_sees_reports_clause(user)
     )
@@ -279,7 +280,7 @@ def due_list(
     session: Session, association_id: int, *, only_overdue: bool = False, today: date | None = None
 ) -> list[PlannedReport]:
     """The association's planned reports not yet delivered (the officer's list)."""
-    today = today or date.today()
+    today = today or current_date()
     entries = open_entries(session, reporting_apps(session, [association_id]))
     return [e for e in entries if e.overdue_on(today)] if only_overdue else entries
 
@@ -347,7 +348,7 @@ def _plan_year_problems(
     if (
         app.state in LIV_REPORTING
         and app.start_date
-        and (app.start_date.year <= year <= date.today().year)
+        and (app.start_date.year <= year <= current_date().year)
     ):
         return year, annual_due(settings, year), []
     return (

@@ -118,8 +118,12 @@ def create_user(
     roles: list[dict] | None = None,
     is_admin: bool = False,
     by: User | None = None,
+    password_hash: str | None = None,
 ) -> User:
-    """Create a user with its grants in one association (flushes, never commits)."""
+    """Create a user with its grants in one association (flushes, never commits).
+
+    `password_hash`: the password already hashed (seeded data hashes one password once).
+    """
     problems = []
     email = normalise_email(email)
     if session.exec(select(func.count()).select_from(User).where(User.email == email)).one():
@@ -179,7 +183,7 @@ def create_user(
     user = User(
         email=email,
         name=name.strip(),
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
         is_admin=is_admin,
         grants=grants,
     )

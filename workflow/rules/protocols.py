@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from workflow.models import (
     Decision,
     Meeting,
+    utcnow,
 )
 from workflow.models.protocols import ProtocolPosting, ProtocolSignature
 from workflow.rules import meetings
@@ -43,7 +44,7 @@ def local_date(moment: datetime) -> date:
 
 def local_today() -> date:
     """Today's date in Sweden."""
-    return datetime.now(ZONE).date()
+    return utcnow().astimezone(ZONE).date()
 
 
 def kronor(amount: int) -> str:
