@@ -14,6 +14,7 @@ from sqlmodel import func, select
 from states.common import Role
 from workflow import audit
 from workflow.devdata import demo
+from workflow.errors import DomainError
 from workflow.models import (
     Annotation,
     Application,
@@ -277,3 +278,30 @@ def test_relative_dates_and_years_resolve_from_the_current_year() -> None:
     budgets = demo.budgets_for("svb", 2020)
     assert budgets[2020][0] == 6_680_000  # the seed's own 2020 wins over the current year's
     assert budgets[2018][0] == 6_072_000
+
+
+def test_a_step_the_engine_refuses_names_its_entry(session) -> None:
+    raw = _raw()
+    raw["applications"][0]["steps"][1] = {"actor": "svb.preparer", "trigger": "recommend"}
+    with pytest.raises(DomainError) as caught:
+        demo.build(session, data=demo.parse_data(raw))
+    session.rollback()
+    assert str(caught.value.message).startswith(
+        "applications[0] (Enter – samlad väg till arbete).steps[1] (recommend): "
+    )
+
+
+def test_demo_data_reports_a_bad_file_and_changes_nothing(runner, session, monkeypatch) -> None:
+    def spoiled() -> demo.DemoData:
+        raw = _raw()
+        raw["people"][2]["grants"][0]["member"] = "Ingen kommun"
+        return demo.parse_data(raw)
+
+    monkeypatch.setattr(demo, "load", spoiled)
+    result = runner.invoke(args=["demo-data"])
+    assert result.exit_code == 1
+    assert "demo.toml is not valid demo data" in result.output
+    assert "people[2] (svb.region_applicant).grants[0]: no member 'Ingen kommun' in svb" in (
+        result.output
+    )
+    assert _count(session, Association) == 0

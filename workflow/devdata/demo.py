@@ -488,9 +488,10 @@ class DemoSummary:
     applications: dict[str, int] = field(default_factory=dict)
 
 
-def already_loaded(session: Session) -> bool:
+def already_loaded(session: Session, data: DemoData | None = None) -> bool:
     """Whether every demo association exists (the demo data was loaded before)."""
-    return all(associations.by_slug(session, spec.slug) for spec in load().associations)
+    specs = (data or load()).associations
+    return all(associations.by_slug(session, spec.slug) for spec in specs)
 
 
 def _conflicts(session: Session, data: DemoData) -> list[str]:
@@ -725,7 +726,7 @@ def build(
 ) -> DemoSummary | None:
     """Create the demo data; None if it is already there. Flushes, never commits."""
     data = data or load()
-    if already_loaded(session):
+    if already_loaded(session, data):
         return None
     conflicts = _conflicts(session, data)
     if conflicts:
