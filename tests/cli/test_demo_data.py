@@ -249,12 +249,15 @@ def test_a_malformed_demo_entry_is_named() -> None:
     raw = _raw()
     del raw["applications"][0]["steps"][1]["trigger"]
     raw["associations"][1]["budgets"][0]["year_offset"] = -1
+    del raw["applications"][2]["steps"][3]["payload"]["body"]  # an annotation without its text
     with pytest.raises(demo.DemoDataError) as caught:
         demo.parse_data(raw)
     message = str(caught.value)
     assert "applications[0] (Enter – samlad väg till arbete).steps[1]" in message
     assert "trigger and verb" in message
     assert "associations[1] (hoglandet).budgets[0]" in message
+    assert "applications[2] (IPS i psykosvården).steps[3]: " in message
+    assert "payload.body: Field required" in message
 
 
 def test_a_demo_file_that_is_no_toml_is_refused(tmp_path: Path) -> None:

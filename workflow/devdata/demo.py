@@ -177,7 +177,15 @@ class Step(_Entry):
             raise ValueError("give exactly one of trigger and verb")
         schema = VERB_PAYLOADS.get(self.verb or "")
         if schema is not None:
-            schema.model_validate(self.payload)
+            try:
+                schema.model_validate(self.payload)
+            except ValidationError as exc:
+                raise ValueError(
+                    "; ".join(
+                        ".".join(["payload", *map(str, err["loc"])]) + f": {err['msg']}"
+                        for err in exc.errors(include_url=False)
+                    )
+                ) from None
         return self
 
 
