@@ -138,6 +138,9 @@ def demo_data() -> None:
     except DomainError as exc:
         session.rollback()
         raise _fail(exc) from None
+    except demo.DemoDataError as exc:
+        session.rollback()
+        raise click.ClickException(str(exc)) from None
     if summary is None:
         click.echo("The demo data is already there; nothing was changed.")
     else:

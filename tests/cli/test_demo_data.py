@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import tomllib
 from collections import Counter
 from datetime import date
+from importlib import resources
+from pathlib import Path
 
+import pytest
 from sqlmodel import func, select
 
 from states.common import Role
 from workflow import audit
 from workflow.devdata import demo
+from workflow.errors import DomainError
 from workflow.models import (
     Annotation,
     Application,
@@ -212,3 +217,94 @@ def test_demo_beredning_has_annotations_and_an_endorsement(runner, session) -> N
     member = session.get(Member, answers[0].member_id)
     association = session.get(Association, member.association_id)
     assert (member.name, association.slug) == ("Region Jönköpings län", "svb")
+
+
+def _raw() -> dict:
+    """The packaged demo.toml as plain data, to spoil in a test."""
+    return tomllib.loads(resources.files("workflow.devdata").joinpath("demo.toml").read_text())
+
+
+def test_the_packaged_demo_file_reads_and_names_its_content() -> None:
+    data = demo.read()
+    assert [a.slug for a in data.associations] == ["svb", "hoglandet", "finnveden"]
+    assert data.shared_officer.email == "officer.svb-fsf@example.se"
+    assert [item.application for item in data.meeting.items] == ["Enter – samlad väg till arbete"]
+    assert [i.title for i in data.insatser] == ["Steg framåt – stöd till unga vuxna"]
+
+
+def test_a_bad_demo_file_names_the_entry() -> None:
+    raw = _raw()
+    raw["applications"][2]["steps"][0]["actor"] = "svb.nobody"
+    raw["applications"][3]["fields"]["partners"] = ["Ingen kommun"]
+    raw["people"][1]["grants"][0]["association"] = "nowhere"
+    with pytest.raises(demo.DemoDataError) as caught:
+        demo.parse_data(raw)
+    message = str(caught.value)
+    assert "applications[2] (IPS i psykosvården).steps[0].actor: no person 'svb.nobody'" in message
+    assert "applications[3] (Hälsoskola för utrikes födda).fields.partners[0]" in message
+    assert "people[1] (svb.applicant).grants[0]: no association 'nowhere'" in message
+
+
+def test_a_malformed_demo_entry_is_named() -> None:
+    raw = _raw()
+    del raw["applications"][0]["steps"][1]["trigger"]
+    raw["associations"][1]["budgets"][0]["year_offset"] = -1
+    del raw["applications"][2]["steps"][3]["payload"]["body"]  # an annotation without its text
+    with pytest.raises(demo.DemoDataError) as caught:
+        demo.parse_data(raw)
+    message = str(caught.value)
+    assert "applications[0] (Enter – samlad väg till arbete).steps[1]" in message
+    assert "trigger and verb" in message
+    assert "associations[1] (hoglandet).budgets[0]" in message
+    assert "applications[2] (IPS i psykosvården).steps[3]: " in message
+    assert "payload.body: Field required" in message
+
+
+def test_a_demo_file_that_is_no_toml_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "demo.toml"
+    path.write_text("[[associations]\nslug = 1\n", encoding="utf-8")
+    with pytest.raises(demo.DemoDataError, match="not valid TOML"):
+        demo.read(path)
+
+
+def test_relative_dates_and_years_resolve_from_the_current_year() -> None:
+    fields = {
+        "start_date": {"year_offset": 1, "month": 1, "day": 1},
+        "budget": [{"year_offset": -2, "amount_sek": 5}],
+        "proposal": "Bevilja per år {year+1}–{year+3}, beslutat {year}.",
+    }
+    assert demo.resolve(fields, 2030) == {
+        "start_date": date(2031, 1, 1),
+        "budget": [{"year": 2028, "amount_sek": 5}],
+        "proposal": "Bevilja per år 2031–2033, beslutat 2030.",
+    }
+    budgets = demo.budgets_for("svb", 2020)
+    assert budgets[2020][0] == 6_680_000  # the seed's own 2020 wins over the current year's
+    assert budgets[2018][0] == 6_072_000
+
+
+def test_a_step_the_engine_refuses_names_its_entry(session) -> None:
+    raw = _raw()
+    raw["applications"][0]["steps"][1] = {"actor": "svb.preparer", "trigger": "recommend"}
+    with pytest.raises(DomainError) as caught:
+        demo.build(session, data=demo.parse_data(raw))
+    session.rollback()
+    assert str(caught.value.message).startswith(
+        "applications[0] (Enter – samlad väg till arbete).steps[1] (recommend): "
+    )
+
+
+def test_demo_data_reports_a_bad_file_and_changes_nothing(runner, session, monkeypatch) -> None:
+    def spoiled() -> demo.DemoData:
+        raw = _raw()
+        raw["people"][2]["grants"][0]["member"] = "Ingen kommun"
+        return demo.parse_data(raw)
+
+    monkeypatch.setattr(demo, "load", spoiled)
+    result = runner.invoke(args=["demo-data"])
+    assert result.exit_code == 1
+    assert "demo.toml is not valid demo data" in result.output
+    assert "people[2] (svb.region_applicant).grants[0]: no member 'Ingen kommun' in svb" in (
+        result.output
+    )
+    assert _count(session, Association) == 0
