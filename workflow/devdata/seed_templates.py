@@ -290,7 +290,7 @@ class Builder:
                     carried_over_sek=self.rng.randint(0, 30) * 100_000,
                     admin_costs_sek=self.rng.randint(5, 20) * 100_000,
                     other_costs_sek=self.rng.randint(0, 5) * 100_000,
-                    by=admin,
+                    by=people.officer,  # the officers keep the budget
                 )
         with clock_at(created + timedelta(days=1)):
             twofactor.set_required(self.session, association.id, False, by=people.officer)
