@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from sqlmodel import Session
 
 from states.common import Role
-from workflow import audit, engine
+from workflow import audit, engine, permissions
 from workflow.errors import Conflict, DomainError
 from workflow.lifecycles.application import APPLICATION
 from workflow.lifecycles.meeting import MEETING
@@ -31,7 +31,6 @@ from workflow.lifecycles.report import REPORT
 from workflow.models import (
     Application,
     Association,
-    AssociationBudget,
     Meeting,
     Member,
     RoleGrant,
@@ -41,6 +40,7 @@ from workflow.operations import (
     annotations,
     applications,
     associations,
+    budget,
     endorsements,
     meetings,
     protocols,
@@ -538,42 +538,6 @@ def _grant(
     )
 
 
-def _set_budget(
-    session: Session,
-    association: Association,
-    year: int,
-    figures: tuple[int, int, int, int],
-    by: User,
-) -> None:
-    contributions, carried_over, admin_costs, other_costs = figures
-    session.add(
-        AssociationBudget(
-            association_id=association.id,
-            year=year,
-            contributions_sek=contributions,
-            carried_over_sek=carried_over,
-            admin_costs_sek=admin_costs,
-            other_costs_sek=other_costs,
-        )
-    )
-    session.flush()
-    audit.record(
-        session,
-        action="set_budget",
-        entity_type="association_budget",
-        entity_id=None,
-        association_id=association.id,
-        actor=by,
-        data={
-            "year": year,
-            "contributions_sek": contributions,
-            "carried_over_sek": carried_over,
-            "admin_costs_sek": admin_costs,
-            "other_costs_sek": other_costs,
-        },
-    )
-
-
 def _grant_dict(grant: Grant, members: dict[str, Member]) -> dict[str, Any]:
     data: dict[str, Any] = {"role": str(grant.role)}
     if grant.member:
@@ -774,8 +738,6 @@ def build(
             )
             for m in spec.members
         }
-        for budget_year, figures in budgets_for(spec.slug, year).items():
-            _set_budget(session, association, budget_year, figures, admin)
     summary.associations = len(world.associations)
     summary.members = sum(len(m) for m in world.members.values())
 
@@ -798,6 +760,25 @@ def build(
             _grant(session, user, association, grant, member.id if member else None, admin)
         world.people[person.key] = user
     summary.users = len(world.people)
+
+    # Each association's officer enters its budgets, through the budget step.
+    for slug, association in world.associations.items():
+        officer = next(
+            u for u in world.people.values() if permissions.can_edit_budget(u, association)
+        )
+        for budget_year, (contributions, carried, admin_costs, other) in budgets_for(
+            slug, year
+        ).items():
+            budget.set_budget(
+                session,
+                association,
+                budget_year,
+                contributions_sek=contributions,
+                carried_over_sek=carried,
+                admin_costs_sek=admin_costs,
+                other_costs_sek=other,
+                by=officer,
+            )
 
     built: list[Application] = []
     for i, spec_app in enumerate(data.applications):
