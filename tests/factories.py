@@ -250,8 +250,8 @@ def application(
 
     Board steps are decided at a meeting held on `decided_on` (default today) by the board
     members present; `granted` is the amount per year (default: what was applied for), and
-    `conditions` makes the approval one with conditions (confirmed at the start). Years
-    of the grant without a budget get an ample one, so the approval does not borrow.
+    `conditions` makes the approval one with conditions (confirmed at the start). When the
+    grant would borrow, years without a budget get one that covers it (`ensure_budget`).
     """
     owner = by or applicant_of(world, overrides.get("lead_member_id"))
     fields = complete_fields(world) if complete else {"title": "Halvfärdig ansökan"}
