@@ -341,3 +341,8 @@ def report_transitions(user: Any, report: Report, app: Application) -> list[str]
 def can_view_due_list(user: Any, association_id: int) -> bool:
     """The association's officers follow the reports due."""
     return Role.OFFICER in roles_in(user, association_id)
+
+
+def can_set_report_settings(user: Any, association_id: int) -> bool:
+    """The officers who follow the reports due set their dates."""
+    return can_view_due_list(user, association_id)

@@ -236,9 +236,17 @@ def add(
     by: User,
     report: Report | None = None,
 ) -> Attachment:
-    """Record a staged file on the application, or on its `report` (flushes and audits)."""
+    """Record a staged file on the application, or on its `report` (flushes and audits).
+
+    The views ask the same question before they stage the upload (no file is written for
+    a caller refused); the verb asks it again, as every verb does.
+    """
     if report is not None and report.application_id != application.id:
         raise ValueError("the report belongs to another application")
+    if report is not None:
+        require_report_upload(by, report, application)
+    elif not permissions.can_add_attachment(by, application):
+        raise Forbidden(_l("You may not attach files to this application now."))
     row = Attachment(
         association_id=application.association_id,
         application_id=application.id,

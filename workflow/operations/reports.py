@@ -68,6 +68,8 @@ def save_settings(
     session: Session, association_id: int, *, month: int, day: int, final_days: int, by: User
 ) -> ReportSettings:
     """Store the association's reporting dates; the day must exist in the month (28 Feb max)."""
+    if not permissions.can_set_report_settings(by, association_id):
+        raise Forbidden(_l("Only the association's officers set the reporting dates."))
     problems = settings_problems(month, day, final_days)
     if problems:
         raise ValidationFailed(_l("Some fields are invalid."), problems=problems)

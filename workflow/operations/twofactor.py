@@ -14,7 +14,9 @@ from flask import current_app
 from sqlmodel import Session, select
 
 from states.common import Role
-from workflow import audit
+from workflow import audit, permissions
+from workflow.errors import Forbidden
+from workflow.i18n import _l
 from workflow.models import RoleGrant, User, utcnow
 from workflow.models.security import RecoveryCode, SecuritySetting, TwoFactor
 from workflow.operations import users
@@ -209,7 +211,12 @@ def verify_sign_in(session: Session, user: User, code: str) -> bool:
 
 
 def reset(session: Session, user: User, *, by: User) -> bool:
-    """Remove the user's second factor and recovery codes, and sign out their sessions."""
+    """Remove the user's second factor and recovery codes, and sign out their sessions.
+
+    The user themselves (turning it off) or an administrator (a lost phone) may.
+    """
+    if by.id != user.id and not permissions.is_admin(by):
+        raise Forbidden(_l("Only an administrator resets another person's two-factor sign-in."))
     row = record_for(session, user)
     codes = session.exec(select(RecoveryCode).where(RecoveryCode.user_id == user.id)).all()
     if row is None and not codes:

@@ -1,0 +1,49 @@
+"""The verbs check who may, not only the views in front of them (issue 15, item 5)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from states.application import State
+from tests import factories
+from workflow.errors import Forbidden
+from workflow.models.security import Attachment
+from workflow.operations import attachments, reports, twofactor
+
+
+def test_only_officers_set_the_reporting_dates(session, world):
+    for who in ("preparer", "board", "chair", "applicant", "outsider"):
+        with pytest.raises(Forbidden):
+            reports.save_settings(
+                session, world.association.id, month=3, day=31, final_days=90, by=world.users[who]
+            )
+    settings = reports.save_settings(
+        session, world.association.id, month=3, day=31, final_days=90, by=world.users["officer"]
+    )
+    assert (settings.annual_due_month, settings.annual_due_day) == (3, 31)
+
+
+def test_a_file_is_recorded_only_for_who_may_attach_it(session, world, tmp_path: Path):
+    app = factories.application(session, world, state=State.DRAFT)
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(b"%PDF-1.4 test")
+    staged = attachments.Staged(path, "0" * 32, "plan.pdf", "pdf", 13, "0" * 64)
+    for who in ("board", "auditor", "other_applicant"):
+        with pytest.raises(Forbidden):
+            attachments.add(session, app, staged, by=world.users[who])
+    assert session.exec(select(Attachment)).first() is None
+    row = attachments.add(session, app, staged, by=world.users["applicant"])
+    assert row.uploaded_by_id == world.users["applicant"].id
+
+
+def test_only_an_administrator_resets_someone_elses_second_factor(session, world):
+    officer = world.users["officer"]
+    twofactor.start_enrolment(session, officer)
+    with pytest.raises(Forbidden):
+        twofactor.reset(session, officer, by=world.users["chair"])
+    assert twofactor.record_for(session, officer) is not None
+    assert twofactor.reset(session, officer, by=world.users["admin"])
+    assert twofactor.record_for(session, officer) is None
