@@ -406,9 +406,10 @@ def _guard_outcome_valid(step: Step) -> list[Problem]:
 
 
 def _guard_decision_texts(step: Step) -> list[Problem]:
-    if _board(step) is None:
+    board = _board(step)
+    if board is None:
         return []
-    data = _board(step).data
+    data = board.data
     conditions, questions = clean(data.conditions), clean(data.questions)
     problems = []
     if data.outcome == "approve_with_conditions" and conditions is None:
@@ -424,22 +425,24 @@ def _guard_decision_texts(step: Step) -> list[Problem]:
 
 
 def _guard_amounts_granted(step: Step) -> list[Problem]:
-    if _board(step) is None:
+    board = _board(step)
+    if board is None:
         return []
-    return _board(step).amount_issues
+    return board.amount_issues
 
 
 def _guard_recusals_valid(step: Step) -> list[Problem]:
-    if _board(step) is None:
-        return []
     board = _board(step)
+    if board is None:
+        return []
     return recusal_problems(board.data.recusals, board.people)
 
 
 def _guard_quorate(step: Step) -> list[Problem]:
-    if _board(step) is None:
+    board = _board(step)
+    if board is None:
         return []
-    q = _board(step).quorum
+    q = board.quorum
     if q.quorate:
         return []
     return [
@@ -456,9 +459,9 @@ def _guard_quorate(step: Step) -> list[Problem]:
 
 
 def _guard_votes_counted(step: Step) -> list[Problem]:
-    if _board(step) is None:
-        return []
     board = _board(step)
+    if board is None:
+        return []
     problems = list(board.vote_issues)
     if board.tally.carried == "yes" and board.outcome_valid and not board.approval:
         problems.append(
@@ -475,9 +478,9 @@ def _guard_votes_counted(step: Step) -> list[Problem]:
 
 
 def _guard_dissents_valid(step: Step) -> list[Problem]:
-    if _board(step) is None:
-        return []
     board = _board(step)
+    if board is None:
+        return []
     votes = {v.user_id: v.vote for v in board.data.votes}
     return dissent_problems(
         board.data.dissents, board.quorum, board.present, board.people, votes, board.tally.carried
