@@ -11,7 +11,7 @@ from states.application import State
 from tests import factories
 from workflow.errors import Forbidden
 from workflow.models.security import Attachment
-from workflow.operations import attachments, reports, twofactor
+from workflow.operations import associations, attachments, reports, twofactor, users
 
 
 def test_only_officers_set_the_reporting_dates(session, world):
@@ -47,3 +47,54 @@ def test_only_an_administrator_resets_someone_elses_second_factor(session, world
     assert twofactor.record_for(session, officer) is not None
     assert twofactor.reset(session, officer, by=world.users["admin"])
     assert twofactor.record_for(session, officer) is None
+
+
+def test_members_and_users_are_added_by_who_manages_the_association(session, world):
+    for who in ("preparer", "board", "applicant", "outsider"):
+        with pytest.raises(Forbidden):
+            associations.add_member(
+                session,
+                world.association,
+                name="Mullsjö kommun",
+                party="municipality",
+                by=world.users[who],
+            )
+        with pytest.raises(Forbidden):
+            users.create_user(
+                session,
+                email=f"ny.{who}@example.se",
+                name="Ny",
+                password=factories.PASSWORD,
+                association=world.association,
+                roles=[{"role": "preparer"}],
+                by=world.users[who],
+            )
+    member = associations.add_member(
+        session,
+        world.association,
+        name="Mullsjö kommun",
+        party="municipality",
+        population=7_000,
+        by=world.users["officer"],
+    )
+    assert member.association_id == world.association.id
+
+
+def test_only_administrators_create_associations_and_users_outside_one(session, world):
+    with pytest.raises(Forbidden):
+        associations.create_association(
+            session, slug="ny", name="Nytt förbund", diary_prefix="NY", by=world.users["officer"]
+        )
+    with pytest.raises(Forbidden):
+        users.create_user(
+            session,
+            email="admin2@example.se",
+            name="Admin",
+            password=factories.PASSWORD,
+            is_admin=True,
+            by=world.users["officer"],
+        )
+    created = associations.create_association(
+        session, slug="ny", name="Nytt förbund", diary_prefix="NY", by=world.users["admin"]
+    )
+    assert created.id is not None

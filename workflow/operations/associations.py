@@ -32,6 +32,12 @@ def by_ids(session: Session, ids: Iterable[int]) -> list[Association]:
     return sorted((held[i] for i in wanted if i in held), key=lambda a: (a.name, a.id))
 
 
+def require_manager(by: User, association: Association) -> None:
+    """403 unless `by` manages the association's members and users (admins, its officers)."""
+    if not permissions.can_manage_association(by, association):
+        raise Forbidden(_l("Only administrators and the association's officers may do this."))
+
+
 def create_association(
     session: Session,
     *,
@@ -41,7 +47,9 @@ def create_association(
     delegation_limit_sek: int = 0,
     by: User | None = None,
 ) -> Association:
-    """Create an association (flushes, never commits)."""
+    """Create an association (flushes, never commits); `by=None` is the system (CLI, seeding)."""
+    if by is not None and not permissions.is_admin(by):
+        raise Forbidden(_l("Only administrators may create associations."))
     if by_slug(session, slug) is not None:
         raise ValidationFailed(
             _l("Some fields are invalid."),
@@ -81,7 +89,9 @@ def add_member(
     population: int | None = None,
     by: User | None = None,
 ) -> Member:
-    """Add a member organisation (flushes, never commits)."""
+    """Add a member organisation (flushes, never commits); `by=None` is the system."""
+    if by is not None:
+        require_manager(by, association)
     exists = session.exec(
         select(func.count())
         .select_from(Member)

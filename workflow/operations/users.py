@@ -14,10 +14,11 @@ from sqlalchemy.orm import joinedload
 from sqlmodel import Session, func, select
 
 from states.common import MEMBER_BOUND_ROLES, Role
-from workflow import audit
-from workflow.errors import Problem, ValidationFailed
+from workflow import audit, permissions
+from workflow.errors import Forbidden, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import ApiToken, Association, Member, RoleGrant, User, utcnow
+from workflow.operations.associations import require_manager
 
 # A hash to verify against when the e-mail is unknown, so timing does not tell.
 _DUMMY_HASH: dict[tuple[int, int], str] = {}
@@ -123,7 +124,13 @@ def create_user(
     """Create a user with its grants in one association (flushes, never commits).
 
     `password_hash`: the password already hashed (seeded data hashes one password once).
+    `by=None` is the system (the CLI's create-admin, seeding).
     """
+    if by is not None:
+        if association is not None:
+            require_manager(by, association)
+        elif not permissions.is_admin(by):
+            raise Forbidden(_l("Only administrators may create users outside an association."))
     problems = []
     email = normalise_email(email)
     if session.exec(select(func.count()).select_from(User).where(User.email == email)).one():
