@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from states.application import State
 from tests import factories
-from workflow.errors import Forbidden
+from workflow.errors import Forbidden, ValidationFailed
 from workflow.models.security import Attachment
 from workflow.operations import associations, attachments, reports, twofactor, users
 
@@ -98,3 +98,20 @@ def test_only_administrators_create_associations_and_users_outside_one(session, 
         session, slug="ny", name="Nytt förbund", diary_prefix="NY", by=world.users["admin"]
     )
     assert created.id is not None
+
+
+def test_a_further_role_is_granted_by_a_manager_and_only_once(session, world):
+    preparer = world.users["preparer"]
+    with pytest.raises(Forbidden):
+        users.grant_roles(
+            session, preparer, world.association, [{"role": "auditor"}], by=world.users["board"]
+        )
+    users.grant_roles(
+        session, preparer, world.association, [{"role": "auditor"}], by=world.users["officer"]
+    )
+    assert {g.role for g in preparer.grants} == {"preparer", "auditor"}
+    with pytest.raises(ValidationFailed) as again:
+        users.grant_roles(
+            session, preparer, world.association, [{"role": "auditor"}], by=world.users["officer"]
+        )
+    assert [p.field for p in again.value.problems] == ["roles.0"]

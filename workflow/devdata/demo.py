@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from sqlmodel import Session
 
 from states.common import Role
-from workflow import audit, engine, permissions
+from workflow import engine, permissions
 from workflow.errors import Conflict, DomainError
 from workflow.lifecycles.application import APPLICATION
 from workflow.lifecycles.meeting import MEETING
@@ -33,7 +33,6 @@ from workflow.models import (
     Association,
     Meeting,
     Member,
-    RoleGrant,
     User,
 )
 from workflow.operations import (
@@ -508,36 +507,6 @@ def _conflicts(session: Session, data: DemoData) -> list[str]:
     return [f"association {s}" for s in slugs] + [f"user {e}" for e in emails]
 
 
-def _grant(
-    session: Session,
-    user: User,
-    association: Association,
-    grant: Grant,
-    member_id: int | None,
-    by: User,
-) -> None:
-    """Give an existing user a role in a further association (the shared förbundschef)."""
-    user.grants.append(
-        RoleGrant(
-            association_id=association.id,
-            role=str(grant.role),
-            member_id=member_id,
-            substitute=grant.substitute,
-        )
-    )
-    session.add(user)
-    session.flush()
-    audit.record(
-        session,
-        action="grant_role",
-        entity_type="user",
-        entity_id=user.id,
-        association_id=association.id,
-        actor=by,
-        data={"email": user.email, "role": str(grant.role), "member_id": member_id},
-    )
-
-
 def _grant_dict(grant: Grant, members: dict[str, Member]) -> dict[str, Any]:
     data: dict[str, Any] = {"role": str(grant.role)}
     if grant.member:
@@ -755,9 +724,13 @@ def build(
             by=admin,
         )
         for grant in others:
-            member = world.members[grant.association].get(grant.member) if grant.member else None
-            association = world.associations[grant.association]
-            _grant(session, user, association, grant, member.id if member else None, admin)
+            users.grant_roles(
+                session,
+                user,
+                world.associations[grant.association],
+                [_grant_dict(grant, world.members[grant.association])],
+                by=admin,
+            )
         world.people[person.key] = user
     summary.users = len(world.people)
 

@@ -109,6 +109,60 @@ def user_for_token(session: Session, token: str) -> User | None:
     return user if user.active else None
 
 
+def _role_grants(
+    session: Session, association: Association, roles: list[dict], problems: list[Problem]
+) -> list[RoleGrant]:
+    """The grants `roles` asks for in `association`; what is wrong goes to `problems`."""
+    grants: list[RoleGrant] = []
+    member_ids = set(
+        session.exec(select(Member.id).where(Member.association_id == association.id)).all()
+    )
+    for i, grant in enumerate(roles):
+        role = grant.get("role")
+        member_id = grant.get("member_id")
+        substitute = bool(grant.get("substitute", False))
+        if role not in {r.value for r in Role}:
+            problems.append(Problem(f"roles.{i}.role", _l("Unknown role.")))
+            continue
+        if Role(role) in MEMBER_BOUND_ROLES:
+            if member_id is None:
+                problems.append(
+                    Problem(
+                        f"roles.{i}.member_id",
+                        _l("This role is held on behalf of a member organisation: name it."),
+                    )
+                )
+                continue
+            if member_id not in member_ids:
+                problems.append(
+                    Problem(f"roles.{i}.member_id", _l("No such member of this association."))
+                )
+                continue
+        else:
+            member_id = None
+        if substitute and role != Role.BOARD:
+            problems.append(
+                Problem(
+                    f"roles.{i}.substitute",
+                    _l("Only a board grant can mark a substitute (ersättare)."),
+                )
+            )
+            continue
+        key = (role, member_id)
+        if key in {(g.role, g.member_id) for g in grants}:
+            problems.append(Problem(f"roles.{i}", _l("The same role is given twice.")))
+            continue
+        grants.append(
+            RoleGrant(
+                association_id=association.id,
+                role=role,
+                member_id=member_id,
+                substitute=substitute,
+            )
+        )
+    return grants
+
+
 def create_user(
     session: Session,
     *,
@@ -135,56 +189,11 @@ def create_user(
     email = normalise_email(email)
     if session.exec(select(func.count()).select_from(User).where(User.email == email)).one():
         problems.append(Problem("email", _l("A user with this e-mail address already exists.")))
-    grants = []
+    grants: list[RoleGrant] = []
     if roles:
         if association is None:
             raise ValueError("roles need an association")
-        member_ids = set(
-            session.exec(select(Member.id).where(Member.association_id == association.id)).all()
-        )
-        for i, grant in enumerate(roles):
-            role = grant.get("role")
-            member_id = grant.get("member_id")
-            substitute = bool(grant.get("substitute", False))
-            if role not in {r.value for r in Role}:
-                problems.append(Problem(f"roles.{i}.role", _l("Unknown role.")))
-                continue
-            if Role(role) in MEMBER_BOUND_ROLES:
-                if member_id is None:
-                    problems.append(
-                        Problem(
-                            f"roles.{i}.member_id",
-                            _l("This role is held on behalf of a member organisation: name it."),
-                        )
-                    )
-                    continue
-                if member_id not in member_ids:
-                    problems.append(
-                        Problem(f"roles.{i}.member_id", _l("No such member of this association."))
-                    )
-                    continue
-            else:
-                member_id = None
-            if substitute and role != Role.BOARD:
-                problems.append(
-                    Problem(
-                        f"roles.{i}.substitute",
-                        _l("Only a board grant can mark a substitute (ersättare)."),
-                    )
-                )
-                continue
-            key = (role, member_id)
-            if key in {(g.role, g.member_id) for g in grants}:
-                problems.append(Problem(f"roles.{i}", _l("The same role is given twice.")))
-                continue
-            grants.append(
-                RoleGrant(
-                    association_id=association.id,
-                    role=role,
-                    member_id=member_id,
-                    substitute=substitute,
-                )
-            )
+        grants = _role_grants(session, association, roles, problems)
     if problems:
         raise ValidationFailed(_l("Some fields are invalid."), problems=problems)
     user = User(
@@ -213,3 +222,38 @@ def create_user(
         },
     )
     return user
+
+
+def grant_roles(
+    session: Session, user: User, association: Association, roles: list[dict], *, by: User | None
+) -> list[RoleGrant]:
+    """Give an existing user roles in an association (a shared förbundschef, say); flushes."""
+    if by is not None:
+        require_manager(by, association)
+    problems: list[Problem] = []
+    grants = _role_grants(session, association, roles, problems)
+    held = {(g.association_id, g.role, g.member_id) for g in user.grants}
+    for i, grant in enumerate(grants):
+        if (grant.association_id, grant.role, grant.member_id) in held:
+            problems.append(Problem(f"roles.{i}", _l("The user already holds this role.")))
+    if problems:
+        raise ValidationFailed(_l("Some fields are invalid."), problems=problems)
+    user.grants.extend(grants)
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        action="grant_role",
+        entity_type="user",
+        entity_id=user.id,
+        association_id=association.id,
+        actor=by,
+        data={
+            "email": user.email,
+            "roles": [
+                {"role": g.role, "member_id": g.member_id, "substitute": g.substitute}
+                for g in grants
+            ],
+        },
+    )
+    return grants
