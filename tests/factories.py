@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from states.application import State
+from states.application import BOARD_LIV, State
 from states.common import Role
 from states.meeting import MeetingState
 from workflow import engine, permissions
@@ -397,7 +397,7 @@ def decide(
     open_meeting(session, world, meeting)
     amounts: list[AmountIn] = []
     if outcome == "approve":
-        if app.state == State.IN_LIV or app.state == State.LIV_PROPOSED:
+        if app.state in BOARD_LIV:  # a LIV admission or yearly decision finances one year
             year = meeting.date.year
             amounts = [AmountIn(year, (granted or {}).get(year, 1_000_000))]
         elif granted is not None:

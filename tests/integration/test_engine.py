@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
@@ -73,69 +74,33 @@ def test_trigger_from_every_state_by_every_role(session, world, make_application
             before = (app.state, app.version, _counts(session, app.id))
             savepoint = session.begin_nested()
             try:
+                fire = partial(engine.fire, APPLICATION, app, trigger, by=user, session=session)
                 if role not in transition.roles:
                     with pytest.raises(Forbidden):
-                        engine.fire(
-                            APPLICATION,
-                            app,
-                            trigger,
-                            by=user,
-                            session=session,
-                            payload=FULL_PAYLOAD,
-                        )
+                        fire(payload=FULL_PAYLOAD)
                 elif state not in transition.sources:
                     with pytest.raises(Conflict) as refused:
-                        engine.fire(
-                            APPLICATION,
-                            app,
-                            trigger,
-                            by=user,
-                            session=session,
-                            payload=FULL_PAYLOAD,
-                        )
+                        fire(payload=FULL_PAYLOAD)
                     assert refused.value.code == "invalid_transition"
                 elif trigger in spec.BOARD_DECISION_TRIGGERS:
                     # A board decision is fired by the meeting with the chair's input; the
                     # bare step is refused by its guards (tests/meetings fire it for real).
                     with pytest.raises(ValidationFailed) as refused:
-                        engine.fire(
-                            APPLICATION,
-                            app,
-                            trigger,
-                            by=user,
-                            session=session,
-                            payload=FULL_PAYLOAD,
-                        )
+                        fire(payload=FULL_PAYLOAD)
                     assert [p.field for p in refused.value.problems] == ["outcome"]
                 elif trigger == "accept_final_report":
                     # Only an accepted final report closes the insats (tests/reports take
                     # that path); without one the step is refused by its guard.
                     with pytest.raises(ValidationFailed) as refused:
-                        engine.fire(
-                            APPLICATION,
-                            app,
-                            trigger,
-                            by=user,
-                            session=session,
-                            payload=FULL_PAYLOAD,
-                        )
+                        fire(payload=FULL_PAYLOAD)
                     assert [p.field for p in refused.value.problems] == ["final_report"]
                 elif trigger in DELEGATED:
                     # The factory's 3 000 000 kr is above the delegation limit of 200 000 kr.
                     with pytest.raises(Forbidden) as refused:
-                        engine.fire(
-                            APPLICATION,
-                            app,
-                            trigger,
-                            by=user,
-                            session=session,
-                            payload={**FULL_PAYLOAD, "_amounts": requested_amounts(app)},
-                        )
+                        fire(payload={**FULL_PAYLOAD, "_amounts": requested_amounts(app)})
                     assert refused.value.code == "above_delegation_limit"
                 else:
-                    engine.fire(
-                        APPLICATION, app, trigger, by=user, session=session, payload=FULL_PAYLOAD
-                    )
+                    fire(payload=FULL_PAYLOAD)
                     assert app.state == transition.dest
                     assert app.version == before[1] + 1
                     events, _versions = _counts(session, app.id)
