@@ -82,6 +82,51 @@ class AgendaAddForm(BaseForm):
     submit = SubmitField(_l("Place on the agenda"))
 
 
+ITEM_KINDS = [
+    ("decision", _l("Decision item (beslutsärende)")),
+    ("information", _l("Information item")),
+    ("other", _l("Other question (övrig fråga)")),
+]
+
+
+class AgendaItemForm(BaseForm):
+    """An item by title: a beslutsärende with its proposal, information, or another question."""
+
+    kind = RadioField(_l("Kind of item"), choices=options(ITEM_KINDS), validate_choice=False)
+    title = StringField(
+        _l("Title"),
+        validators=[Length(max=limits.TITLE_MAX, message=TOO_LONG)],
+        render_kw={"maxlength": limits.TITLE_MAX},
+    )
+    diary_number = StringField(
+        _l("Diary number"),
+        description=_l("Optional, e.g. SVB 2026/14."),
+        validators=[Length(max=40, message=TOO_LONG)],
+        render_kw={"maxlength": 40},
+    )
+    proposal = TextAreaField(
+        _l("Proposed decision"),
+        description=_l(
+            "The office's proposal (the tjänsteskrivelse's förslag till beslut). For an"
+            " information item, what the board is told."
+        ),
+        validators=[Length(max=limits.PLAN_MAX, message=TOO_LONG)],
+        render_kw={"rows": 4, "maxlength": limits.PLAN_MAX},
+    )
+    submit = SubmitField(_l("Add the item"))
+
+
+class ItemDecisionForm(BaseForm):
+    """The chair writes the board's decision on an item by title; built with `prefix=own-<id>`."""
+
+    text = TextAreaField(
+        _l("The board's decision"),
+        validators=[Length(max=limits.PLAN_MAX, message=TOO_LONG)],
+        render_kw={"rows": 3, "maxlength": limits.PLAN_MAX},
+    )
+    submit = SubmitField(_l("Record the decision"))
+
+
 class ActionForm(BaseForm):
     """A button that only needs the CSRF token (move, remove)."""
 
@@ -159,6 +204,15 @@ class DecisionForm(BaseForm):
         description=_l("Required when the board refers the application back."),
         validators=[Length(max=limits.PLAN_MAX, message=TOO_LONG)],
         render_kw={"rows": 3, "maxlength": limits.PLAN_MAX},
+    )
+    excess_reason = TextAreaField(
+        _l("Why more than applied for"),
+        description=_l(
+            "Required when the board grants more than the application asks for; printed in"
+            " the protocol."
+        ),
+        validators=[Length(max=limits.REASON_MAX, message=TOO_LONG)],
+        render_kw={"rows": 2, "maxlength": limits.REASON_MAX},
     )
     votes = FieldList(FormField(VoteRowForm), label=_l("Votes"), max_entries=200)
     casting_vote = SelectField(

@@ -53,8 +53,63 @@ UPCOMING: frozenset[MeetingState] = frozenset({M.PLANNED, M.OPEN})
 # The protocol is kept from the moment the meeting opens: the meeting page links to it.
 MINUTED: frozenset[MeetingState] = frozenset({M.OPEN, M.CLOSED, M.PROTOCOL_SIGNED})
 
-# What an agenda item is: a decision of the board, or the report of a delegated decision.
-AGENDA_KINDS = ("decision", "delegation_report")
+# What an agenda item (ärende) is: an application for the board to decide, the report of a
+# delegated decision, a beslutsärende (budget, policies, attestordning …) with its proposal,
+# an informationsärende, one of the standard items every protocol has, or a question raised
+# at the meeting (övriga frågor).
+APPLICATION_ITEM = "application"
+REPORT_ITEM = "delegation_report"
+DECISION_ITEM = "decision"
+INFORMATION_ITEM = "information"
+STANDARD_ITEM = "standard"
+OTHER_ITEM = "other"
+AGENDA_KINDS = (
+    APPLICATION_ITEM,
+    REPORT_ITEM,
+    DECISION_ITEM,
+    INFORMATION_ITEM,
+    STANDARD_ITEM,
+    OTHER_ITEM,
+)
+# The kinds the officer (or the board, at the meeting) adds by title.
+ADDABLE_KINDS = (DECISION_ITEM, INFORMATION_ITEM, OTHER_ITEM)
+# The kinds whose § needs a decision written by the chair before the protocol can be signed.
+NEEDS_DECISION = frozenset({APPLICATION_ITEM, DECISION_ITEM, OTHER_ITEM})
+# The standard items of every protocol, in order: those that open the meeting and the one
+# that closes it (their Swedish titles and texts live in workflow/rules/protocol_texts.py).
+STANDARD_OPENING = ("opening", "justerare", "agenda", "previous_minutes")
+STANDARD_CLOSING = ("closing",)
+STANDARD_KEYS = STANDARD_OPENING + STANDARD_CLOSING
+
+
+class ItemState(StrEnum):
+    """Every state an agenda item can stand in: on the list, decided, or tabled (bordlagt)."""
+
+    LISTED = "listed"
+    DECIDED = "decided"
+    TABLED = "tabled"
+
+
+_I = ItemState
+_OFFICER_OR_CHAIR = frozenset({Role.OFFICER, Role.CHAIR})
+
+ITEM_TRANSITIONS: tuple[TransitionSpec, ...] = (
+    # The board's decision on the item (for an application, recorded with its decision step).
+    TransitionSpec(
+        "decide", (_I.LISTED,), _I.DECIDED, _CHAIR, guards=("meeting_deciding", "text_given")
+    ),
+    # The chair may correct the § text while the meeting is open.
+    TransitionSpec(
+        "redecide", (_I.DECIDED,), _I.DECIDED, _CHAIR, guards=("meeting_deciding", "text_given")
+    ),
+    # When the meeting closes, the items the board only takes note of (standard items,
+    # information, reported delegated decisions) are recorded with their texts.
+    TransitionSpec("note", (_I.LISTED,), _I.DECIDED, _CHAIR, guards=("noted_kind",)),
+    # An item the board leaves undecided is tabled (bordlagt): it keeps its § in the record.
+    TransitionSpec("table", (_I.LISTED,), _I.TABLED, _OFFICER_OR_CHAIR, guards=("meeting_begun",)),
+)
+ITEM_BY_TRIGGER: dict[str, TransitionSpec] = {t.trigger: t for t in ITEM_TRANSITIONS}
+ITEM_INITIAL = _I.LISTED
 SEATS = ("ledamot", "ersattare")
 VOTES = ("yes", "no", "abstain")
 DISSENT_KINDS = ("reservation", "protocol_note")

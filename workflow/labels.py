@@ -183,6 +183,32 @@ def meeting_step_label(value: str | None) -> Any:
     return _label(MEETING_STEP_LABELS, value)
 
 
+ITEM_STATE_LABELS: dict[str, Any] = {
+    "listed": _l("On the agenda"),
+    "decided": _l("Decided"),
+    "tabled": _l("Tabled"),
+}
+
+ITEM_KIND_LABELS: dict[str, Any] = {
+    "application": _l("Application"),
+    "delegation_report": _l("Delegated decision reported"),
+    "decision": _l("Decision item"),
+    "information": _l("Information item"),
+    "standard": _l("Standard item"),
+    "other": _l("Other question"),
+}
+
+
+def item_state_label(value: str | None) -> Any:
+    """The translated name of an agenda item's state."""
+    return _label(ITEM_STATE_LABELS, value)
+
+
+def item_kind_label(value: str | None) -> Any:
+    """The translated name of an agenda item's kind."""
+    return _label(ITEM_KIND_LABELS, value)
+
+
 def report_state_label(value: str | None) -> Any:
     """The translated name of a report state."""
     return _label(REPORT_STATE_LABELS, value)

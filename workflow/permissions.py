@@ -205,6 +205,12 @@ def can_fire_meeting(user: Any, association_id: int, trigger: str) -> bool:
     return spec is not None and bool(spec.roles & roles_in(user, association_id))
 
 
+def can_fire_item(user: Any, association_id: int, trigger: str) -> bool:
+    """Whether one of the user's roles may take this step of an agenda item."""
+    spec = meeting_machine.ITEM_BY_TRIGGER.get(trigger)
+    return spec is not None and bool(spec.roles & roles_in(user, association_id))
+
+
 def can_decide_delegated(user: Any, application: Application) -> bool:
     """The officers decide within the delegation limit (the state and the limit apart)."""
     return can_fire(user, application, "delegated_approve")

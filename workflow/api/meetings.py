@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
+from flask import url_for
 from pydantic import Field, RootModel
 from sqlmodel import select
 
@@ -36,7 +37,7 @@ from workflow.operations import applications, meetings
 from workflow.rules import meetings as meetings_rules
 from workflow.rules import protocols as protocols_rules
 from workflow.rules.meetings import AgendaEntry
-from workflow.schemas import BudgetLineIn, Id, Name, Plan, Strict
+from workflow.schemas import BudgetLineIn, Id, Name, Plan, Strict, Title
 
 MEETING_PATH = f"/meetings/<{ID}:meeting_id>"
 MEETING_TRIGGER = {
@@ -83,9 +84,40 @@ class AgendaAdd(Strict):
 
 
 class AgendaOrder(Strict):
-    """The new order of the agenda: every application on it, each once."""
+    """The new order of the agenda: every item on it (`item_ids`), or every application on it
+    (`application_ids`, the other items keeping their places), each once."""
 
-    application_ids: Annotated[list[Id], Field(max_length=MANY)]
+    application_ids: Annotated[list[Id], Field(max_length=MANY)] | None = None
+    item_ids: Annotated[list[Id], Field(max_length=MANY)] | None = None
+
+
+ItemKind = Literal[meeting_machine.ADDABLE_KINDS]  # type: ignore[valid-type]
+AgendaKind = Literal[meeting_machine.AGENDA_KINDS]  # type: ignore[valid-type]
+ItemStateName = Literal[tuple(s.value for s in meeting_machine.ItemState)]  # type: ignore[valid-type]
+
+
+class ItemCreate(Strict):
+    """An item by title: a beslutsärende, an informationsärende or another question."""
+
+    kind: ItemKind
+    title: Title
+    proposal: Plan | None = Field(
+        default=None,
+        description="The proposed decision (förslag till beslut), or the information given.",
+    )
+    diary_number: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+
+
+class ItemDecisionIn(Strict):
+    """The board's decision on an item by title, as the § will say it."""
+
+    text: Plan | None = Field(
+        default=None,
+        description=(
+            "Required for a decision item and another question; an information item or a"
+            " standard item takes its standard text when omitted."
+        ),
+    )
 
 
 class AttendanceEntryIn(Strict):
@@ -143,6 +175,10 @@ class DecisionIn(Strict):
     )
     dissents: Annotated[list[DissentIn], Field(max_length=MANY)] = Field(default_factory=list)
     recusals: Annotated[list[RecusalIn], Field(max_length=MANY)] = Field(default_factory=list)
+    excess_reason: Reason | None = Field(
+        default=None,
+        description="Required when the amounts granted exceed those applied for; printed in the §.",
+    )
 
 
 class DelegatedDecisionIn(Strict):
@@ -211,16 +247,46 @@ class DecisionOut(Out):
             " appeal period from the posting of the signed protocol; null until posted."
         )
     )
+    matter: Literal["grant", "liv_admission", "liv_year"] = Field(
+        description="A grant, admission to long-term financing (LIV), or a LIV year."
+    )
+    excess_reason: str | None = Field(
+        description="Why the board granted more than was applied for."
+    )
+    extract_url: str | None = Field(
+        description=(
+            "The extract (protokollsutdrag) of this decision once its protocol is signed;"
+            " the address stays the same whatever is decided later."
+        )
+    )
+
+
+class DecisionListOut(Out):
+    items: list[DecisionOut]
 
 
 class AgendaItemOut(Out):
+    id: int
     position: int
-    kind: Literal["decision", "delegation_report"]
-    application_id: int
+    kind: AgendaKind = Field(
+        description=(
+            "`application` (for decision), `delegation_report`, `decision` (beslutsärende),"
+            " `information`, `standard` (opening, justerare, agenda, previous minutes,"
+            " closing) or `other` (a question raised at the meeting)."
+        )
+    )
+    item_state: ItemStateName = Field(description="`listed`, `decided` or `tabled` (bordlagt).")
+    application_id: int | None
     title: str | None
     diary_number: str | None
-    state: StateName
-    paragraph: int | None = Field(description="The item's § at this meeting, once taken.")
+    proposal: str | None = Field(description="The proposed decision of an item by title.")
+    decision_text: str | None = Field(description="The board's decision on an item by title.")
+    standard: str | None = Field(description="Which standard item this is.")
+    added_at_meeting: bool
+    state: StateName | None = Field(description="The application's state, for its items.")
+    paragraph: int | None = Field(
+        description="The item's § (taken when the meeting opens, in agenda order)."
+    )
     decision: DecisionOut | None = Field(
         description="The board's decision at this meeting, or the delegated decision reported."
     )
@@ -317,6 +383,44 @@ def decision_json(
         "decided_by": actor_json(people.get(decision.decided_by_id)),
         "decided_at": timestamp(decision.decided_at),
         "legal_force_on": _iso(protocols_rules.legal_force_for(db.session, decision)),
+        "matter": decision.matter,
+        "excess_reason": decision.excess_reason,
+        "extract_url": _extract_url(decision),
+    }
+
+
+def _extract_url(decision: Decision) -> str | None:
+    """The decision's extract, once its protocol is signed (board decisions only)."""
+    if decision.delegated or decision.meeting_id is None:
+        return None
+    meeting = db.session.get(Meeting, decision.meeting_id)
+    if meeting is None or meeting.state != meeting_machine.MeetingState.PROTOCOL_SIGNED:
+        return None
+    return url_for(
+        "api.get_decision_extract_pdf",
+        application_id=decision.application_id,
+        decision_id=decision.id,
+    )
+
+
+def item_json(entry: AgendaEntry, people: dict[int, User]) -> dict[str, Any]:
+    """One agenda item as the API shows it."""
+    item, app = entry.item, entry.application
+    return {
+        "id": item.id,
+        "position": item.position,
+        "kind": item.kind,
+        "item_state": item.state,
+        "application_id": item.application_id,
+        "title": entry.title,
+        "diary_number": app.diary_number if app is not None else item.diary_number,
+        "proposal": item.proposal,
+        "decision_text": item.decision_text,
+        "standard": item.standard,
+        "added_at_meeting": item.added_at_meeting,
+        "state": app.state if app is not None else None,
+        "paragraph": entry.paragraph,
+        "decision": decision_json(entry.decision, entry, people) if entry.decision else None,
     }
 
 
@@ -363,19 +467,7 @@ def meeting_json(meeting: Meeting, user: User) -> dict[str, Any]:
         "signed_by": actor_json(people.get(meeting.signed_by_id)) if meeting.signed_by_id else None,
         "paragraphs": {"first": span[0], "last": span[1]} if span else None,
         "quorum": {"seats": quorum.seats, "filled": quorum.filled, "quorate": quorum.quorate},
-        "agenda": [
-            {
-                "position": e.item.position,
-                "kind": e.item.kind,
-                "application_id": e.application.id,
-                "title": e.application.title,
-                "diary_number": e.application.diary_number,
-                "state": e.application.state,
-                "paragraph": e.paragraph,
-                "decision": decision_json(e.decision, e, people) if e.decision else None,
-            }
-            for e in entries
-        ],
+        "agenda": [item_json(e, people) for e in entries],
         "attendance": [
             {
                 "user": actor_json(person.user),
@@ -571,8 +663,113 @@ def remove_agenda_item(user: User, meeting_id: int, application_id: int) -> dict
 def order_agenda(user: User, meeting_id: int, body: AgendaOrder) -> dict[str, Any]:
     """Reorder the agenda."""
     meeting = meetings.load(db.session, meeting_id, user)
-    meetings.reorder(db.session, meeting, body.application_ids, by=user)
+    if (body.application_ids is None) == (body.item_ids is None):
+        raise ValidationFailed(
+            _l("Some fields are invalid."),
+            problems=[Problem("item_ids", _l("Give item_ids or application_ids, not both."))],
+        )
+    if body.item_ids is not None:
+        meetings.reorder_items(db.session, meeting, body.item_ids, by=user)
+    else:
+        meetings.reorder(db.session, meeting, body.application_ids or [], by=user)
     return _fresh_json(meeting, user)
+
+
+def _item_out(meeting_id: int, item_id: int, user: User) -> dict[str, Any]:
+    db.session.flush()
+    db.session.expire_all()
+    meeting = meetings.load(db.session, meeting_id, user)
+    entry = next(e for e in meetings_rules.agenda(db.session, meeting) if e.item.id == item_id)
+    return item_json(entry, meetings_rules.people_by_id(db.session, _user_ids([entry])))
+
+
+@route(
+    f"{MEETING_PATH}/items",
+    method="POST",
+    summary="Add an item by title to the agenda",
+    tag="meetings",
+    body=ItemCreate,
+    response=AgendaItemOut,
+    status=201,
+    errors=(403, 409),
+    description=(
+        "A beslutsärende (`decision`, with its proposed decision), an informationsärende or"
+        " another question, placed before the closing item. Officers before the meeting opens;"
+        " at the open meeting only the chair, recording the board's decision to add it (it takes"
+        " the next §; when the meeting closes the §§ follow the agenda again). 409 otherwise."
+    ),
+)
+def add_item(user: User, meeting_id: int, body: ItemCreate) -> dict[str, Any]:
+    """Add an item by title."""
+    meeting = meetings.load(db.session, meeting_id, user)
+    item = meetings.add_item(
+        db.session,
+        meeting,
+        meetings.ItemIn(body.kind, body.title, body.proposal, body.diary_number),
+        by=user,
+    )
+    return _item_out(meeting_id, item.id, user)  # type: ignore[arg-type]
+
+
+@route(
+    f"{MEETING_PATH}/items/<{ID}:item_id>",
+    method="DELETE",
+    summary="Take an item off the agenda",
+    tag="meetings",
+    response=MeetingOut,
+    errors=(403, 409),
+    description=(
+        "Officers, before the meeting opens (an application goes back to `proposed`); after"
+        " the meeting an item the board left undecided is tabled instead and keeps its §."
+        " A reported delegated decision stays (409)."
+    ),
+)
+def remove_item(user: User, meeting_id: int, item_id: int) -> dict[str, Any]:
+    """Remove (or, after the meeting, table) one item."""
+    meeting = meetings.load(db.session, meeting_id, user)
+    meetings.remove_item(db.session, meeting, item_id, by=user)
+    return _fresh_json(meeting, user)
+
+
+@route(
+    f"{MEETING_PATH}/items/<{ID}:item_id>/decision",
+    method="POST",
+    summary="Record the board's decision on an item by title",
+    tag="meetings",
+    body=ItemDecisionIn,
+    response=AgendaItemOut,
+    status=201,
+    errors=(403, 409),
+    description=(
+        "The chair, while the meeting is open; again to correct the text. An application is"
+        " decided with `POST /meetings/{id}/decisions` (409 here)."
+    ),
+)
+def decide_item(user: User, meeting_id: int, item_id: int, body: ItemDecisionIn) -> dict[str, Any]:
+    """Write the § text of a decision, information or other item."""
+    meeting = meetings.load(db.session, meeting_id, user)
+    meetings.decide_item(db.session, meeting, item_id, body.text, by=user)
+    return _item_out(meeting_id, item_id, user)
+
+
+@route(
+    f"{MEETING_PATH}/items/<{ID}:item_id>/table",
+    method="POST",
+    summary="Table an item (bordläggning)",
+    tag="meetings",
+    response=AgendaItemOut,
+    status=201,
+    errors=(403, 409),
+    description=(
+        "The chair at the open meeting, or the officer after it: the board leaves the item"
+        " undecided; it keeps its § and an application may go on a later agenda."
+    ),
+)
+def table_item(user: User, meeting_id: int, item_id: int) -> dict[str, Any]:
+    """Leave an item undecided."""
+    meeting = meetings.load(db.session, meeting_id, user)
+    meetings.table_item(db.session, meeting, item_id, by=user)
+    return _item_out(meeting_id, item_id, user)
 
 
 # --- attendance ------------------------------------------------------------------------------
@@ -641,6 +838,7 @@ def create_decision(user: User, meeting_id: int, body: DecisionIn) -> dict[str, 
             casting_vote=body.casting_vote,
             dissents=[meetings_rules.DissentIn(d.user_id, d.kind, d.text) for d in body.dissents],
             recusals=[meetings_rules.RecusalIn(r.user_id, r.reason) for r in body.recusals],
+            excess_reason=body.excess_reason,
         ),
         by=user,
     )
@@ -688,3 +886,37 @@ def decide_delegated(user: User, application_id: int, body: DelegatedDecisionIn)
     db.session.flush()  # stored before it is read again
     db.session.refresh(app)
     return application_json(app, user)
+
+
+@route(
+    f"{APPLICATION_PATH}/decisions",
+    summary="Every decision on an application",
+    tag="applications",
+    response=DecisionListOut,
+    description=(
+        "Whoever may see the application: every decision, oldest first (the grant, a LIV"
+        " admission, each LIV year; delegated ones too), each with `extract_url` once its"
+        " protocol is signed."
+    ),
+)
+def list_decisions(user: User, application_id: int) -> dict[str, Any]:
+    """The application's decisions, oldest first."""
+    app = applications.load_visible(db.session, application_id, user)
+    rows = list(
+        db.session.exec(
+            select(Decision)
+            .where(Decision.application_id == app.id)
+            .order_by(Decision.decided_at, Decision.id)  # type: ignore[arg-type]
+        ).all()
+    )
+    people = meetings_rules.people_by_id(db.session, _decision_user_ids(rows))
+    return {"items": [decision_json(d, None, people) for d in rows]}
+
+
+def _decision_user_ids(rows: list[Decision]) -> set[int]:
+    ids: set[int] = set()
+    for decision in rows:
+        ids.add(decision.decided_by_id)
+        ids |= {v.user_id for v in decision.votes}
+        ids |= {d.user_id for d in decision.dissents}
+    return ids

@@ -12,7 +12,7 @@ from workflow import http
 from workflow.api.applications import APPLICATION_PATH as APPLICATION
 from workflow.api.meetings import MEETING_PATH as MEETING
 from workflow.api.meetings import MeetingStateName
-from workflow.api.registry import route
+from workflow.api.registry import ID, route
 from workflow.api.schemas import Out
 from workflow.extensions import db
 from workflow.models import User
@@ -100,8 +100,13 @@ class ParagraphOut(Out):
     """One § of the minutes, with the decision text in Swedish."""
 
     number: int
-    kind: str = Field(description="`decision`, `delegation_report`, or another kind of item.")
-    application_id: int
+    kind: str = Field(
+        description=(
+            "`application`, `delegation_report`, `decision`, `information`, `standard` or `other`."
+        )
+    )
+    item_id: int
+    application_id: int | None
     title: str
     diary_number: str | None
     applicant: str | None
@@ -123,6 +128,15 @@ class ParagraphOut(Out):
     legal_force_on: date | None = Field(
         description="The day the decision gains legal force (laga kraft) if not appealed."
     )
+    proposal: str | None = Field(description="The proposed decision of an item by title.")
+    excess_reason: str | None = Field(
+        description="The board's reason for granting more than was applied for."
+    )
+    matter: str | None = Field(description="`grant`, `liv_admission` or `liv_year`.")
+    decision_id: int | None
+    state: str | None = Field(description="The item's state: listed, decided or tabled.")
+    added_at_meeting: bool
+    tabled: bool
 
 
 class NoticeOut(Out):
@@ -287,3 +301,19 @@ def get_extract_pdf(user: User, application_id: int) -> Response:
     """The § of the board's decision, with the header, attendance and justering."""
     app = applications.load_visible(db.session, application_id, user)
     return http.extract_pdf_response(protocols.extract_for(db.session, app))
+
+
+@route(
+    f"{APPLICATION}/decisions/<{ID}:decision_id>/protocol-extract.pdf",
+    summary="The extract of the protocol with one board decision (protokollsutdrag)",
+    tag="applications",
+    media_type="application/pdf",
+    description=(
+        "Whoever may see the application, once that decision's protocol is signed (404"
+        " before); its address stays the same whatever the board decides later."
+    ),
+)
+def get_decision_extract_pdf(user: User, application_id: int, decision_id: int) -> Response:
+    """The § of one board decision, with the header, attendance and justering."""
+    app = applications.load_visible(db.session, application_id, user)
+    return http.extract_pdf_response(protocols.extract_for(db.session, app, decision_id))

@@ -61,8 +61,8 @@ from workflow.rules.meetings import (
     by_year,
     clean,
     dissent_problems,
+    excess_problems,
     item_for,
-    next_paragraph,
     present_user_ids,
     quorum,
     recusal_problems,
@@ -371,10 +371,15 @@ def _precondition_on_agenda(step: Step) -> None:
     if meeting is None:
         return  # the outcome guard refuses a decision fired without its meeting
     item = item_for(step.session, meeting, step.row.id)
-    if item is None or item.kind != "decision":
+    if item is None or item.kind != meeting_spec.APPLICATION_ITEM:
         raise Conflict(
             _l("The application is not on this meeting's agenda for decision."),
             code="not_on_agenda",
+        )
+    if item.state == meeting_spec.ItemState.TABLED:
+        raise Conflict(
+            _l("The board has tabled this item: place it on a later meeting's agenda."),
+            code="invalid_state",
         )
     if meeting.state not in meeting_spec.DECIDING:
         raise Conflict(
@@ -428,7 +433,9 @@ def _guard_amounts_granted(step: Step) -> list[Problem]:
     board = _board(step)
     if board is None:
         return []
-    return board.amount_issues
+    if board.amount_issues or not board.approval:
+        return board.amount_issues
+    return excess_problems(step.row, board.data)
 
 
 def _guard_recusals_valid(step: Step) -> list[Problem]:
@@ -510,13 +517,22 @@ def _record_board_decision(step: Step) -> None:
     assert board is not None  # guarded: outcome_valid refuses a decision without its input
     meeting, data, app = board.meeting, board.data, step.row
     conditions, questions = clean(data.conditions), clean(data.questions)
-    year = meeting.date.year
+    item = item_for(step.session, meeting, app.id)
+    # Every item took its § when the meeting opened.
+    assert item is not None
+    assert item.paragraph is not None
+    if not board.liv_item:
+        matter = "grant"
+    else:
+        matter = "liv_admission" if liv.is_liv_admission(app) else "liv_year"
     decision = Decision(
         association_id=meeting.association_id,
         application_id=app.id,
         meeting_id=meeting.id,
-        paragraph_year=year,
-        paragraph=next_paragraph(step.session, meeting.association_id, year),
+        paragraph_year=item.paragraph_year,
+        paragraph=item.paragraph,
+        matter=matter,
+        excess_reason=clean(data.excess_reason) if board.approval else None,
         delegated=False,
         outcome=data.outcome,
         conditions=conditions if data.outcome == "approve_with_conditions" else None,

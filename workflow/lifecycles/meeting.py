@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from states import meeting as spec
-from workflow import jobs, labels, permissions
+from workflow import engine, jobs, labels, permissions
 from workflow.engine import Lifecycle, Step
 from workflow.errors import Conflict, Problem
 from workflow.i18n import _l
-from workflow.models import AgendaItem, Meeting, User, utcnow
+from workflow.lifecycles.agenda_item import AGENDA_ITEM
+from workflow.models import AgendaItem, Decision, Meeting, User, utcnow
 from workflow.models.protocols import ProtocolSignature
 from workflow.rules.meetings import (
+    closing_position,
     items_of,
     next_paragraph,
     pending_reports,
@@ -130,39 +132,107 @@ def _effect_sign(step: Step) -> None:
 
 
 def add_reports(session: Session, meeting: Meeting) -> list[AgendaItem]:
-    """List the delegated decisions not yet reported at the end of the agenda (anmälan)."""
+    """List the delegated decisions not yet reported, before the closing item (anmälan)."""
     items = items_of(session, meeting)
-    on_agenda = {item.application_id for item in items}
-    position = max((i.position for i in items), default=0)
+    on_agenda = {item.application_id for item in items if item.application_id is not None}
+    pending = [
+        d
+        for d in pending_reports(session, meeting.association_id)
+        if d.application_id not in on_agenda
+    ]
+    if not pending:
+        return []
+    position = closing_position(items)
+    # The closing item (and anything after it) moves down to make room.
+    for item in items:
+        if item.position >= position:
+            item.position += len(pending)
+            session.add(item)
     added = []
-    for decision in pending_reports(session, meeting.association_id):
-        if decision.application_id in on_agenda:
-            continue
-        position += 1
+    for decision in pending:
         on_agenda.add(decision.application_id)
         item = AgendaItem(
-            meeting_id=meeting.id,
+            association_id=meeting.association_id,
+            meeting_id=meeting.id,  # type: ignore[arg-type]
             application_id=decision.application_id,
             position=position,
-            kind="delegation_report",
+            kind=spec.REPORT_ITEM,
             decision_id=decision.id,
         )
+        position += 1
         session.add(item)
         added.append(item)
-    if added:
-        session.flush()
-        session.expire(meeting, ["agenda_items"])
+    session.flush()
+    session.expire(meeting, ["agenda_items"])
     return added
 
 
-def number_reports(session: Session, meeting: Meeting) -> None:
-    """Give each reported delegated decision its § at the meeting, in agenda order."""
+def number_items(session: Session, meeting: Meeting) -> None:
+    """Give every item not yet numbered its § of the association's year, in agenda order."""
+    year = meeting.date.year
     for item in items_of(session, meeting):
-        if item.kind == "delegation_report" and item.paragraph is None:
-            number = next_paragraph(session, meeting.association_id, meeting.date.year)
-            item.paragraph_year, item.paragraph = meeting.date.year, number
+        if item.paragraph is None:
+            item.paragraph_year, item.paragraph = (
+                year,
+                next_paragraph(session, meeting.association_id, year),
+            )
             session.add(item)
     session.flush()
+
+
+def settle_paragraphs(session: Session, meeting: Meeting) -> None:
+    """Make the § numbers follow the agenda order (items added at the meeting took the next
+    free numbers); the meeting keeps the same set of numbers, so the year has no gaps."""
+    items = [i for i in items_of(session, meeting) if i.paragraph is not None]
+    numbers = sorted(i.paragraph for i in items)  # type: ignore[type-var]
+    if [i.paragraph for i in items] == numbers:
+        return
+    decisions = {
+        d.application_id: d
+        for d in session.exec(select(Decision).where(Decision.meeting_id == meeting.id)).all()
+    }
+    # Two passes: the unique § constraints hold after every statement on PostgreSQL.
+    for item in items:
+        item.paragraph = -(item.paragraph or 0)
+        session.add(item)
+        decision = decisions.get(item.application_id or 0)
+        if item.kind == spec.APPLICATION_ITEM and decision is not None:
+            decision.paragraph = item.paragraph
+            session.add(decision)
+    session.flush()
+    for item, number in zip(items, numbers, strict=True):
+        item.paragraph = number
+        decision = decisions.get(item.application_id or 0)
+        if item.kind == spec.APPLICATION_ITEM and decision is not None:
+            decision.paragraph = number
+            session.add(decision)
+    session.flush()
+
+
+def note_items(step: Step) -> None:
+    """At the close, the items the board only takes note of are recorded with their texts."""
+    for item in items_of(step.session, step.row):
+        if item.state == spec.ItemState.LISTED and item.kind not in spec.NEEDS_DECISION:
+            engine.fire(
+                AGENDA_ITEM,
+                item,
+                "note",
+                by=step.by,
+                session=step.session,
+                payload={"_meeting": step.row},
+            )
+
+
+def _after_open(step: Step) -> None:
+    # Delegated decisions taken since the meeting was planned are reported at it too; then
+    # every item takes its § in agenda order.
+    add_reports(step.session, step.row)
+    number_items(step.session, step.row)
+
+
+def _after_close(step: Step) -> None:
+    note_items(step)
+    settle_paragraphs(step.session, step.row)
 
 
 # Builds and stores a signed protocol's PDFs (workflow/operations/documents.py).
@@ -202,10 +272,8 @@ MEETING = Lifecycle(
     common_guards=(justerare_problems,),
     effects={"open": _effect_open, "close": _effect_close, "sign": _effect_sign},
     after={
-        # Delegated decisions taken since the meeting was planned are reported at it too.
-        "open": lambda step: add_reports(step.session, step.row),
-        # The reports take their paragraphs at the meeting, after its decisions.
-        "close": lambda step: number_reports(step.session, step.row),
+        "open": _after_open,
+        "close": _after_close,
         # The chair's signature beside the justerare's, with the same time as the meeting's.
         "sign": lambda step: record_chair_signature(step.session, step.row, step.by),
     },

@@ -27,7 +27,17 @@ from sqlmodel import Field, Relationship, SQLModel
 
 from states.application import State
 from states.common import MEMBER_BOUND_ROLES, Role
-from states.meeting import AGENDA_KINDS, DISSENT_KINDS, HELD, SEATS, VOTES, MeetingState
+from states.meeting import (
+    AGENDA_KINDS,
+    APPLICATION_ITEM,
+    DISSENT_KINDS,
+    HELD,
+    REPORT_ITEM,
+    SEATS,
+    VOTES,
+    ItemState,
+    MeetingState,
+)
 from workflow import limits
 
 # Stable constraint names, so Alembic can compare and migrations can address them.
@@ -724,6 +734,10 @@ class Meeting(Versioned, SQLModel, table=True):
     attendance: list["Attendance"] = _view("Attendance.id")
 
 
+# What a decision is about: a grant, admission to long-term financing (LIV), or a LIV year.
+DECISION_MATTERS = ("grant", "liv_admission", "liv_year")
+
+
 class Decision(SQLModel, table=True):
     """A decision on an application: by the board at a meeting (a §), or by delegation."""
 
@@ -750,6 +764,7 @@ class Decision(SQLModel, table=True):
         ),
         # A board decision records how many seats the board had and how many were filled.
         CheckConstraint("(delegated = true) = (quorum_seats IS NULL)", name="board_has_quorum"),
+        CheckConstraint(_in("matter", DECISION_MATTERS), name="matter_known"),
         CheckConstraint(
             "(quorum_seats IS NULL) = (quorum_present IS NULL)", name="quorum_both_or_none"
         ),
@@ -777,6 +792,10 @@ class Decision(SQLModel, table=True):
     # The board's seats and how many were filled for this item (jäviga left out).
     quorum_seats: int | None = None
     quorum_present: int | None = None
+    # What was decided: a grant, admission to LIV, or one year of LIV financing.
+    matter: str = Field(default="grant", sa_column=Column(String(20), nullable=False))
+    # Why the board granted more than was applied for (printed in the §).
+    excess_reason: str | None = _text()
 
     amounts: list["DecisionAmount"] = _children("DecisionAmount.year")
     votes: list["Vote"] = _children("Vote.id")
@@ -799,7 +818,12 @@ class DecisionAmount(SQLModel, table=True):
 
 
 class AgendaItem(SQLModel, table=True):
-    """One item on a meeting's agenda: a decision to take, or a delegated decision to report."""
+    """One item (ärende) on a meeting's agenda, with its § once the meeting is held.
+
+    An application to decide, the report of a delegated decision, or an item by title: a
+    beslutsärende with its proposal, an informationsärende, a standard item of every
+    protocol, or a question raised at the meeting. Listed → decided | tabled (the engine).
+    """
 
     __tablename__ = "agenda_item"
     __table_args__ = (
@@ -807,13 +831,18 @@ class AgendaItem(SQLModel, table=True):
         # A delegated decision is reported to the board once.
         UniqueConstraint("decision_id"),
         CheckConstraint(_in("kind", AGENDA_KINDS), name="kind_known"),
+        CheckConstraint(_in("state", [s.value for s in ItemState]), name="state_known"),
         CheckConstraint(
-            "(kind = 'delegation_report') = (decision_id IS NOT NULL)", name="report_has_decision"
+            f"(kind = '{REPORT_ITEM}') = (decision_id IS NOT NULL)", name="report_has_decision"
         ),
-        # A report takes its own paragraph at the meeting; a decision's paragraph is the
-        # decision's own.
+        # An application item and a report name their application; any other item its title.
         CheckConstraint(
-            "paragraph IS NULL OR kind = 'delegation_report'", name="paragraph_only_for_reports"
+            f"(kind IN ('{APPLICATION_ITEM}', '{REPORT_ITEM}')) = (application_id IS NOT NULL)",
+            name="application_when_application_kind",
+        ),
+        CheckConstraint(
+            f"kind IN ('{APPLICATION_ITEM}', '{REPORT_ITEM}') OR title IS NOT NULL",
+            name="title_when_own_item",
         ),
         CheckConstraint(
             "(paragraph IS NULL) = (paragraph_year IS NULL)", name="paragraph_with_year"
@@ -823,13 +852,27 @@ class AgendaItem(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    association_id: int = _fk("association.id", index=False)
     meeting_id: int = _fk("meeting.id", ondelete="CASCADE")
-    application_id: int = _fk("application.id", index=False)
+    application_id: int | None = _fk("application.id", nullable=True, index=False)
     position: int
-    kind: str = Field(default="decision", sa_column=Column(String(20), nullable=False))
+    kind: str = Field(default=APPLICATION_ITEM, sa_column=Column(String(20), nullable=False))
+    state: str = Field(default=ItemState.LISTED.value, sa_column=Column(String(10), nullable=False))
     decision_id: int | None = _fk("decision.id", nullable=True, index=False)
     paragraph_year: int | None = None
     paragraph: int | None = None
+    # An item by title: its heading, diary number, the officer's proposal (förslag till
+    # beslut, the tjänsteskrivelse's text) and the board's decision as written in the §.
+    title: str | None = Field(default=None, sa_column=Column(String(limits.TITLE_MAX)))
+    diary_number: str | None = Field(default=None, sa_column=Column(String(40)))
+    proposal: str | None = _text()
+    decision_text: str | None = _text()
+    decided_at: datetime | None = _optional_stamp()
+    decided_by_id: int | None = _fk("app_user.id", nullable=True, index=False)
+    # Which standard item this is (opening, justerare, agenda, previous_minutes, closing).
+    standard: str | None = Field(default=None, sa_column=Column(String(20)))
+    # Added at the open meeting by the board's decision (övriga frågor, extra ärenden).
+    added_at_meeting: bool = Field(default=False, nullable=False)
     created_at: datetime = _stamp()
 
 

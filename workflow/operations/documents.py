@@ -54,7 +54,7 @@ def _directory() -> Path:
 
 def _stem(protocol: protocols.Protocol, *, extract: bool) -> str:
     if extract:
-        return f"extract-{protocol.meeting_id}-{protocol.items[0].application_id}"
+        return f"extract-{protocol.meeting_id}-{protocol.items[0].item_id}"
     return f"protocol-{protocol.meeting_id}"
 
 
@@ -110,7 +110,7 @@ def build_protocol_documents(meeting_id: int) -> int:
         return 0
     wanted = [(protocol, False)]
     for item in protocol.items:
-        extract = protocol.extract(item.application_id) if item.kind == "decision" else None
+        extract = protocol.extract(item.decision_id) if item.decision_id is not None else None
         if extract is not None:
             wanted.append((extract, True))
     written = 0

@@ -26,8 +26,9 @@ from states.application import State
 from workflow import audit, engine, labels, limits, permissions
 from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from workflow.i18n import _l
+from workflow.lifecycles.agenda_item import AGENDA_ITEM
 from workflow.lifecycles.application import APPLICATION, DELEGATED_TRIGGERS, board_trigger
-from workflow.lifecycles.meeting import add_reports
+from workflow.lifecycles.meeting import add_reports, number_items
 from workflow.models import (
     AgendaItem,
     Application,
@@ -39,14 +40,17 @@ from workflow.models import (
     utcnow,
 )
 from workflow.rules import liv as liv_rules
+from workflow.rules import protocol_texts
 from workflow.rules.meetings import (
     AmountIn,
     DecisionInput,
     board_decision,
     clean,
+    closing_position,
     item_for,
     items_of,
     latest_decision,
+    own_item,
     roster,
 )
 
@@ -134,8 +138,27 @@ def create_meeting(
         to_state=meeting.state,
         data={"date": on.isoformat(), "location": place},
     )
+    add_standard_items(session, meeting)
     add_reports(session, meeting)
     return meeting
+
+
+def add_standard_items(session: Session, meeting: Meeting) -> list[AgendaItem]:
+    """The standard items every protocol has, opening and closing the agenda (editable)."""
+    items = []
+    for position, key in enumerate(spec.STANDARD_KEYS, start=1):
+        item = AgendaItem(
+            association_id=meeting.association_id,
+            meeting_id=meeting.id,  # type: ignore[arg-type]
+            position=position,
+            kind=spec.STANDARD_ITEM,
+            standard=key,
+            title=protocol_texts.STANDARD_TITLES[key],
+        )
+        session.add(item)
+        items.append(item)
+    session.flush()
+    return items
 
 
 # --- the board: seats, attendance, quorum ----------------------------------------------------
@@ -217,6 +240,16 @@ def _require_agenda_editable(meeting: Meeting) -> None:
         raise _state_conflict(_l("The agenda can only be changed before the meeting opens."))
 
 
+def _make_room(session: Session, items: Sequence[AgendaItem], count: int) -> int:
+    """Free `count` positions before the closing item; the first free position."""
+    position = closing_position(items)
+    for item in items:
+        if item.position >= position:
+            item.position += count
+            session.add(item)
+    return position
+
+
 def _renumber(session: Session, items: Sequence[AgendaItem]) -> None:
     for position, item in enumerate(items, start=1):
         if item.position != position:
@@ -281,7 +314,7 @@ def add_to_agenda(
             problems=conflicts,
         )
     items = items_of(session, meeting)
-    position = max((i.position for i in items), default=0)
+    position = _make_room(session, items, len(apps))
     added = []
     for app in apps:
         # A LIV item keeps its state: the agenda item itself says it waits for the board.
@@ -294,10 +327,14 @@ def add_to_agenda(
                 session=session,
                 payload={"meeting_id": meeting.id},
             )
-        position += 1
         item = AgendaItem(
-            meeting_id=meeting.id, application_id=app.id, position=position, kind="decision"
+            association_id=meeting.association_id,
+            meeting_id=meeting.id,  # type: ignore[arg-type]
+            application_id=app.id,
+            position=position,
+            kind=spec.APPLICATION_ITEM,
         )
+        position += 1
         session.add(item)
         added.append(item)
     session.flush()
@@ -308,45 +345,66 @@ def add_to_agenda(
 def remove_from_agenda(
     session: Session, meeting: Meeting, application_id: int, *, by: User
 ) -> None:
-    """Take an item off the agenda before the meeting opens (→ proposed).
+    """Take an application off the agenda before the meeting opens (→ proposed).
 
-    After the meeting an item it left undecided (bordlagt) may be taken off too, so that it
-    can be placed on a later meeting's agenda.
+    After the meeting an item it left undecided is tabled (bordlagt): it keeps its § in the
+    record, and the application may be placed on a later meeting's agenda.
     """
     _require_planner(by, meeting)
     meeting = _lock_meeting(session, meeting)
     item = item_for(session, meeting, application_id)
     if item is None:
         raise NotFound(_l("The application is not on this meeting's agenda."))
-    if item.kind != "decision":
+    _take_off(session, meeting, item, by=by)
+
+
+def _take_off(session: Session, meeting: Meeting, item: AgendaItem, *, by: User) -> None:
+    """Delete an item before the meeting opens; table an undecided one after it."""
+    if item.kind == spec.REPORT_ITEM:
         raise Conflict(
             _l("A reported delegated decision stays on the agenda."), code="invalid_state"
         )
-    decided = board_decision(session, meeting, application_id) is not None
     if meeting.state in spec.TERMINAL:
         # The signed protocol is the record: its meeting no longer changes.
         raise _state_conflict(_l("The protocol is signed: the meeting can no longer be changed."))
-    if not (meeting.state in spec.AGENDA_EDITABLE or (meeting.state in spec.HELD and not decided)):
+    undecided = item.state == spec.ItemState.LISTED
+    if not (meeting.state in spec.AGENDA_EDITABLE or (meeting.state in spec.HELD and undecided)):
         raise _state_conflict(
             _l(
                 "An item can only be taken off the agenda before the meeting opens, or after"
                 " it when the board left it undecided."
             ),
         )
-    app = _lock_application(session, application_id)
-    assert app is not None
-    if not liv_rules.is_liv_item(app):
+    if item.application_id is not None:
+        app = _lock_application(session, item.application_id)
+        assert app is not None
+        if not liv_rules.is_liv_item(app):
+            engine.fire(
+                APPLICATION,
+                app,
+                "remove_from_agenda",
+                by=by,
+                session=session,
+                payload={"meeting_id": meeting.id},
+            )
+    if meeting.state in spec.HELD:
         engine.fire(
-            APPLICATION,
-            app,
-            "remove_from_agenda",
-            by=by,
-            session=session,
-            payload={"meeting_id": meeting.id},
+            AGENDA_ITEM, item, "table", by=by, session=session, payload={"_meeting": meeting}
         )
-    session.delete(item)
-    session.flush()
-    _renumber(session, [i for i in items_of(session, meeting) if i.id != item.id])
+    else:
+        if item.application_id is None:
+            audit.record(
+                session,
+                action="remove_item",
+                entity_type="meeting",
+                entity_id=meeting.id,
+                association_id=meeting.association_id,
+                actor=by,
+                data={"item_id": item.id, "kind": item.kind, "title": item.title},
+            )
+        session.delete(item)
+        session.flush()
+        _renumber(session, [i for i in items_of(session, meeting) if i.id != item.id])
     session.flush()
     session.expire(meeting, ["agenda_items"])
 
@@ -354,12 +412,11 @@ def remove_from_agenda(
 def reorder(
     session: Session, meeting: Meeting, application_ids: Sequence[int], *, by: User
 ) -> list[AgendaItem]:
-    """Put the agenda in the given order: every item's application, each once."""
+    """Put the applications in the given order, each once; other items keep their places."""
     _require_planner(by, meeting)
     meeting = _lock_meeting(session, meeting)
-    _require_agenda_editable(meeting)
     items = items_of(session, meeting)
-    by_app = {item.application_id: item for item in items}
+    by_app = {i.application_id: i for i in items if i.application_id is not None}
     if sorted(application_ids) != sorted(by_app) or len(set(application_ids)) != len(
         application_ids
     ):
@@ -372,7 +429,31 @@ def reorder(
                 )
             ],
         )
-    ordered = [by_app[a] for a in application_ids]
+    wanted = iter(application_ids)
+    order = [by_app[next(wanted)].id if i.application_id is not None else i.id for i in items]
+    return reorder_items(session, meeting, order, by=by)  # type: ignore[arg-type]
+
+
+def reorder_items(
+    session: Session, meeting: Meeting, item_ids: Sequence[int], *, by: User
+) -> list[AgendaItem]:
+    """Put the agenda in the given order: every item, each once."""
+    _require_planner(by, meeting)
+    meeting = _lock_meeting(session, meeting)
+    _require_agenda_editable(meeting)
+    items = items_of(session, meeting)
+    by_id = {item.id: item for item in items}
+    if sorted(item_ids) != sorted(by_id) or len(set(item_ids)) != len(item_ids):
+        raise ValidationFailed(
+            _l("Some fields are invalid."),
+            problems=[
+                Problem(
+                    "item_ids",
+                    _l("Give every item on the agenda exactly once, in the new order."),
+                )
+            ],
+        )
+    ordered = [by_id[i] for i in item_ids]
     _renumber(session, ordered)
     session.flush()
     audit.record(
@@ -382,7 +463,10 @@ def reorder(
         entity_id=meeting.id,
         association_id=meeting.association_id,
         actor=by,
-        data={"application_ids": list(application_ids)},
+        data={
+            "item_ids": list(item_ids),
+            "application_ids": [i.application_id for i in ordered if i.application_id],
+        },
     )
     session.expire(meeting, ["agenda_items"])
     return ordered
@@ -391,16 +475,201 @@ def reorder(
 def move(
     session: Session, meeting: Meeting, application_id: int, direction: str, *, by: User
 ) -> list[AgendaItem]:
+    """Move one application a step up or down the agenda."""
+    _require_planner(by, meeting)
+    item = item_for(session, meeting, application_id)
+    if item is None:
+        raise NotFound(_l("The application is not on this meeting's agenda."))
+    return move_item(session, meeting, item.id, direction, by=by)  # type: ignore[arg-type]
+
+
+def move_item(
+    session: Session, meeting: Meeting, item_id: int, direction: str, *, by: User
+) -> list[AgendaItem]:
     """Move one item a step up or down the agenda."""
     _require_planner(by, meeting)
-    order = [item.application_id for item in items_of(session, meeting)]
-    if application_id not in order:
-        raise NotFound(_l("The application is not on this meeting's agenda."))
-    index = order.index(application_id)
+    order = [item.id for item in items_of(session, meeting)]
+    if item_id not in order:
+        raise NotFound(_l("No such item on this meeting's agenda."))
+    index = order.index(item_id)
     target = index - 1 if direction == "up" else index + 1
     if direction in ("up", "down") and 0 <= target < len(order):
         order[index], order[target] = order[target], order[index]
-    return reorder(session, meeting, order, by=by)
+    return reorder_items(session, meeting, order, by=by)  # type: ignore[arg-type]
+
+
+# --- items by title --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemIn:
+    """An item the officer (or the board, at the meeting) puts on the agenda by title."""
+
+    kind: str
+    title: str | None
+    proposal: str | None = None
+    diary_number: str | None = None
+
+
+def _item_problems(data: ItemIn) -> list[Problem]:
+    problems = []
+    if data.kind not in spec.ADDABLE_KINDS:
+        problems.append(
+            Problem("kind", _l("Choose a decision item, an information item or another question."))
+        )
+    title = clean(data.title)
+    if title is None:
+        problems.append(Problem("title", _l("Give the item a title.")))
+    elif len(title) > limits.TITLE_MAX:
+        problems.append(Problem("title", _l("At most %(n)s characters.", n=limits.TITLE_MAX)))
+    proposal = clean(data.proposal)
+    if proposal is not None and len(proposal) > limits.PLAN_MAX:
+        problems.append(Problem("proposal", _l("At most %(n)s characters.", n=limits.PLAN_MAX)))
+    number = clean(data.diary_number)
+    if number is not None and len(number) > 40:
+        problems.append(Problem("diary_number", _l("At most %(n)s characters.", n=40)))
+    return problems
+
+
+def add_item(session: Session, meeting: Meeting, data: ItemIn, *, by: User) -> AgendaItem:
+    """Put an item on the agenda by title, before the closing item.
+
+    Before the meeting the officer builds the agenda; at the open meeting only the board may
+    add an item (the chair records it), and the agenda § records the addition.
+    """
+    meeting = _lock_meeting(session, meeting)
+    at_meeting = meeting.state in spec.DECIDING
+    if at_meeting:
+        if not permissions.can_chair(by, meeting.association_id):
+            raise Forbidden(
+                _l("At the meeting only the board adds items: the chair records its decision.")
+            )
+    else:
+        _require_planner(by, meeting)
+        _require_agenda_editable(meeting)
+    problems = _item_problems(data)
+    if problems:
+        raise ValidationFailed(_l("Some fields are invalid."), problems=problems)
+    items = items_of(session, meeting)
+    item = AgendaItem(
+        association_id=meeting.association_id,
+        meeting_id=meeting.id,  # type: ignore[arg-type]
+        position=_make_room(session, items, 1),
+        kind=data.kind,
+        title=clean(data.title),
+        proposal=clean(data.proposal),
+        diary_number=clean(data.diary_number),
+        added_at_meeting=at_meeting,
+    )
+    session.add(item)
+    session.flush()
+    if at_meeting:
+        # It takes the next free §; the numbers follow the agenda again when the meeting closes.
+        number_items(session, meeting)
+    audit.record(
+        session,
+        action="add_item",
+        entity_type="meeting",
+        entity_id=meeting.id,
+        association_id=meeting.association_id,
+        actor=by,
+        data={
+            "item_id": item.id,
+            "kind": item.kind,
+            "title": item.title,
+            "at_meeting": at_meeting,
+        },
+    )
+    session.expire(meeting, ["agenda_items"])
+    return item
+
+
+def update_item(
+    session: Session, meeting: Meeting, item_id: int, data: ItemIn, *, by: User
+) -> AgendaItem:
+    """Change an item's title, proposal or diary number before the meeting opens."""
+    _require_planner(by, meeting)
+    meeting = _lock_meeting(session, meeting)
+    _require_agenda_editable(meeting)
+    item = _item(session, meeting, item_id)
+    if item.application_id is not None:
+        raise Conflict(
+            _l("An application's item shows the application: change the application instead."),
+            code="invalid_state",
+        )
+    kind = item.kind if item.kind == spec.STANDARD_ITEM else data.kind
+    problems = _item_problems(
+        ItemIn(spec.DECISION_ITEM, data.title, data.proposal, data.diary_number)
+    )
+    if kind != spec.STANDARD_ITEM and kind not in spec.ADDABLE_KINDS:
+        problems += _item_problems(data)[:1]
+    if problems:
+        raise ValidationFailed(_l("Some fields are invalid."), problems=problems)
+    item.kind = kind
+    item.title = clean(data.title)
+    item.proposal = clean(data.proposal)
+    item.diary_number = clean(data.diary_number)
+    session.add(item)
+    session.flush()
+    audit.record(
+        session,
+        action="update_item",
+        entity_type="meeting",
+        entity_id=meeting.id,
+        association_id=meeting.association_id,
+        actor=by,
+        data={"item_id": item.id, "kind": item.kind, "title": item.title},
+    )
+    return item
+
+
+def _item(session: Session, meeting: Meeting, item_id: int) -> AgendaItem:
+    item = own_item(session, meeting, item_id)
+    if item is None:
+        raise NotFound(_l("No such item on this meeting's agenda."))
+    return item
+
+
+def remove_item(session: Session, meeting: Meeting, item_id: int, *, by: User) -> None:
+    """Take an item off the agenda before the meeting, or table an undecided one after it."""
+    _require_planner(by, meeting)
+    meeting = _lock_meeting(session, meeting)
+    _take_off(session, meeting, _item(session, meeting, item_id), by=by)
+
+
+def decide_item(
+    session: Session, meeting: Meeting, item_id: int, text: str | None, *, by: User
+) -> AgendaItem:
+    """The chair writes the board's decision on an item by title (again, to correct it)."""
+    meeting = _lock_meeting(session, meeting)
+    item = _item(session, meeting, item_id)
+    if item.application_id is not None:
+        raise Conflict(
+            _l("The board decides an application with its decision form."),
+            code="invalid_state",
+        )
+    trigger = "redecide" if item.state == spec.ItemState.DECIDED else "decide"
+    return engine.fire(
+        AGENDA_ITEM,
+        item,
+        trigger,
+        by=by,
+        session=session,
+        payload={"text": text, "_meeting": meeting},
+    )
+
+
+def table_item(session: Session, meeting: Meeting, item_id: int, *, by: User) -> AgendaItem:
+    """The board leaves an item undecided (bordläggning); it keeps its § in the record."""
+    meeting = _lock_meeting(session, meeting)
+    item = _item(session, meeting, item_id)
+    if item.application_id is not None and meeting.state in spec.HELD:
+        _require_planner(by, meeting)
+        _take_off(session, meeting, item, by=by)
+        return item
+    return engine.fire(
+        AGENDA_ITEM, item, "table", by=by, session=session, payload={"_meeting": meeting}
+    )
 
 
 # --- reported delegated decisions ------------------------------------------------------------
@@ -448,6 +717,16 @@ def decide(session: Session, meeting: Meeting, data: DecisionInput, *, by: User)
     )
     decision = board_decision(session, meeting, app.id)  # type: ignore[arg-type]
     assert decision is not None
+    item = item_for(session, meeting, app.id)  # type: ignore[arg-type]
+    assert item is not None
+    engine.fire(
+        AGENDA_ITEM,
+        item,
+        "decide",
+        by=by,
+        session=session,
+        payload={"_decided": True, "_meeting": meeting},
+    )
     return decision
 
 

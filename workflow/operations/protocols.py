@@ -36,6 +36,7 @@ from workflow.models import (
 from workflow.models.protocols import ProtocolPosting, ProtocolSignature
 from workflow.operations import meetings
 from workflow.rules import meetings as meetings_rules
+from workflow.rules import protocol_texts
 from workflow.rules.protocols import (
     justerare_signed,
     kronor,
@@ -57,6 +58,7 @@ OUTCOME_SV = {
     "reject": "Avslag",
     "refer_back": "Återremiss",
 }
+APPLICATION = spec.APPLICATION_ITEM
 VOTE_SV = {"yes": "Ja", "no": "Nej", "abstain": "Avstår"}
 SEAT_SV = {"ledamot": "ledamot", "ersattare": "ersättare"}
 
@@ -237,9 +239,10 @@ def _queue_extract_mail(session: Session, meeting: Meeting, row: ProtocolPosting
     """Tell each decided application's applicants, with a link to their extract."""
     association = meetings_rules.association_of(session, meeting.association_id)
     for entry in meetings_rules.agenda(session, meeting):
-        if entry.item.kind != "decision" or entry.decision is None:
+        if entry.item.kind != spec.APPLICATION_ITEM or entry.decision is None:
             continue
         app = entry.application
+        assert app is not None
         people = notifications.lead_applicants(session, app)
         if not people:
             continue
@@ -255,7 +258,7 @@ def _queue_extract_mail(session: Session, meeting: Meeting, row: ProtocolPosting
                 "posted_on": row.posted_on.isoformat(),
                 "last_appeal_day": last_appeal_day(row.posted_on).isoformat(),
                 "legal_force_on": legal_force_date(row.posted_on).isoformat(),
-                "extract_url": extract_url(app),
+                "extract_url": extract_url(app, entry.decision),
                 "url": notifications.application_url(app),
             },
         )
@@ -270,12 +273,14 @@ def _queue_extract_mail(session: Session, meeting: Meeting, row: ProtocolPosting
         )
 
 
-def extract_url(app: Application) -> str:
-    """The extract's absolute address, built without a request (APP_BASE_URL)."""
+def extract_url(app: Application, decision: Decision) -> str:
+    """The extract's absolute address, built without a request (APP_BASE_URL); it stays the
+    same whatever the board decides on the application later."""
     from flask import current_app
 
     path = current_app.url_map.bind("localhost").build(
-        "protocols.extract_pdf", {"application_id": app.id}
+        "protocols.decision_extract_pdf",
+        {"application_id": app.id, "decision_id": decision.id},
     )
     return current_app.config["APP_BASE_URL"].rstrip("/") + path
 
@@ -309,7 +314,8 @@ class Paragraph:
 
     number: int
     kind: str
-    application_id: int
+    item_id: int
+    application_id: int | None
     title: str
     diary_number: str | None
     applicant: str | None
@@ -329,6 +335,15 @@ class Paragraph:
     delegated_by: str | None = None
     delegated_on: str | None = None
     legal_force_on: str | None = None
+    # The officer's proposal (förslag till beslut) for an item by title, or for an
+    # application the matter before the board; why more than applied for was granted.
+    proposal: str | None = None
+    excess_reason: str | None = None
+    matter: str | None = None
+    decision_id: int | None = None
+    state: str | None = None
+    added_at_meeting: bool = False
+    tabled: bool = False
 
 
 @dataclass
@@ -374,11 +389,9 @@ class Protocol:
         """The JSON form (dataclasses to dicts)."""
         return asdict(self)
 
-    def extract(self, application_id: int) -> Protocol | None:
-        """The same protocol with only the § of one application (for a protokollsutdrag)."""
-        items = [
-            p for p in self.items if p.application_id == application_id and p.kind == "decision"
-        ]
+    def extract(self, decision_id: int) -> Protocol | None:
+        """The same protocol with only the § of one board decision (a protokollsutdrag)."""
+        items = [p for p in self.items if p.decision_id == decision_id and p.kind == APPLICATION]
         if not items:
             return None
         number = items[0].number
@@ -442,6 +455,47 @@ def _decision_text(outcome: str, app: Application, applicant: str | None, total:
             " för att besvara styrelsens frågor."
         )
     return f"Styrelsen har behandlat ärendet ”{title}”."
+
+
+def _board_text(
+    decision: Decision, app: Application, applicant: str | None, amounts: list[dict[str, Any]]
+) -> str:
+    """The § text of the board's decision: a grant, or a LIV admission or year."""
+    total = sum(a["amount_sek"] for a in amounts)
+    if decision.matter == "grant":
+        return _decision_text(decision.outcome, app, applicant, total)
+    years = sorted(a["year"] for a in amounts)
+    span = (
+        ("år " + (f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"))
+        if years
+        else "kommande år"
+    )
+    return protocol_texts.liv_decision_text(
+        admission=decision.matter == "liv_admission",
+        approve=decision.outcome == "approve",
+        title=app.title or "(utan titel)",
+        applicant=applicant,
+        years=span,
+        total=total,
+    )
+
+
+def _item_text(
+    entry: meetings_rules.AgendaEntry, chair: str, justerare: str, added: list[str]
+) -> str:
+    """The § text of an item by title: as the chair wrote it, else its standard text."""
+    item = entry.item
+    if item.state == spec.ItemState.TABLED:
+        return protocol_texts.tabled_text()
+    if item.decision_text:
+        return item.decision_text
+    if item.standard == "agenda":
+        return protocol_texts.agenda_text_with_additions(added)
+    if item.kind == spec.STANDARD_ITEM:
+        return protocol_texts.standard_text(
+            item.standard or "", chair=chair if chair != "–" else None, justerare=justerare
+        )
+    return protocol_texts.default_text(item.kind)
 
 
 def _report_text(decision: Decision, app: Application, total: int, by: str | None) -> str:
@@ -512,66 +566,80 @@ def build(session: Session, meeting: Meeting) -> Protocol:
     notice_row = posting(session, meeting)
     legal_force = legal_force_date(notice_row.posted_on).isoformat() if notice_row else None
     items = []
+    chair_name, justerare_name = name(meeting.chair_id), name(meeting.justerare_id)
+    added = meetings_rules.titles_added_at_meeting(e.item for e in entries)
     for entry in entries:
         number = entry.paragraph
         if number is None:
             continue
-        app = entry.application
-        decision = entry.decision
-        applicant = members.get(app.lead_member_id)
-        amounts = (
-            [{"year": a.year, "amount_sek": a.amount_sek} for a in decision.amounts]
-            if decision is not None
-            else []
-        )
-        total = sum(a["amount_sek"] for a in amounts)
+        item, app, decision = entry.item, entry.application, entry.decision
         paragraph = Paragraph(
             number=number,
-            kind=entry.item.kind,
-            application_id=app.id,  # type: ignore[arg-type]
-            title=app.title or "(utan titel)",
-            diary_number=app.diary_number,
-            applicant=applicant,
-            outcome=decision.outcome if decision is not None else None,
-            outcome_label=OUTCOME_SV.get(decision.outcome) if decision is not None else None,
+            kind=item.kind,
+            item_id=item.id,  # type: ignore[arg-type]
+            application_id=item.application_id,
+            title=entry.title,
+            diary_number=app.diary_number if app is not None else item.diary_number,
+            applicant=members.get(app.lead_member_id) if app is not None else None,
+            outcome=None,
+            outcome_label=None,
             decision_text="",
-            amounts=amounts,
-            total_sek=total,
+            proposal=item.proposal,
+            state=item.state,
+            added_at_meeting=item.added_at_meeting,
+            tabled=item.state == spec.ItemState.TABLED,
         )
-        if entry.item.kind == "delegation_report" and decision is not None:
+        items.append(paragraph)
+        if app is None:
+            paragraph.decision_text = _item_text(entry, chair_name, justerare_name, added)
+            continue
+        if decision is None:
+            paragraph.decision_text = (
+                protocol_texts.tabled_text()
+                if paragraph.tabled
+                else _decision_text("", app, paragraph.applicant, 0)
+            )
+            continue
+        paragraph.amounts = [{"year": a.year, "amount_sek": a.amount_sek} for a in decision.amounts]
+        paragraph.total_sek = sum(a["amount_sek"] for a in paragraph.amounts)
+        paragraph.outcome = decision.outcome
+        paragraph.outcome_label = OUTCOME_SV.get(decision.outcome)
+        paragraph.decision_id = decision.id
+        paragraph.matter = decision.matter
+        if item.kind == spec.REPORT_ITEM:
             paragraph.decision_text = _report_text(
-                decision, app, total, name(decision.decided_by_id)
+                decision, app, paragraph.total_sek, name(decision.decided_by_id)
             )
             paragraph.delegated_by = name(decision.decided_by_id)
             paragraph.delegated_on = local_date(decision.decided_at).isoformat()
-        elif decision is not None:
-            paragraph.decision_text = _decision_text(decision.outcome, app, applicant, total)
-            paragraph.conditions = decision.conditions
-            paragraph.questions = decision.questions
-            paragraph.votes = [
-                {"name": name(v.user_id), "vote": v.vote, "label": VOTE_SV[v.vote]}
-                for v in decision.votes
-            ]
-            if decision.votes:
-                paragraph.vote_counts = {
-                    key: sum(1 for v in decision.votes if v.vote == key) for key in VOTE_SV
-                }
-            paragraph.casting_vote = decision.casting_vote
-            paragraph.dissents = [
-                {"name": name(d.user_id), "kind": d.kind, "text": d.text} for d in decision.dissents
-            ]
-            paragraph.recusals = [
-                {"name": name(r.user_id), "reason": r.reason} for r in entry.recusals
-            ]
-            if decision.quorum_seats is not None:
-                paragraph.quorum = {
-                    "seats": decision.quorum_seats,
-                    "present": decision.quorum_present or 0,
-                }
-            paragraph.legal_force_on = legal_force
-        else:
-            paragraph.decision_text = _decision_text("", app, applicant, total)
-        items.append(paragraph)
+            continue
+        paragraph.decision_text = _board_text(decision, app, paragraph.applicant, paragraph.amounts)
+        if decision.excess_reason:
+            requested = sum(a.amount_sek for a in meetings_rules.requested_amounts(app))
+            paragraph.excess_reason = protocol_texts.excess_text(
+                decision.excess_reason, requested, paragraph.total_sek
+            )
+        paragraph.conditions = decision.conditions
+        paragraph.questions = decision.questions
+        paragraph.votes = [
+            {"name": name(v.user_id), "vote": v.vote, "label": VOTE_SV[v.vote]}
+            for v in decision.votes
+        ]
+        if decision.votes:
+            paragraph.vote_counts = {
+                key: sum(1 for v in decision.votes if v.vote == key) for key in VOTE_SV
+            }
+        paragraph.casting_vote = decision.casting_vote
+        paragraph.dissents = [
+            {"name": name(d.user_id), "kind": d.kind, "text": d.text} for d in decision.dissents
+        ]
+        paragraph.recusals = [{"name": name(r.user_id), "reason": r.reason} for r in entry.recusals]
+        if decision.quorum_seats is not None:
+            paragraph.quorum = {
+                "seats": decision.quorum_seats,
+                "present": decision.quorum_present or 0,
+            }
+        paragraph.legal_force_on = legal_force
     numbers = [p.number for p in items]
     justered_on = local_date(meeting.signed_at).isoformat() if meeting.signed_at else None
     notice = (
@@ -631,38 +699,50 @@ def build(session: Session, meeting: Meeting) -> Protocol:
     )
 
 
-def board_decision_view(session: Session, app: Application) -> dict[str, Any] | None:
-    """What the application's page shows of the board's latest decision on it, if any."""
-    decision = session.exec(
-        select(Decision)
+def decision_views(session: Session, app: Application) -> list[dict[str, Any]]:
+    """Every board decision on the application, oldest first, with its meeting, justering,
+    posting and extract (the application's page shows them all)."""
+    rows = session.exec(
+        select(Decision, Meeting)
+        .join(Meeting, Meeting.id == Decision.meeting_id)  # type: ignore[arg-type]
         .where(Decision.application_id == app.id, Decision.delegated == False)  # noqa: E712
-        .order_by(Decision.decided_at.desc(), Decision.id.desc())  # type: ignore[attr-defined]
-        .limit(1)
-    ).first()
-    if decision is None or decision.meeting_id is None:
-        return None
-    meeting = session.get(Meeting, decision.meeting_id)
-    assert meeting is not None
-    row = posting(session, meeting)
-    signed = meeting.state == spec.MeetingState.PROTOCOL_SIGNED
-    return {
-        "decision": decision,
-        "meeting": meeting,
-        "signed": signed,
-        "signed_on": local_date(meeting.signed_at) if meeting.signed_at else None,
-        "posting": row,
-        "last_appeal_day": last_appeal_day(row.posted_on) if row else None,
-        "legal_force_on": legal_force_date(row.posted_on) if row else None,
-        "extract": signed,
-    }
+        .order_by(Decision.decided_at, Decision.id)  # type: ignore[arg-type]
+    ).all()
+    views = []
+    for decision, meeting in rows:
+        row = posting(session, meeting)
+        signed = meeting.state == spec.MeetingState.PROTOCOL_SIGNED
+        views.append(
+            {
+                "decision": decision,
+                "meeting": meeting,
+                "signed": signed,
+                "signed_on": local_date(meeting.signed_at) if meeting.signed_at else None,
+                "posting": row,
+                "last_appeal_day": last_appeal_day(row.posted_on) if row else None,
+                "legal_force_on": legal_force_date(row.posted_on) if row else None,
+                "extract": signed,
+            }
+        )
+    return views
 
 
-def extract_for(session: Session, app: Application) -> Protocol:
-    """The protokollsutdrag of the board's decision on `app`; NotFound before justering."""
-    view = board_decision_view(session, app)
-    if view is None or not view["signed"]:
-        raise NotFound(_l("There is no signed protocol with a decision on this application."))
-    extract = build(session, view["meeting"]).extract(app.id)  # type: ignore[arg-type]
+def board_decision_view(session: Session, app: Application) -> dict[str, Any] | None:
+    """The board's newest decision on the application, if any."""
+    views = decision_views(session, app)
+    return views[-1] if views else None
+
+
+def extract_for(session: Session, app: Application, decision_id: int | None = None) -> Protocol:
+    """The protokollsutdrag of one board decision on `app` (by default its newest decision in
+    a signed protocol); NotFound until that protocol is signed."""
+    signed = [v for v in decision_views(session, app) if v["signed"]]
+    if decision_id is not None:
+        signed = [v for v in signed if v["decision"].id == decision_id]
+    if not signed:
+        raise NotFound(_l("There is no signed protocol with this decision on the application."))
+    view = signed[-1]
+    extract = build(session, view["meeting"]).extract(view["decision"].id)
     if extract is None:  # pragma: no cover - a board decision always has its §
-        raise NotFound(_l("There is no signed protocol with a decision on this application."))
+        raise NotFound(_l("There is no signed protocol with this decision on the application."))
     return extract

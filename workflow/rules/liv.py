@@ -11,7 +11,7 @@ from sqlalchemy import and_, exists
 from sqlmodel import Session, select
 
 from states.application import BOARD_LIV, LIV_ADMISSION, LIV_SHOWN
-from states.meeting import UPCOMING
+from states.meeting import APPLICATION_ITEM, UPCOMING, ItemState
 from states.report import ReportState
 from workflow import limits
 from workflow.errors import Problem
@@ -108,7 +108,8 @@ def _waiting_on_agenda(application_id: Any) -> Any:
         exists()
         .where(
             AgendaItem.application_id == application_id,
-            AgendaItem.kind == "decision",
+            AgendaItem.kind == APPLICATION_ITEM,
+            AgendaItem.state == ItemState.LISTED.value,
             Meeting.id == AgendaItem.meeting_id,
             Meeting.state.in_(sorted(UPCOMING)),  # type: ignore[attr-defined]
         )

@@ -15,7 +15,7 @@ from states.common import Role
 from workflow import limits
 from workflow.db import memoized_for_reads
 from workflow.errors import Problem
-from workflow.i18n import _l
+from workflow.i18n import Kronor, _l
 from workflow.models import (
     AgendaItem,
     Application,
@@ -79,6 +79,8 @@ class DecisionInput:
     casting_vote: str | None = None
     dissents: list[DissentIn] = field(default_factory=list)
     recusals: list[RecusalIn] = field(default_factory=list)
+    # Why the board grants more than was applied for (required when it does).
+    excess_reason: str | None = None
 
 
 def clean(value: str | None) -> str | None:
@@ -104,11 +106,18 @@ def items_of(session: Session, meeting: Meeting) -> list[AgendaItem]:
 
 
 def item_for(session: Session, meeting: Meeting, application_id: int) -> AgendaItem | None:
+    """The application's item on the meeting's agenda (for decision or as a report)."""
     return session.exec(
         select(AgendaItem).where(
             AgendaItem.meeting_id == meeting.id, AgendaItem.application_id == application_id
         )
     ).first()
+
+
+def own_item(session: Session, meeting: Meeting, item_id: int) -> AgendaItem | None:
+    """One item of the meeting's agenda by its id (None when it is another meeting's)."""
+    item = session.get(AgendaItem, item_id)
+    return item if item is not None and item.meeting_id == meeting.id else None
 
 
 def board_decision(session: Session, meeting: Meeting, application_id: int) -> Decision | None:
@@ -143,15 +152,22 @@ def next_paragraph(session: Session, association_id: int, year: int) -> int:
 
 
 def paragraph_range(session: Session, meeting: Meeting) -> tuple[int, int] | None:
-    """The first and last § of the meeting (decisions and reports), if any was taken."""
-    numbers = [
-        n
-        for n in session.exec(
-            select(Decision.paragraph).where(Decision.meeting_id == meeting.id)
-        ).all()
-        if n is not None
-    ] + [item.paragraph for item in items_of(session, meeting) if item.paragraph is not None]
+    """The first and last § of the meeting, if it has been numbered."""
+    numbers = [item.paragraph for item in items_of(session, meeting) if item.paragraph is not None]
     return (min(numbers), max(numbers)) if numbers else None
+
+
+def closing_position(items: Sequence[AgendaItem]) -> int:
+    """Where a new item goes: before the closing standard item, else at the end."""
+    for item in items:
+        if item.standard in spec.STANDARD_CLOSING:
+            return item.position
+    return max((i.position for i in items), default=0) + 1
+
+
+def titles_added_at_meeting(items: Iterable[AgendaItem]) -> list[str]:
+    """The titles of the items the board added to the agenda at the meeting."""
+    return [i.title or "" for i in items if i.added_at_meeting]
 
 
 @dataclass(frozen=True)
@@ -322,6 +338,28 @@ def requested_amounts(app: Application) -> list[AmountIn]:
     if liv.is_liv_item(app):
         return [AmountIn(year, amount) for year, amount in liv.suggested_amounts(app)]
     return [AmountIn(line.year, line.amount_sek) for line in app.budget_lines]
+
+
+def excess_problems(app: Application, data: DecisionInput) -> list[Problem]:
+    """Granting more than was applied for needs the board's reason, printed in the §."""
+    requested = sum(line.amount_sek for line in requested_amounts(app))
+    granted = sum(line.amount_sek for line in data.amounts)
+    reason = clean(data.excess_reason)
+    if reason is not None and len(reason) > limits.REASON_MAX:
+        return [Problem("excess_reason", _l("At most %(n)s characters.", n=limits.REASON_MAX))]
+    if granted > requested and reason is None:
+        return [
+            Problem(
+                "excess_reason",
+                _l(
+                    "The board grants %(granted)s, more than the %(requested)s applied for:"
+                    " give the reason, which is printed in the protocol.",
+                    granted=Kronor(granted),
+                    requested=Kronor(requested),
+                ),
+            )
+        ]
+    return []
 
 
 @dataclass(frozen=True)
@@ -580,20 +618,33 @@ def pending_reports(session: Session, association_id: int) -> list[Decision]:
 
 @dataclass(frozen=True)
 class AgendaEntry:
-    """One agenda item with its application, its decision (if taken) and who left it for jäv."""
+    """One agenda item with its application (if any), its decision (if taken) and who left
+    it for jäv."""
 
     item: AgendaItem
-    application: Application
+    application: Application | None
     # The board's decision at this meeting, or for a report the delegated decision reported.
     decision: Decision | None
     recusals: tuple[Recusal, ...] = ()
 
     @property
     def paragraph(self) -> int | None:
-        """The item's § at this meeting: its decision's, or the report's own."""
-        if self.item.kind == "decision":
-            return self.decision.paragraph if self.decision is not None else None
+        """The item's § at this meeting (every item takes one when the meeting opens)."""
         return self.item.paragraph
+
+    @property
+    def title(self) -> str:
+        """The item's heading: its own title, or its application's."""
+        if self.item.title:
+            return self.item.title
+        if self.application is not None:
+            return self.application.title or f"#{self.application.id}"
+        return ""
+
+    @property
+    def undecided(self) -> bool:
+        """Whether the item still waits for a decision the chair must write."""
+        return self.item.state == spec.ItemState.LISTED and self.item.kind in spec.NEEDS_DECISION
 
 
 @memoized_for_reads
@@ -602,18 +653,25 @@ def agenda(session: Session, meeting: Meeting) -> list[AgendaEntry]:
     items = items_of(session, meeting)
     if not items:
         return []
-    apps = {
-        a.id: a
-        for a in session.exec(
-            select(Application).where(
-                Application.id.in_([i.application_id for i in items])  # type: ignore[union-attr]
-            )
-        ).all()
-    }
-    decided = {
-        d.application_id: d
-        for d in session.exec(select(Decision).where(Decision.meeting_id == meeting.id)).all()
-    }
+    app_ids = [i.application_id for i in items if i.application_id is not None]
+    apps = (
+        {
+            a.id: a
+            for a in session.exec(
+                select(Application).where(Application.id.in_(app_ids))  # type: ignore[union-attr]
+            ).all()
+        }
+        if app_ids
+        else {}
+    )
+    decided = (
+        {
+            d.application_id: d
+            for d in session.exec(select(Decision).where(Decision.meeting_id == meeting.id)).all()
+        }
+        if app_ids
+        else {}
+    )
     report_ids = [i.decision_id for i in items if i.decision_id is not None]
     reported = (
         {
@@ -626,21 +684,28 @@ def agenda(session: Session, meeting: Meeting) -> list[AgendaEntry]:
         else {}
     )
     recusals: dict[int, list[Recusal]] = {}
-    for row in session.exec(
-        select(Recusal).where(Recusal.meeting_id == meeting.id).order_by(Recusal.id)  # type: ignore[arg-type]
-    ).all():
-        recusals.setdefault(row.application_id, []).append(row)
-    return [
-        AgendaEntry(
-            item=item,
-            application=apps[item.application_id],
-            decision=reported.get(item.decision_id)
-            if item.decision_id is not None
-            else decided.get(item.application_id),
-            recusals=tuple(recusals.get(item.application_id, ())),
+    if app_ids:
+        for row in session.exec(
+            select(Recusal).where(Recusal.meeting_id == meeting.id).order_by(Recusal.id)  # type: ignore[arg-type]
+        ).all():
+            recusals.setdefault(row.application_id, []).append(row)
+    entries = []
+    for item in items:
+        if item.decision_id is not None:
+            decision = reported.get(item.decision_id)
+        elif item.kind == spec.APPLICATION_ITEM:
+            decision = decided.get(item.application_id)  # type: ignore[arg-type]
+        else:
+            decision = None
+        entries.append(
+            AgendaEntry(
+                item=item,
+                application=apps.get(item.application_id) if item.application_id else None,
+                decision=decision,
+                recusals=tuple(recusals.get(item.application_id or 0, ())),
+            )
         )
-        for item in items
-    ]
+    return entries
 
 
 def people_by_id(session: Session, ids: Iterable[int | None]) -> dict[int, User]:

@@ -84,9 +84,5 @@ def legal_force_for(session: Session, decision: Decision) -> date | None:
 
 
 def undecided_titles(session: Session, meeting: Meeting) -> list[str]:
-    """Items for decision the board left undecided: they must leave the agenda before signing."""
-    return [
-        entry.application.title or f"#{entry.application.id}"
-        for entry in meetings.agenda(session, meeting)
-        if entry.item.kind != "delegation_report" and entry.decision is None
-    ]
+    """Items the board left undecided: they must be tabled before the protocol is signed."""
+    return [entry.title for entry in meetings.agenda(session, meeting) if entry.undecided]

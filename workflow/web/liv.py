@@ -176,7 +176,7 @@ def liv_unreported(meeting: Meeting) -> set[int]:
     apps = [
         entry.application
         for entry in meetings_rules.agenda(db.session, meeting)
-        if entry.application.state in BOARD_LIV
+        if entry.application is not None and entry.application.state in BOARD_LIV
     ]
     return liv_rules.unreported(db.session, apps, meeting.date.year)
 

@@ -18,9 +18,11 @@ from forms.meetings import (
     BLANK_ROWS,
     ActionForm,
     AgendaAddForm,
+    AgendaItemForm,
     AttendanceForm,
     DecisionForm,
     DelegatedDecisionForm,
+    ItemDecisionForm,
     MeetingForm,
     MeetingStepForm,
 )
@@ -36,6 +38,7 @@ from workflow.models import Application, Association, Meeting
 from workflow.operations import applications, associations, meetings
 from workflow.pagecache import cached_page
 from workflow.rules import meetings as meetings_rules
+from workflow.rules import protocol_texts
 from workflow.rules.meetings import AgendaEntry, AmountIn, BoardMember
 from workflow.web.formerrors import FormErrors
 
@@ -59,6 +62,18 @@ OUTCOME_LABELS: dict[str, Any] = {
 def meeting_state_label(value: str) -> Any:
     """The translated name of a meeting state."""
     return labels.meeting_state_label(value)
+
+
+@bp.app_template_global("item_kind_label")
+def item_kind_label(value: str) -> Any:
+    """The translated name of an agenda item's kind."""
+    return labels.item_kind_label(value)
+
+
+@bp.app_template_global("item_state_label")
+def item_state_label(value: str) -> Any:
+    """The translated name of an agenda item's state."""
+    return labels.item_state_label(value)
 
 
 @bp.app_template_global("meeting_labels")
@@ -201,12 +216,18 @@ class ItemView:
 
     entry: AgendaEntry
     impact: list[meetings_rules.Impact] = field(default_factory=list)
-    form: DecisionForm | None = None
+    form: DecisionForm | ItemDecisionForm | None = None
     errors: FormErrors = field(default_factory=FormErrors)
 
     @property
-    def application(self) -> Application:
+    def application(self) -> Application | None:
         return self.entry.application
+
+    @property
+    def anchor(self) -> str:
+        """The item's id on the page: by application for an application, else by item."""
+        app = self.entry.application
+        return f"item-{app.id}" if app is not None else f"own-{self.entry.item.id}"
 
 
 def _present(session: Any, meeting: Meeting) -> list[BoardMember]:
@@ -261,10 +282,24 @@ def _step_forms(meeting: Meeting, posted: tuple[str, MeetingStepForm] | None) ->
     return forms
 
 
+def _item_form(entry: AgendaEntry, posted: bool = False) -> ItemDecisionForm:
+    """The chair's form for an item by title, starting from the proposal or the standard text."""
+    prefix = f"own-{entry.item.id}"
+    if posted:
+        return ItemDecisionForm(prefix=prefix)
+    item = entry.item
+    text = (
+        item.decision_text or item.proposal or protocol_texts.default_text(item.kind, item.standard)
+    )
+    return ItemDecisionForm(formdata=None, prefix=prefix, data={"text": text})
+
+
 def _render_show(
     meeting: Meeting,
     *,
     refused_item: tuple[int, DecisionForm, FormErrors] | None = None,
+    refused_own: tuple[int, ItemDecisionForm, FormErrors] | None = None,
+    new_item: tuple[AgendaItemForm, FormErrors] | None = None,
     refused_step: tuple[str, MeetingStepForm, FormErrors] | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
@@ -278,16 +313,25 @@ def _render_show(
     items = []
     for entry in entries:
         view = ItemView(entry)
-        undecided = entry.item.kind == "decision" and entry.decision is None
+        app, item = entry.application, entry.item
+        if app is None:
+            if can_decide and item.state != meeting_machine.ItemState.TABLED:
+                if refused_own is not None and refused_own[0] == item.id:
+                    view.form, view.errors = refused_own[1], refused_own[2]
+                else:
+                    view.form = _item_form(entry)
+            items.append(view)
+            continue
+        undecided = item.kind == meeting_machine.APPLICATION_ITEM and entry.undecided
         if undecided:
             view.impact = meetings_rules.budget_impact(
-                session, association, meetings_rules.requested_amounts(entry.application)
+                session, association, meetings_rules.requested_amounts(app)
             )
         if undecided and can_decide:
-            if refused_item is not None and refused_item[0] == entry.application.id:
+            if refused_item is not None and refused_item[0] == app.id:
                 view.form, view.errors = refused_item[1], refused_item[2]
             else:
-                view.form = _decision_form(entry.application, present)
+                view.form = _decision_form(app, present)
         items.append(view)
     people = meetings_rules.people_by_id(
         session,
@@ -320,7 +364,11 @@ def _render_show(
             ),
             step_errors=refused_step[2] if refused_step else FormErrors(),
             refused_step=refused_step[0] if refused_step else None,
-            item_errors=refused_item[2] if refused_item else FormErrors(),
+            item_errors=(refused_item or refused_own or new_item or (None, FormErrors()))[-1],
+            new_item_form=(new_item[0] if new_item else AgendaItemForm(formdata=None))
+            if can_decide
+            else None,
+            action=ActionForm(formdata=None),
             can_plan=permissions.can_plan_meetings(current_user, meeting.association_id),
             can_record_attendance=permissions.can_record_attendance(
                 current_user, meeting.association_id
@@ -429,6 +477,7 @@ def _collect(form: DecisionForm, app: Application) -> tuple[meetings.DecisionInp
         casting_vote=form.casting_vote.data or None,
         dissents=dissents,
         recusals=recusals,
+        excess_reason=form.excess_reason.data,
     )
     origins = {
         "amounts": amount_rows,
@@ -468,6 +517,79 @@ def decide(meeting_id: int, application_id: int) -> ResponseReturnValue:
     )
 
 
+@bp.route("/meetings/<int:meeting_id>/items/<int:item_id>/decision", methods=["POST"])
+@login_required
+def decide_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
+    """The chair writes the board's decision on an item by title."""
+    meeting = _meeting(meeting_id)
+    if not permissions.can_chair(current_user, meeting.association_id):
+        abort(403)
+    form = ItemDecisionForm(prefix=f"own-{item_id}")
+    errors = FormErrors()
+    if not form.validate():
+        errors.add_form(form)
+        return _render_show(meeting, refused_own=(item_id, form, errors), status=422)
+    with transaction.step() as refusal:
+        item = meetings.decide_item(db.session, meeting, item_id, form.text.data, by=current_user)
+    if (exc := refusal.error) is not None:
+        _add_error(errors, exc, _locator(form))
+        return _render_show(
+            _meeting(meeting_id), refused_own=(item_id, form, errors), status=exc.status
+        )
+    flash(gettext("Recorded under § %(n)s.", n=item.paragraph), "success")
+    return redirect(
+        url_for("meetings.show", meeting_id=meeting.id, _anchor=f"own-{item_id}"), code=303
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/items/<int:item_id>/table", methods=["POST"])
+@login_required
+def table_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
+    """The board leaves an item undecided (bordläggning); it keeps its §."""
+    meeting = _meeting(meeting_id)
+    ActionForm().validate()
+    meetings.table_item(db.session, meeting, item_id, by=current_user)
+    flash(gettext("The item is tabled."), "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id), code=303)
+
+
+@bp.route("/meetings/<int:meeting_id>/items", methods=["POST"])
+@login_required
+def add_item(meeting_id: int) -> ResponseReturnValue:
+    """Add an item by title: the officer before the meeting, the chair at it."""
+    meeting = _meeting(meeting_id)
+    at_meeting = meeting.state in meeting_machine.DECIDING
+    form = AgendaItemForm()
+    errors = FormErrors()
+    if not form.validate():
+        errors.add_form(form)
+        return _refused_item(meeting, form, errors, 422, at_meeting)
+    data = meetings.ItemIn(
+        kind=form.kind.data or "",
+        title=form.title.data,
+        proposal=form.proposal.data,
+        diary_number=form.diary_number.data,
+    )
+    with transaction.step() as refusal:
+        item = meetings.add_item(db.session, meeting, data, by=current_user)
+    if (exc := refusal.error) is not None:
+        _add_error(errors, exc, _locator(form))
+        return _refused_item(_meeting(meeting_id), form, errors, exc.status, at_meeting)
+    flash(gettext("The item is on the agenda."), "success")
+    target = "meetings.show" if at_meeting else "meetings.agenda"
+    return redirect(url_for(target, meeting_id=meeting.id, _anchor=f"own-{item.id}"), code=303)
+
+
+def _refused_item(
+    meeting: Meeting, form: AgendaItemForm, errors: FormErrors, status: int, at_meeting: bool
+) -> ResponseReturnValue:
+    if at_meeting:
+        return _render_show(meeting, new_item=(form, errors), status=status)
+    if not permissions.can_plan_meetings(current_user, meeting.association_id):
+        abort(403)
+    return _render_agenda(meeting, AgendaAddForm(formdata=None), errors, status, item_form=form)
+
+
 # --- the agenda builder ----------------------------------------------------------------------
 
 
@@ -479,7 +601,11 @@ def _planned(meeting_id: int) -> Meeting:
 
 
 def _render_agenda(
-    meeting: Meeting, form: AgendaAddForm, errors: FormErrors, status: int = 200
+    meeting: Meeting,
+    form: AgendaAddForm,
+    errors: FormErrors,
+    status: int = 200,
+    item_form: AgendaItemForm | None = None,
 ) -> ResponseReturnValue:
     ready = meetings_rules.ready_for_agenda(db.session, meeting.association_id)
     form.application_ids.choices = options((a.id, a.title or "") for a in ready)
@@ -492,6 +618,7 @@ def _render_agenda(
             ready=ready,
             form=form,
             action=ActionForm(formdata=None),
+            item_form=item_form or AgendaItemForm(formdata=None, data={"kind": "decision"}),
             errors=errors,
             editable=meeting.state in meeting_machine.AGENDA_EDITABLE,
         ),
@@ -549,6 +676,32 @@ def remove(meeting_id: int, application_id: int) -> ResponseReturnValue:
     ActionForm().validate()
     meetings.remove_from_agenda(db.session, meeting, application_id, by=current_user)
     flash(gettext("The application is taken off the agenda."), "success")
+    return redirect(url_for("meetings.agenda", meeting_id=meeting.id), code=303)
+
+
+@bp.route(
+    "/meetings/<int:meeting_id>/agenda/items/<int:item_id>/<any(up, down):direction>",
+    methods=["POST"],
+)
+@login_required
+def move_item(meeting_id: int, item_id: int, direction: str) -> ResponseReturnValue:
+    """Move one item a step up or down."""
+    meeting = _planned(meeting_id)
+    ActionForm().validate()
+    meetings.move_item(db.session, meeting, item_id, direction, by=current_user)
+    return redirect(
+        url_for("meetings.agenda", meeting_id=meeting.id, _anchor=f"own-{item_id}"), code=303
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda/items/<int:item_id>/remove", methods=["POST"])
+@login_required
+def remove_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
+    """Take one item off the agenda (an application goes back to proposed)."""
+    meeting = _planned(meeting_id)
+    ActionForm().validate()
+    meetings.remove_item(db.session, meeting, item_id, by=current_user)
+    flash(gettext("The item is taken off the agenda."), "success")
     return redirect(url_for("meetings.agenda", meeting_id=meeting.id), code=303)
 
 

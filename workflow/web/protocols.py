@@ -187,6 +187,14 @@ def extract_pdf(application_id: int) -> ResponseReturnValue:
     return http.extract_pdf_response(protocols.extract_for(db.session, app))
 
 
+@bp.route("/applications/<int:application_id>/decisions/<int:decision_id>/protocol-extract.pdf")
+@login_required
+def decision_extract_pdf(application_id: int, decision_id: int) -> ResponseReturnValue:
+    """The extract of one board decision on the application; its address never changes."""
+    app = applications.load_visible(db.session, application_id, current_user)
+    return http.extract_pdf_response(protocols.extract_for(db.session, app, decision_id))
+
+
 @bp.app_template_global("protocol_notice")
 def protocol_notice(meeting: Meeting) -> protocols.Notice | None:
     """The posted notice of the meeting's protocol (appeal and laga kraft dates), if any."""
@@ -205,7 +213,20 @@ def protocol_notice(meeting: Meeting) -> protocols.Notice | None:
     )
 
 
-@bp.app_template_global("board_decision_panel")
-def board_decision_panel(app: Application) -> dict[str, Any] | None:
-    """The board's decision on the application, for its page (None when there is none)."""
-    return protocols.board_decision_view(db.session, app)
+@bp.app_template_global("board_decision_panels")
+def board_decision_panels(app: Application) -> list[dict[str, Any]]:
+    """Every board decision on the application, oldest first, for its page."""
+    return protocols.decision_views(db.session, app)
+
+
+MATTER_LABELS: dict[str, Any] = {
+    "grant": _l("Grant"),
+    "liv_admission": _l("Admission to long-term financing (LIV)"),
+    "liv_year": _l("A year of long-term financing (LIV)"),
+}
+
+
+@bp.app_template_global("decision_matter_label")
+def decision_matter_label(value: str) -> Any:
+    """The translated name of what a decision is about."""
+    return MATTER_LABELS.get(value, value)
