@@ -15,6 +15,7 @@ from tests.meetings.conftest import (  # noqa: F401 - fixtures, used by name
     YEAR,
     api,
     attend,
+    bearer,
     board,
     budgets,
     compiled_catalog,

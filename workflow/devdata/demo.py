@@ -29,6 +29,7 @@ from workflow.lifecycles.application import APPLICATION
 from workflow.lifecycles.meeting import MEETING
 from workflow.lifecycles.report import REPORT
 from workflow.models import (
+    AgendaItem,
     Application,
     Association,
     Meeting,
@@ -251,6 +252,19 @@ class MeetingItem(_Entry):
     dissents: tuple[DissentSpec, ...] = ()
 
 
+class OwnItem(_Entry):
+    """An item by title: a beslutsärende, information, or a question raised at the meeting."""
+
+    kind: str
+    title: str
+    proposal: str | None = None
+    diary_number: str | None = None
+    # What the chair writes in the §; information items take the standard text.
+    decision: str | None = None
+    # Raised at the open meeting (övriga frågor) rather than put on the agenda beforehand.
+    at_meeting: bool = False
+
+
 class Signed(_Entry):
     days_after: int
     at: time
@@ -277,6 +291,7 @@ class MeetingSpec(_Entry):
     posted: Posted
     attendance: tuple[Attendee, ...]
     items: tuple[MeetingItem, ...]
+    own_items: tuple[OwnItem, ...] = ()
 
 
 class DemoData(_Entry):
@@ -768,6 +783,13 @@ def build(
     return summary
 
 
+def _own_item(session: Session, meeting: Meeting, own: OwnItem, *, by: User) -> AgendaItem:
+    """Put an item by title on the demo meeting's agenda (before it, or at it by the chair)."""
+    title = own.title.format(year=date.today().year)
+    data = meetings.ItemIn(own.kind, title, own.proposal, own.diary_number)
+    return meetings.add_item(session, meeting, data, by=by)
+
+
 def _held_meeting(
     session: Session, world: _World, spec: MeetingSpec, made: dict[str, Application]
 ) -> Meeting:
@@ -785,6 +807,11 @@ def _held_meeting(
         by=officer,
     )
     meetings.add_to_agenda(session, meeting, [app.id for app in items], by=officer)  # type: ignore[misc]
+    listed = [
+        (own, _own_item(session, meeting, own, by=officer))
+        for own in spec.own_items
+        if not own.at_meeting
+    ]
     meetings.record_attendance(
         session,
         meeting,
@@ -810,6 +837,14 @@ def _held_meeting(
             ),
             by=chair,
         )
+    listed += [
+        (own, _own_item(session, meeting, own, by=chair))
+        for own in spec.own_items
+        if own.at_meeting
+    ]
+    for own, row in listed:
+        if own.decision is not None:
+            meetings.decide_item(session, meeting, row.id, own.decision, by=chair)  # type: ignore[arg-type]
     engine.fire(MEETING, meeting, "close", by=chair, session=session)
     protocols.sign_as_justerare(session, meeting, by=justerare)
     engine.fire(MEETING, meeting, "sign", by=chair, session=session)

@@ -58,6 +58,7 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import JSON
 from sqlmodel import Session
 
+from states.meeting import APPLICATION_ITEM
 from workflow import audit
 from workflow.devdata import seed_templates
 from workflow.models import metadata
@@ -198,6 +199,7 @@ MEETING_TABLES = frozenset({"meeting", "attendance", "protocol_signature", "prot
 # The tables audit events' entity ids point into, by entity type.
 ENTITY_TABLES = {
     "application": "application",
+    "agenda_item": "agenda_item",
     "annotation": "annotation",
     "report": "report",
     "meeting": "meeting",
@@ -338,7 +340,10 @@ def _read(rows: dict[str, list[dict[str, Any]]], world: seed_templates.World) ->
                 budget_years[row["id"]] = row["year"]
             elif name in ASSOCIATION_TABLES:
                 association.add(name, row)
-            elif name in MEETING_TABLES:
+            elif name in MEETING_TABLES or (
+                name == "agenda_item" and row["application_id"] is None
+            ):
+                # An item by title (a standard item, a beslutsärende …) is the meeting's.
                 key = row["id"] if name == "meeting" else row["meeting_id"]
                 meetings.setdefault(key, _Unit()).add(name, row)
             else:
@@ -368,6 +373,8 @@ def _read(rows: dict[str, list[dict[str, Any]]], world: seed_templates.World) ->
             applications[app_id].events.append(event)
         elif kind == "meeting":
             meetings[event["entity_id"]].events.append(event)
+        elif kind == "agenda_item":
+            meetings[data["meeting_id"]].events.append(event)
         elif kind == "association_budget":
             budgets[budget_years[event["entity_id"]]].events.append(event)
         else:
@@ -507,6 +514,8 @@ class _Copy:
     year_columns: int  # year columns and keys move this many
     ids: dict[str, dict[int, int | None]]
     paragraphs: dict[int, int] = field(default_factory=dict)  # template decision -> §
+    # Template meeting -> the § its board decision on this copy's application took.
+    meeting_paragraphs: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -854,6 +863,11 @@ class Seeder:
                 self._meeting(assoc, meeting_id, year - source)
         self._meeting(assoc, planned, 0)
 
+    def _paragraph(self, assoc: _Assoc, year: int) -> int:
+        """The association's next § of the year in the copy."""
+        paragraph = assoc.paragraphs[year] = assoc.paragraphs.get(year, 0) + 1
+        return paragraph
+
     def _meeting(self, assoc: _Assoc, meeting_id: int, years: int) -> None:
         templates = self.templates
         assert templates is not None
@@ -864,6 +878,12 @@ class Seeder:
                 new = self._row(copy, name, row)
                 if name == "meeting":
                     assoc.meeting_at[new["date"]] = new["id"]
+                elif name == "agenda_item":
+                    # The meeting's own items keep their places; applications follow them.
+                    meeting = new["meeting_id"]
+                    assoc.agenda[meeting] = max(assoc.agenda.get(meeting, 0), new["position"])
+                    if new["paragraph"] is not None:
+                        new["paragraph"] = self._paragraph(assoc, new["paragraph_year"])
         for event in unit.events:
             self._event(copy, assoc.chain, event)
 
@@ -919,13 +939,15 @@ class Seeder:
                     year = new["paragraph_year"]
                     paragraph = assoc.paragraphs[year] = assoc.paragraphs.get(year, 0) + 1
                     new["paragraph"] = copy.paragraphs[row["id"]] = paragraph
+                    copy.meeting_paragraphs[row["meeting_id"]] = paragraph
                 elif name == "agenda_item":
                     meeting = new["meeting_id"]
                     new["position"] = assoc.agenda[meeting] = assoc.agenda.get(meeting, 0) + 1
-                    if new["paragraph"] is not None:  # a delegated decision reported: its own §
-                        year = new["paragraph_year"]
-                        paragraph = assoc.paragraphs[year] = assoc.paragraphs.get(year, 0) + 1
-                        new["paragraph"] = paragraph
+                    decided = copy.meeting_paragraphs.get(row["meeting_id"])
+                    if row["kind"] == APPLICATION_ITEM and decided is not None:
+                        new["paragraph"] = decided  # the item's § is its decision's
+                    elif new["paragraph"] is not None:  # a report, a tabled item: its own §
+                        new["paragraph"] = self._paragraph(assoc, new["paragraph_year"])
         for event in unit.events:
             self._event(copy, assoc.chain, event)
         state = template.state

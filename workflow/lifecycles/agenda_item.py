@@ -119,6 +119,8 @@ AGENDA_ITEM = Lifecycle(
     state_label=labels.item_state_label,
     audit_data=lambda step: {
         "meeting_id": step.row.meeting_id,
+        # An application's item goes with the application (seed-scale copies it so).
+        **({"application_id": step.row.application_id} if step.row.application_id else {}),
         "kind": step.row.kind,
         "paragraph": step.row.paragraph,
         "text": step.row.decision_text,
