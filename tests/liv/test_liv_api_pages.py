@@ -77,11 +77,11 @@ def test_board_decides_liv_through_the_meeting_api(
         },
     )
     assert answer.status_code == 201, answer.get_json()
-    assert answer.get_json()["paragraph"] == 1
+    assert answer.get_json()["paragraph"] == 5  # after the four standard items
     liv = api.get(f"/api/v1/applications/{app.id}/liv", token=token("board")).get_json()
     assert liv["state"] == "in_liv"
     assert liv["years"] == [
-        {"year": YEAR + 1, "amount_sek": 850_000, "paragraph": 1, "meeting_id": meeting.id}
+        {"year": YEAR + 1, "amount_sek": 850_000, "paragraph": 5, "meeting_id": meeting.id}
     ]
 
 

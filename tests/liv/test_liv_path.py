@@ -78,7 +78,7 @@ def test_board_admits_to_liv_with_the_first_year_financed(
     decision = decide(meeting, app, "approve", amounts=[meetings.AmountIn(YEAR + 1, 900_000)])
     session.refresh(app)
     assert app.state == State.IN_LIV
-    assert decision.paragraph == 1
+    assert decision.paragraph == 5  # after the four standard items
     assert liv_rules.financed_years(session, app) == {YEAR + 1}
     committed = budget.committed_by_year(session, world.association.id)
     assert committed[YEAR + 1] == 900_000
@@ -113,7 +113,7 @@ def test_yearly_decision_commits_that_years_amount(
     decision = decide(second, app, "approve", amounts=[meetings.AmountIn(YEAR + 1, 950_000)])
     session.refresh(app)
     assert app.state == State.IN_LIV
-    assert decision.paragraph == 2
+    assert decision.paragraph == 11  # the first meeting took §§ 1–6
     amounts = session.exec(
         select(DecisionAmount.year, DecisionAmount.amount_sek).where(
             DecisionAmount.decision_id == decision.id

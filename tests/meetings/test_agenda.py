@@ -20,7 +20,11 @@ from workflow.rules import meetings as meetings_rules
 
 def _order(session, meeting: Meeting) -> list[int]:
     session.expire_all()
-    return [e.application.id for e in meetings_rules.agenda(session, meeting)]
+    return [e.application.id for e in meetings_rules.agenda(session, meeting) if e.application]
+
+
+def _application_items(session) -> list[AgendaItem]:
+    return list(session.exec(select(AgendaItem).where(AgendaItem.application_id.is_not(None))))
 
 
 def _state(session, app: Application) -> str:
@@ -52,8 +56,9 @@ def test_several_applications_at_once_in_the_order_given(session, world, plan, p
     place(meeting, b)
     assert _order(session, meeting) == [c.id, a.id, b.id]
     assert {_state(session, x) for x in (a, b, c)} == {State.ON_AGENDA}
-    positions = [i.position for i in session.exec(select(AgendaItem)).all()]
-    assert sorted(positions) == [1, 2, 3]
+    # After the standard items that open the meeting, before the one that closes it.
+    positions = [i.position for i in _application_items(session)]
+    assert sorted(positions) == [5, 6, 7]
     events = session.exec(select(AuditEvent).where(AuditEvent.action == "place_on_agenda")).all()
     assert {e.data["meeting_id"] for e in events} == {meeting.id}
     assert audit.verify(session).ok
@@ -97,7 +102,7 @@ def test_placing_refusals_change_nothing(session, world, plan, place, proposed, 
     with pytest.raises(ValidationFailed):
         meetings.add_to_agenda(session, meeting, [], by=officer)
     session.rollback()
-    assert session.exec(select(AgendaItem)).all() == []
+    assert _application_items(session) == []
     assert _state(session, ok) == State.PROPOSED
 
 
@@ -140,7 +145,8 @@ def test_remove_before_the_meeting_opens(session, world, plan, place, proposed):
     meetings.remove_from_agenda(session, meeting, b.id, by=world.users["officer"])
     session.commit()
     assert _order(session, meeting) == [a.id, c.id]
-    assert sorted(i.position for i in session.exec(select(AgendaItem)).all()) == [1, 2]
+    # The five standard items and the two applications left, numbered without a gap.
+    assert sorted(i.position for i in session.exec(select(AgendaItem)).all()) == list(range(1, 8))
     assert _state(session, b) == State.PROPOSED
     with pytest.raises(NotFound):
         meetings.remove_from_agenda(session, meeting, b.id, by=world.users["officer"])

@@ -22,6 +22,11 @@ def _create(api, bearer, **body):
     return api.post("/api/v1/associations/svb/meetings", token=bearer("officer"), json=body)
 
 
+def _apps(answer) -> list[int]:
+    """The applications on the agenda of a meeting answer, in order."""
+    return [i["application_id"] for i in answer.get_json()["agenda"] if i["application_id"]]
+
+
 def test_plan_list_and_read_meetings(api, bearer, world):
     created = _create(api, bearer, location="Kansliet")
     assert created.status_code == 201
@@ -66,17 +71,20 @@ def test_agenda_add_order_and_remove(api, bearer, session, plan, proposed):
     one = api.post(url, token=bearer("officer"), json={"application_id": a.id})
     assert one.status_code == 201
     several = api.post(url, token=bearer("officer"), json={"application_ids": [c.id, b.id]})
-    assert [i["application_id"] for i in several.get_json()["agenda"]] == [a.id, c.id, b.id]
+    assert _apps(several) == [a.id, c.id, b.id]
     assert _state(session, b.id) == State.ON_AGENDA
     ordered = api.request(
         "PUT", f"{url}/order", token=bearer("officer"), json={"application_ids": [b.id, a.id, c.id]}
     )
     assert ordered.status_code == 200
-    assert [i["application_id"] for i in ordered.get_json()["agenda"]] == [b.id, a.id, c.id]
-    assert [i["position"] for i in ordered.get_json()["agenda"]] == [1, 2, 3]
+    assert _apps(ordered) == [b.id, a.id, c.id]
+    # The standard items keep their places around the applications.
+    agenda = ordered.get_json()["agenda"]
+    assert [i["position"] for i in agenda] == list(range(1, 9))
+    assert [i["kind"] for i in agenda] == ["standard"] * 4 + ["application"] * 3 + ["standard"]
     removed = api.request("DELETE", f"{url}/{a.id}", token=bearer("officer"))
     assert removed.status_code == 200
-    assert [i["application_id"] for i in removed.get_json()["agenda"]] == [b.id, c.id]
+    assert _apps(removed) == [b.id, c.id]
     assert _state(session, a.id) == State.PROPOSED
     gone = api.request("DELETE", f"{url}/{a.id}", token=bearer("officer"))
     assert gone.status_code == 404
@@ -177,7 +185,9 @@ def test_open_decide_close_and_sign(api, bearer, session, board, budgets, plan, 
     )
     assert decided.status_code == 201, decided.get_json()
     body = decided.get_json()
-    assert (body["paragraph"], body["paragraph_year"], body["outcome"]) == (1, YEAR, "approve")
+    # §§ 1–4 open the meeting (the standard items): the application is § 5.
+    assert (body["paragraph"], body["paragraph_year"], body["outcome"]) == (5, YEAR, "approve")
+    assert (body["matter"], body["excess_reason"], body["extract_url"]) == ("grant", None, None)
     assert [a["amount_sek"] for a in body["amounts"]] == [1_200_000, 1_000_000]
     assert body["quorum"] == {"seats": 5, "present": 5}
     assert body["dissents"][0]["user"]["id"] == board.ledamot["habo"].id
@@ -189,14 +199,17 @@ def test_open_decide_close_and_sign(api, bearer, session, board, budgets, plan, 
     )
     assert (twice.status_code, error_code(twice)) == (409, "already_decided")
     closed = api.post(f"{base}/transitions/close", token=bearer("chair"))
-    assert closed.get_json()["paragraphs"] == {"first": 1, "last": 1}
+    assert closed.get_json()["paragraphs"] == {"first": 1, "last": 6}
     # Justering: the justerare signs first, the chair's signature completes it.
     justered = api.post(f"{base}/protocol/justering", token=bearer(board.ledamot["habo"]))
     assert justered.status_code == 201
     signed = api.post(f"{base}/transitions/sign", token=bearer("chair"))
     assert signed.get_json()["state"] == "protocol_signed"
-    item = signed.get_json()["agenda"][0]
-    assert (item["paragraph"], item["decision"]["outcome"]) == (1, "approve")
+    item = next(i for i in signed.get_json()["agenda"] if i["kind"] == "application")
+    assert (item["paragraph"], item["decision"]["outcome"]) == (5, "approve")
+    assert item["decision"]["extract_url"].endswith(
+        f"/applications/{app.id}/decisions/{item['decision']['id']}/protocol-extract.pdf"
+    )
 
 
 def test_decision_refusals_over_the_api(
@@ -269,5 +282,6 @@ def test_decide_delegated_over_the_api(api, bearer, session, make_application, b
     assert again.status_code == 409
     meeting = plan()
     agenda = api.get(f"/api/v1/meetings/{meeting.id}", token=bearer("board")).get_json()["agenda"]
-    assert [(i["kind"], i["application_id"]) for i in agenda] == [("delegation_report", app.id)]
-    assert agenda[0]["decision"]["delegated"] is True
+    reports = [i for i in agenda if i["kind"] != "standard"]
+    assert [(i["kind"], i["application_id"]) for i in reports] == [("delegation_report", app.id)]
+    assert reports[0]["decision"]["delegated"] is True

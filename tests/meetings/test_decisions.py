@@ -60,7 +60,8 @@ def _refused(session, exc_type, meeting, app, *, by, **kwargs):
 def test_an_approval_takes_a_paragraph_and_moves_the_application(session, world, held, decide):
     meeting, (app,) = held()
     decision = decide(meeting, app)
-    assert (decision.paragraph_year, decision.paragraph) == (YEAR, 1)
+    # §§ 1–4 are the standard items that open the meeting; the application is § 5.
+    assert (decision.paragraph_year, decision.paragraph) == (YEAR, 5)
     assert (decision.quorum_seats, decision.quorum_present) == (5, 5)
     assert [(a.year, a.amount_sek) for a in decision.amounts] == [
         (YEAR, 1_500_000),
@@ -70,7 +71,7 @@ def test_an_approval_takes_a_paragraph_and_moves_the_application(session, world,
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "board_approve")).one()
     assert (event.entity_id, event.data["paragraph"], event.data["meeting_id"]) == (
         app.id,
-        1,
+        5,
         meeting.id,
     )
     assert audit.verify(session).ok
@@ -78,18 +79,20 @@ def test_an_approval_takes_a_paragraph_and_moves_the_application(session, world,
 
 def test_paragraphs_continue_across_meetings_and_restart_each_year(session, held, decide, step):
     first, apps = held(n=2, on=date(YEAR, 2, 1))
-    assert [decide(first, a, "reject").paragraph for a in apps] == [1, 2]
+    # Four standard items open each meeting, one closes it.
+    assert [decide(first, a, "reject").paragraph for a in apps] == [5, 6]
     step(first, "close")
     second, (later,) = held(on=date(YEAR, 5, 1))
-    assert decide(second, later, "reject").paragraph == 3
+    assert decide(second, later, "reject").paragraph == 12
     step(second, "close")
     next_year, (new,) = held(on=date(YEAR + 1, 1, 20))
     decision = decide(next_year, new, "reject")
-    assert (decision.paragraph_year, decision.paragraph) == (YEAR + 1, 1)
-    assert meetings_rules.paragraph_range(session, first) == (1, 2)
+    assert (decision.paragraph_year, decision.paragraph) == (YEAR + 1, 5)
+    assert meetings_rules.paragraph_range(session, first) == (1, 7)
+    assert meetings_rules.paragraph_range(session, second) == (8, 13)
 
 
-def test_a_refused_decision_gives_its_paragraph_back(session, world, held, decide):
+def test_paragraphs_follow_the_agenda_whatever_the_order_of_decisions(session, world, held, decide):
     meeting, (one, two) = held(n=2)
     _refused(
         session,
@@ -99,8 +102,8 @@ def test_a_refused_decision_gives_its_paragraph_back(session, world, held, decid
         by=world.users["chair"],
         outcome="approve",
     )
-    assert decide(meeting, two, "reject").paragraph == 1
-    assert decide(meeting, one, "reject").paragraph == 2
+    assert decide(meeting, two, "reject").paragraph == 6
+    assert decide(meeting, one, "reject").paragraph == 5
 
 
 @pytest.mark.parametrize("who", ["board", "officer", "auditor"])
@@ -159,7 +162,7 @@ def test_no_second_decision_on_the_same_item(session, world, held, decide):
     decide(meeting, app, "approve")
     refused = _refused(session, Conflict, meeting, app, by=world.users["chair"], outcome="reject")
     assert refused.value.code == "already_decided"
-    assert "§ 1" in str(refused.value.message)
+    assert "§ 5" in str(refused.value.message)
 
 
 def test_an_approval_needs_valid_amounts(session, world, held):
@@ -375,7 +378,7 @@ def test_a_voting_chair_casts_with_their_own_vote(session, world, board, held, d
     assert _fields(refused) == ["casting_vote"]
     decision = decide(meeting, one, "reject", votes=votes, by=chair)
     assert decision.casting_vote == "no"
-    assert decide(meeting, two, "reject", by=chair).paragraph == 2
+    assert decide(meeting, two, "reject", by=chair).paragraph == 6
 
 
 # --- dissents and jäv -----------------------------------------------------------------------

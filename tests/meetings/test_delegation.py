@@ -195,20 +195,22 @@ def test_decisions_taken_after_planning_are_reported_when_the_meeting_opens(
     assert [r.decision_id for r in _reports(session, meeting)] == [decision.id]
 
 
-def test_reports_take_their_paragraphs_at_the_meeting_after_its_decisions(
+def test_reports_take_their_paragraphs_in_agenda_order_when_the_meeting_opens(
     session, world, board, small, plan, place, attend, step, proposed, decide
 ):
     _delegate(session, world, small)
-    meeting = plan()
+    meeting = plan()  # the report goes on the agenda as the meeting is planned
     item = proposed()
-    place(meeting, item)
+    place(meeting, item)  # after the report, before the closing item
     attend(meeting, present=list(board.ledamot.values()))
     step(meeting, "open")
-    assert decide(meeting, item, "reject").paragraph == 1
-    step(meeting, "close")
     (report,) = _reports(session, meeting)
-    assert (report.paragraph_year, report.paragraph) == (YEAR, 2)
-    assert meetings_rules.paragraph_range(session, meeting) == (1, 2)
+    assert (report.paragraph_year, report.paragraph) == (YEAR, 5)
+    assert decide(meeting, item, "reject").paragraph == 6
+    step(meeting, "close")
+    session.refresh(report)
+    assert report.state == "decided"  # noted at the close
+    assert meetings_rules.paragraph_range(session, meeting) == (1, 7)
 
 
 def test_a_report_stays_on_the_agenda_and_cannot_be_decided(

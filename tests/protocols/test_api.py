@@ -25,7 +25,8 @@ def test_the_protocol_as_json(api, bearer, board, world, closed):
     assert draft.status_code == 200
     body = draft.get_json()
     assert (body["signed"], body["state"], body["notice"]) == (False, "closed", None)
-    assert body["paragraphs"] == {"first": 1, "last": 2}
+    # Four standard items open the meeting, the two applications follow, one item closes it.
+    assert body["paragraphs"] == {"first": 1, "last": 7}
     makers = {p["name"]: p for p in body["decision_makers"]}
     assert set(makers) == {
         "Bo Ledamot",
@@ -39,9 +40,11 @@ def test_the_protocol_as_json(api, bearer, board, world, closed):
     assert [p["name"] for p in body["absent"]] == ["Jenny Ledamot"]
     assert body["justerare"]["name"] == "Hugo Ledamot"
     assert body["secretary"]["name"] == "Frida Förbundschef"
-    enter, rejected = body["items"]
+    enter, rejected = [p for p in body["items"] if p["kind"] == "application"]
+    assert [p["number"] for p in body["items"]] == [1, 2, 3, 4, 5, 6, 7]
+    assert body["items"][0]["decision_text"] == "Ola Ordförande förklarar mötet öppnat."
     assert (enter["number"], enter["outcome"], enter["total_sek"]) == (
-        1,
+        5,
         "approve_with_conditions",
         3_000_000,
     )
@@ -104,8 +107,10 @@ def test_justering_and_posting_over_the_api(api, bearer, board, world, closed, s
     assert notice["last_appeal_day"] == (today + timedelta(days=21)).isoformat()
     assert notice["legal_force_on"] == (today + timedelta(days=22)).isoformat()
     assert notice["kept_at"] == f"Kansliet, {world.association.name}"
-    assert posted.get_json()["items"][0]["legal_force_on"] == notice["legal_force_on"]
-    decision = api.get(base, token=bearer("board")).get_json()["agenda"][0]["decision"]
+    decided = [p for p in posted.get_json()["items"] if p["kind"] == "application"]
+    assert decided[0]["legal_force_on"] == notice["legal_force_on"]
+    agenda = api.get(base, token=bearer("board")).get_json()["agenda"]
+    decision = next(i for i in agenda if i["kind"] == "application")["decision"]
     assert decision["legal_force_on"] == notice["legal_force_on"]
     locked = api.request(
         "PUT",
@@ -142,7 +147,9 @@ def test_the_protocol_and_extract_pdfs(client, api, bearer, board, world, signed
         "Ersättare",
         "Utses att justera",
         "Justeringens plats och tid",
-        "§§ 1–2",
+        "§§ 1–7",
+        "Mötets öppnande",
+        "Mötets avslutande",
         "Sekreterare",
         "Ordförande",
         "Justerande",
@@ -166,7 +173,8 @@ def test_the_protocol_and_extract_pdfs(client, api, bearer, board, world, signed
     assert extract.status_code == 200
     extract_text = _pdf_text(extract.data)
     assert "Protokollsutdrag" in extract_text
-    assert "§ 1 Enter" in extract_text
+    assert "§ 5 Enter" in extract_text
+    assert "Mötets öppnande" not in extract_text
     assert "Hälsoskola" not in extract_text
     assert "Rätt utdraget betygar" in extract_text
     for who in ("outsider", "outsider_applicant", "other_applicant"):

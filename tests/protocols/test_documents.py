@@ -7,8 +7,10 @@ from pathlib import Path
 
 from redis import Redis
 from rq import Queue, SimpleWorker
+from sqlmodel import select
 
 from tests.protocols.test_api import _pdf_text
+from workflow.models import Decision
 from workflow.operations import documents, protocols
 
 REDIS = "redis://127.0.0.1:6379/0"
@@ -19,6 +21,15 @@ def _files(app) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.glob("*.pdf"))} if folder.is_dir() else {}
 
 
+def _decision_id(session, meeting, app) -> int:
+    """The board's decision on `app` at `meeting` (an extract's file is named by it)."""
+    return session.exec(
+        select(Decision.id).where(
+            Decision.meeting_id == meeting.id, Decision.application_id == app.id
+        )
+    ).one()
+
+
 def _sign_over_the_api(api, bearer, board, meeting) -> None:
     base = f"/api/v1/meetings/{meeting.id}"
     justered = api.post(f"{base}/protocol/justering", token=bearer(board.ledamot["habo"]))
@@ -27,19 +38,21 @@ def _sign_over_the_api(api, bearer, board, meeting) -> None:
     assert signed.get_json()["state"] == "protocol_signed", signed.get_json()
 
 
-def test_the_sign_step_stores_the_protocol_and_each_extract(app, api, bearer, board, closed):
+def test_the_sign_step_stores_the_protocol_and_each_extract(
+    app, api, bearer, board, closed, session
+):
     meeting, (first, second) = closed()
     assert _files(app) == {}
     _sign_over_the_api(api, bearer, board, meeting)
     names = sorted(_files(app))
     assert [n.rsplit("-", 1)[0] for n in names] == [
-        f"extract-{meeting.id}-{first.id}",
-        f"extract-{meeting.id}-{second.id}",
+        f"extract-{meeting.id}-{_decision_id(session, meeting, first)}",
+        f"extract-{meeting.id}-{_decision_id(session, meeting, second)}",
         f"protocol-{meeting.id}",
     ]
 
 
-def test_a_download_is_the_stored_file(app, client, api, bearer, board, closed):
+def test_a_download_is_the_stored_file(app, client, api, bearer, board, closed, session):
     meeting, (first, _) = closed()
     _sign_over_the_api(api, bearer, board, meeting)
     stored = _files(app)
@@ -54,7 +67,13 @@ def test_a_download_is_the_stored_file(app, client, api, bearer, board, closed):
     )
     assert (
         extract.data
-        == stored[next(k for k in stored if k.startswith(f"extract-{meeting.id}-{first.id}-"))]
+        == stored[
+            next(
+                k
+                for k in stored
+                if k.startswith(f"extract-{meeting.id}-{_decision_id(session, meeting, first)}-")
+            )
+        ]
     )
 
 

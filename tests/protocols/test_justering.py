@@ -124,6 +124,12 @@ def test_a_signed_meeting_is_locked(session, world, board, signed, proposed):
         "agenda remove": lambda: meetings.remove_from_agenda(
             session, meeting, second.id, by=officer
         ),
+        "item add": lambda: meetings.add_item(
+            session, meeting, meetings.ItemIn("other", "Sent påkommet"), by=officer
+        ),
+        "item decide": lambda: meetings.decide_item(
+            session, meeting, meetings_rules.items_of(session, meeting)[0].id, "Nytt.", by=chair
+        ),
         "close": lambda: engine.fire(MEETING, meeting, "close", by=chair, session=session),
         "sign": lambda: engine.fire(MEETING, meeting, "sign", by=chair, session=session),
         "justera": lambda: protocols.sign_as_justerare(session, meeting, by=board.ledamot["habo"]),
@@ -135,7 +141,7 @@ def test_a_signed_meeting_is_locked(session, world, board, signed, proposed):
         assert str(refused.value.message), name
         session.rollback()
     session.expire_all()
-    assert [e.item.position for e in meetings_rules.agenda(session, meeting)] == [1, 2]
+    assert [e.item.position for e in meetings_rules.agenda(session, meeting)] == list(range(1, 8))
     assert meetings_rules.present_user_ids(session, meeting) >= {board.ledamot["af"].id}
 
 

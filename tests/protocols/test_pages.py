@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlmodel import select
+
+from workflow.models import Decision
 from workflow.operations import protocols
 
 
@@ -80,7 +83,8 @@ def test_the_application_page_shows_the_decision(client, sign_in, world, signed,
     assert "1\u00a0500\u00a0000 kr" in html
     assert "The protocol was signed" in html
     assert "if not appealed" not in html
-    assert f'href="{app_url}/protocol-extract.pdf"' in html
+    decision = session.exec(select(Decision).where(Decision.application_id == first.id)).one()
+    assert f'href="{app_url}/decisions/{decision.id}/protocol-extract.pdf"' in html
     today = protocols.local_today()
     protocols.record_posting(
         session, meeting, posted_on=today, kept_at="Kansliet", by=world.users["officer"]
@@ -91,6 +95,8 @@ def test_the_application_page_shows_the_decision(client, sign_in, world, signed,
     for who, status in (("other_applicant", 404), ("outsider", 404), ("auditor", 200)):
         sign_in(who)
         assert client.get(f"{app_url}/protocol-extract.pdf").status_code == status, who
+        extract = f"{app_url}/decisions/{decision.id}/protocol-extract.pdf"
+        assert client.get(extract).status_code == status, who
 
 
 def test_no_extract_before_the_justering(client, sign_in, world, closed):

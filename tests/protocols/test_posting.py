@@ -88,7 +88,8 @@ def test_recording_the_posting(session, world, board, signed, closed):
         ("applicant@example.se", second.id),
     ]
     body = mails[0].body
-    assert f"/applications/{first.id}/protocol-extract.pdf" in body
+    decision_id = decided["decision"].id
+    assert f"/applications/{first.id}/decisions/{decision_id}/protocol-extract.pdf" in body
     assert (today + timedelta(days=21)).isoformat() in body
     assert "laga kraft " + (today + timedelta(days=22)).isoformat() in body
     number = decided["decision"].paragraph

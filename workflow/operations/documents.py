@@ -54,7 +54,7 @@ def _directory() -> Path:
 
 def _stem(protocol: protocols.Protocol, *, extract: bool) -> str:
     if extract:
-        return f"extract-{protocol.meeting_id}-{protocol.items[0].item_id}"
+        return f"extract-{protocol.meeting_id}-{protocol.items[0].decision_id}"
     return f"protocol-{protocol.meeting_id}"
 
 

@@ -648,6 +648,13 @@ def decide_item(
             _l("The board decides an application with its decision form."),
             code="invalid_state",
         )
+    if meeting.state not in spec.DECIDING:
+        raise _state_conflict(
+            _l(
+                "The board decides only while the meeting is open (now: %(state)s).",
+                state=labels.meeting_state_label(meeting.state),
+            )
+        )
     trigger = "redecide" if item.state == spec.ItemState.DECIDED else "decide"
     return engine.fire(
         AGENDA_ITEM,
@@ -663,6 +670,8 @@ def table_item(session: Session, meeting: Meeting, item_id: int, *, by: User) ->
     """The board leaves an item undecided (bordläggning); it keeps its § in the record."""
     meeting = _lock_meeting(session, meeting)
     item = _item(session, meeting, item_id)
+    if meeting.state in spec.TERMINAL:
+        raise _state_conflict(_l("The protocol is signed: the meeting can no longer be changed."))
     if item.application_id is not None and meeting.state in spec.HELD:
         _require_planner(by, meeting)
         _take_off(session, meeting, item, by=by)
