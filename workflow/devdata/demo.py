@@ -34,6 +34,7 @@ from workflow.models import (
     Meeting,
     Member,
     User,
+    today,
 )
 from workflow.operations import (
     annotations,
@@ -675,7 +676,7 @@ def build(
             "The database already holds part of the demo data: " + ", ".join(conflicts),
             code="demo_conflict",
         )
-    year = year or date.today().year
+    year = year or today().year
     summary = DemoSummary()
     admin_spec = next(p for p in data.people if p.admin)
     admin = users.create_user(
@@ -776,7 +777,7 @@ def _held_meeting(
     chair = world.people[spec.chair]
     justerare = world.people[spec.justerare]
     items = [made[item.application] for item in spec.items]
-    held_on = date.today() - timedelta(days=spec.days_ago)
+    held_on = today() - timedelta(days=spec.days_ago)
     meeting = meetings.create_meeting(
         session,
         world.associations[spec.association],

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -53,10 +54,25 @@ def utcnow() -> datetime:
     return _CLOCK.get() or datetime.now(UTC)
 
 
+# Every date a user sees, enters or exports is the association's local date.
+ZONE = ZoneInfo("Europe/Stockholm")
+
+
+def swedish_time(moment: datetime) -> datetime:
+    """A stored moment in Swedish time (SQLite hands back naive UTC values)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZONE)
+
+
+def local_date(moment: datetime) -> date:
+    """The Swedish calendar date of a stored (UTC) moment."""
+    return swedish_time(moment).date()
+
+
 def today() -> date:
-    """Today's date (the clock's, in UTC, while `clock_at` holds it)."""
-    moment = _CLOCK.get()
-    return moment.date() if moment is not None else date.today()
+    """Today's date in Sweden (the clock's, while `clock_at` holds it), never the UTC date."""
+    return local_date(utcnow())
 
 
 @contextmanager

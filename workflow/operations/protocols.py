@@ -32,7 +32,10 @@ from workflow.models import (
     Meeting,
     Member,
     User,
+    local_date,
+    swedish_time,
 )
+from workflow.models import today as local_today
 from workflow.models.protocols import ProtocolPosting, ProtocolSignature
 from workflow.operations import meetings
 from workflow.rules import meetings as meetings_rules
@@ -41,11 +44,8 @@ from workflow.rules.protocols import (
     kronor,
     last_appeal_day,
     legal_force_date,
-    local_date,
-    local_today,
     posting,
     signatures,
-    swedish_time,
 )
 
 # Dates on the protocol are Swedish calendar dates, whatever the server's time zone.
