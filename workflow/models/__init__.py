@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
     UniqueConstraint,
     event,
 )
@@ -725,6 +726,10 @@ class Meeting(Versioned, SQLModel, table=True):
         default=MeetingState.PLANNED.value, sa_column=Column(String(20), nullable=False)
     )
     location: str | None = Field(default=None, sa_column=Column(String(limits.NAME_MAX)))
+    # The meeting's own clock times (Swedish), as the protocol prints them: the start given
+    # when it is planned, the end when it closes. opened_at/closed_at are when the chair clicked.
+    starts_at: time | None = Field(default=None, sa_column=Column(Time))
+    ends_at: time | None = Field(default=None, sa_column=Column(Time))
     created_at: datetime = _stamp()
     opened_at: datetime | None = _optional_stamp()
     closed_at: datetime | None = _optional_stamp()

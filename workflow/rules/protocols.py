@@ -9,14 +9,19 @@ from sqlmodel import Session, select
 from workflow.models import Decision, Meeting
 from workflow.models.protocols import ProtocolPosting, ProtocolSignature
 from workflow.rules import meetings
+from workflow.rules.calendar import next_working_day
 
 # Kommunallagen 13 kap. 5 §: an appeal must come in within three weeks of the posting.
 APPEAL_PERIOD = timedelta(weeks=3)
 
 
 def last_appeal_day(posted_on: date) -> date:
-    """The last day to appeal: three weeks from the day the notice was posted."""
-    return posted_on + APPEAL_PERIOD
+    """The last day to appeal: three weeks from the posting, moved off weekends and holidays.
+
+    Lag (1930:173) om beräkning av lagstadgad tid moves a time limit ending on a Saturday,
+    Sunday, public holiday, midsommarafton, julafton or nyårsafton to the next working day.
+    """
+    return next_working_day(posted_on + APPEAL_PERIOD)
 
 
 def legal_force_date(posted_on: date) -> date:
