@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from tests.api.helpers import error_code, problem_fields
 from tests.meetings.conftest import YEAR
 from workflow.operations import protocols
+from workflow.rules.protocols import last_appeal_day, legal_force_date
 
 
 def _pdf_text(body: bytes) -> str:
@@ -101,8 +102,8 @@ def test_justering_and_posting_over_the_api(api, bearer, board, world, closed, s
     assert posted.status_code == 200, posted.get_json()
     notice = posted.get_json()["notice"]
     assert notice["posted_on"] == today.isoformat()
-    assert notice["last_appeal_day"] == (today + timedelta(days=21)).isoformat()
-    assert notice["legal_force_on"] == (today + timedelta(days=22)).isoformat()
+    assert notice["last_appeal_day"] == last_appeal_day(today).isoformat()
+    assert notice["legal_force_on"] == legal_force_date(today).isoformat()
     assert notice["kept_at"] == f"Kansliet, {world.association.name}"
     assert posted.get_json()["items"][0]["legal_force_on"] == notice["legal_force_on"]
     decision = api.get(base, token=bearer("board")).get_json()["agenda"][0]["decision"]
@@ -149,7 +150,8 @@ def test_the_protocol_and_extract_pdfs(client, api, bearer, board, world, signed
         "ANSLAG/BEVIS",
         "Protokollet är justerat. Justeringen har tillkännagivits genom anslag",
         "Sista dag att överklaga",
-        (today + timedelta(days=21)).isoformat(),
+        last_appeal_day(today).isoformat(),
+        "kl. 13.00–15.30",
         "Förbundets kansli",
         "Hugo Ledamot",
         "Ola Ordförande",

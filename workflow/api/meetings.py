@@ -63,7 +63,8 @@ MANY = 500
 class MeetingCreate(Strict):
     """A board meeting to plan."""
 
-    date: date = Field(description="Its Swedish date; a past date records a meeting already held.")
+    # Its Swedish date; a past date records a meeting already held.
+    date: date
     starts_at: ClockTime | None = Field(default=None, description="Its start (Swedish time).")
     location: Name | None = Field(default=None, description="Where the board meets.")
 
