@@ -783,6 +783,7 @@ def _held_meeting(
         world.associations[spec.association],
         on=held_on,
         location=spec.location,
+        starts_at=spec.opened_at,
         by=officer,
     )
     meetings.add_to_agenda(session, meeting, [app.id for app in items], by=officer)  # type: ignore[misc]
@@ -811,10 +812,18 @@ def _held_meeting(
             ),
             by=chair,
         )
-    engine.fire(MEETING, meeting, "close", by=chair, session=session)
+    engine.fire(
+        MEETING,
+        meeting,
+        "close",
+        by=chair,
+        session=session,
+        payload={"ends_at": spec.closed_at.strftime("%H:%M")},
+    )
     protocols.sign_as_justerare(session, meeting, by=justerare)
     engine.fire(MEETING, meeting, "sign", by=chair, session=session)
-    # The steps ran now; the meeting they record was held on `held_on`, at the file's times.
+    # The steps ran now; the meeting they record was held on `held_on`, at the file's times
+    # (the protocol prints starts_at/ends_at; the steps' stamps say when they were taken).
     zone = ZoneInfo(spec.time_zone)
     meeting.opened_at = datetime.combine(held_on, spec.opened_at, zone).astimezone(UTC)
     meeting.closed_at = datetime.combine(held_on, spec.closed_at, zone).astimezone(UTC)
