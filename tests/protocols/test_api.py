@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import holidays
 from pypdf import PdfReader
 
 from tests.api.helpers import error_code, problem_fields
 from tests.meetings.conftest import YEAR
+from workflow.models import clock_at
 from workflow.operations import protocols
 from workflow.rules.protocols import last_appeal_day, legal_force_date
 
@@ -177,3 +179,24 @@ def test_the_protocol_and_extract_pdfs(client, api, bearer, board, world, signed
             headers={"Authorization": f"Bearer {bearer(who)}"},
         )
         assert hidden.status_code == 404, who
+
+
+def test_the_notice_never_ends_the_time_to_appeal_on_a_weekend(api, api_token, world, signed):
+    meeting, _ = signed()
+    # Posted on a Saturday: three weeks later is a Saturday too.
+    today = protocols.local_today()
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+    with clock_at(datetime(saturday.year, saturday.month, saturday.day, 10, tzinfo=UTC)):
+        posted = api.request(
+            "PUT",
+            f"/api/v1/meetings/{meeting.id}/protocol/posting",
+            token=api_token(world.users["officer"]),
+            json={"posted_on": saturday.isoformat()},
+        )
+    assert posted.status_code == 200, posted.get_json()
+    notice = posted.get_json()["notice"]
+    last = date.fromisoformat(notice["last_appeal_day"])
+    assert last.weekday() < 5
+    assert last > saturday + timedelta(weeks=3)
+    assert last not in holidays.country_holidays("SE", categories=("public", "de_facto"))
+    assert notice["legal_force_on"] == (last + timedelta(days=1)).isoformat()
