@@ -67,6 +67,12 @@ class MeetingForm(BaseForm):
         description=_l("Written YYYY-MM-DD."),
         validators=[InputRequired(message=REQUIRED)],
     )
+    # Checked by the verb (create_meeting), which names a time it cannot read.
+    starts_at = StringField(
+        _l("Start time"),
+        description=_l("Written HH:MM, e.g. 13:00."),
+        render_kw={"maxlength": 5, "inputmode": "numeric"},
+    )
     location = StringField(
         _l("Place"),
         validators=[Length(max=limits.NAME_MAX, message=TOO_LONG)],
@@ -143,6 +149,12 @@ class MeetingStepForm(BaseForm):
 
     expected_version = _hidden_int()
     justerare_id = IntSelectField(_l("Justerare"))
+    # Only the close form shows it; the close step checks it (workflow/lifecycles/meeting.py).
+    ends_at = StringField(
+        _l("End time"),
+        description=_l("Written HH:MM. Leave it empty if the meeting ends now."),
+        render_kw={"maxlength": 5, "inputmode": "numeric"},
+    )
 
 
 class AmountRowForm(RowForm):

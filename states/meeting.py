@@ -21,8 +21,17 @@ _CHAIR = frozenset({Role.CHAIR})
 
 TRANSITIONS: tuple[TransitionSpec, ...] = (
     # The justerare may be chosen when the meeting opens, when it closes or when it is signed.
+    # A meeting opens on its date, not before (the `open` precondition).
     TransitionSpec("open", (M.PLANNED,), M.OPEN, _CHAIR, optional=("justerare_id",)),
-    TransitionSpec("close", (M.OPEN,), M.CLOSED, _CHAIR, optional=("justerare_id",)),
+    # Closing records the time the meeting ended: given, or now if it is held today.
+    TransitionSpec(
+        "close",
+        (M.OPEN,),
+        M.CLOSED,
+        _CHAIR,
+        guards=("end_time_known",),
+        optional=("justerare_id", "ends_at"),
+    ),
     # Justering: the justerare signs first, then the chair's signature completes it; the
     # signed protocol locks the meeting. Items left undecided must leave the agenda first.
     TransitionSpec(

@@ -26,6 +26,7 @@ from workflow.models import (
     Meeting,
     Member,
     User,
+    today,
 )
 from workflow.models.reports import Report
 from workflow.operations import applications as app_service
@@ -336,7 +337,7 @@ def take_step(
 
 def board_meeting(session: Session, world: World, *, on: date | None = None) -> Meeting:
     """The association's planned board meeting on `on` (default today), planned if need be."""
-    day = on or date.today()
+    day = on or today()
     meeting = session.exec(
         select(Meeting).where(
             Meeting.association_id == world.association.id,

@@ -20,7 +20,10 @@ def _sign(session, world, meeting: Meeting) -> None:
     chair = world.users["chair"]
     if meeting.state == "open":
         # The justerare chosen when the meeting opened, else the board's first ledamot.
-        chosen = {"justerare_id": meeting.justerare_id or world.users["board"].id}
+        chosen = {
+            "justerare_id": meeting.justerare_id or world.users["board"].id,
+            "ends_at": "15:30",  # held on its own date, recorded afterwards
+        }
         engine.fire(MEETING, meeting, "close", by=chair, session=session, payload=chosen)
     justerare = session.get(User, meeting.justerare_id)
     protocols.sign_as_justerare(session, meeting, by=justerare)

@@ -137,12 +137,17 @@ def proposed_with_preparation(
 def plan(session: Session, world: factories.World) -> Callable[..., Meeting]:
     """Plan a meeting (committed); `plan(on=date(...))`."""
 
-    def _plan(on: date | None = None, location: str | None = "Förbundets kansli") -> Meeting:
+    def _plan(
+        on: date | None = None,
+        location: str | None = "Förbundets kansli",
+        starts_at: str | None = "13:00",
+    ) -> Meeting:
         meeting = meetings.create_meeting(
             session,
             world.association,
             on=on or date(YEAR, 3, 14),
             location=location,
+            starts_at=starts_at,
             by=world.users["officer"],
         )
         session.commit()
@@ -184,6 +189,8 @@ def step(session: Session, world: factories.World) -> Callable[..., Meeting]:
     """Take a meeting step as the chair (committed)."""
 
     def _step(meeting: Meeting, trigger: str, **payload: Any) -> Meeting:
+        if trigger == "close":  # the meetings here are held on past dates: say when they ended
+            payload.setdefault("ends_at", "15:30")
         engine.fire(
             MEETING, meeting, trigger, by=world.users["chair"], session=session, payload=payload
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import select
@@ -23,6 +23,7 @@ from workflow.models import (
     Recusal,
     RoleGrant,
     Vote,
+    clock_at,
 )
 from workflow.operations import meetings
 from workflow.rules import meetings as meetings_rules
@@ -85,8 +86,10 @@ def test_paragraphs_continue_across_meetings_and_restart_each_year(session, held
     second, (later,) = held(on=date(YEAR, 5, 1))
     assert decide(second, later, "reject").paragraph == 12
     step(second, "close")
-    next_year, (new,) = held(on=date(YEAR + 1, 1, 20))
-    decision = decide(next_year, new, "reject")
+    # The next year's meeting is held on its date: the clock stands there.
+    with clock_at(datetime(YEAR + 1, 1, 20, 9, tzinfo=UTC)):
+        next_year, (new,) = held(on=date(YEAR + 1, 1, 20))
+        decision = decide(next_year, new, "reject")
     assert (decision.paragraph_year, decision.paragraph) == (YEAR + 1, 5)
     assert meetings_rules.paragraph_range(session, first) == (1, 7)
     assert meetings_rules.paragraph_range(session, second) == (8, 13)

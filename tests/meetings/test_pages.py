@@ -4,7 +4,7 @@ chair's decision form, and the officer's decision by delegation on the applicati
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time
 
 import pytest
 from sqlmodel import select
@@ -269,11 +269,22 @@ def test_open_and_close_buttons_for_the_chair(
     )
     assert stale.status_code == 409
     assert "changed by someone else" in _summary(text(stale))
-    closed = post(
+    # The meeting was held on a past date: the chair says when it ended.
+    unknown_end = post(
         f"{url}/transitions/close", {"close-expected_version": "2"}, from_page=url, prefix="close"
     )
+    assert unknown_end.status_code == 422
+    assert 'id="close-ends_at"' in text(unknown_end)
+    assert _fresh(session, Meeting, meeting.id).state == "open"
+    closed = post(
+        f"{url}/transitions/close",
+        {"close-expected_version": "2", "close-ends_at": "15:30"},
+        from_page=url,
+        prefix="close",
+    )
     assert closed.status_code == 303
-    assert _fresh(session, Meeting, meeting.id).state == "closed"
+    stored = _fresh(session, Meeting, meeting.id)
+    assert (stored.state, stored.ends_at) == ("closed", time(15, 30))
 
 
 def test_the_officer_decides_by_delegation_from_the_application_page(

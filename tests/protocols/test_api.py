@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import holidays
 from pypdf import PdfReader
 
 from tests.api.helpers import error_code, problem_fields
 from tests.meetings.conftest import YEAR
+from workflow.models import clock_at
 from workflow.operations import protocols
+from workflow.rules.protocols import last_appeal_day, legal_force_date
 
 
 def _pdf_text(body: bytes) -> str:
@@ -104,8 +107,8 @@ def test_justering_and_posting_over_the_api(api, bearer, board, world, closed, s
     assert posted.status_code == 200, posted.get_json()
     notice = posted.get_json()["notice"]
     assert notice["posted_on"] == today.isoformat()
-    assert notice["last_appeal_day"] == (today + timedelta(days=21)).isoformat()
-    assert notice["legal_force_on"] == (today + timedelta(days=22)).isoformat()
+    assert notice["last_appeal_day"] == last_appeal_day(today).isoformat()
+    assert notice["legal_force_on"] == legal_force_date(today).isoformat()
     assert notice["kept_at"] == f"Kansliet, {world.association.name}"
     decided = [p for p in posted.get_json()["items"] if p["kind"] == "application"]
     assert decided[0]["legal_force_on"] == notice["legal_force_on"]
@@ -156,7 +159,8 @@ def test_the_protocol_and_extract_pdfs(client, api, bearer, board, world, signed
         "ANSLAG/BEVIS",
         "Protokollet är justerat. Justeringen har tillkännagivits genom anslag",
         "Sista dag att överklaga",
-        (today + timedelta(days=21)).isoformat(),
+        last_appeal_day(today).isoformat(),
+        "kl. 13.00–15.30",
         "Förbundets kansli",
         "Hugo Ledamot",
         "Ola Ordförande",
@@ -183,3 +187,24 @@ def test_the_protocol_and_extract_pdfs(client, api, bearer, board, world, signed
             headers={"Authorization": f"Bearer {bearer(who)}"},
         )
         assert hidden.status_code == 404, who
+
+
+def test_the_notice_never_ends_the_time_to_appeal_on_a_weekend(api, api_token, world, signed):
+    meeting, _ = signed()
+    # Posted on a Saturday: three weeks later is a Saturday too.
+    today = protocols.local_today()
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+    with clock_at(datetime(saturday.year, saturday.month, saturday.day, 10, tzinfo=UTC)):
+        posted = api.request(
+            "PUT",
+            f"/api/v1/meetings/{meeting.id}/protocol/posting",
+            token=api_token(world.users["officer"]),
+            json={"posted_on": saturday.isoformat()},
+        )
+    assert posted.status_code == 200, posted.get_json()
+    notice = posted.get_json()["notice"]
+    last = date.fromisoformat(notice["last_appeal_day"])
+    assert last.weekday() < 5
+    assert last > saturday + timedelta(weeks=3)
+    assert last not in holidays.country_holidays("SE", categories=("public", "de_facto"))
+    assert notice["legal_force_on"] == (last + timedelta(days=1)).isoformat()

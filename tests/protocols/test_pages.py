@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from workflow.models import Decision
 from workflow.operations import protocols
+from workflow.rules.protocols import last_appeal_day, legal_force_date
 
 
 def test_the_protocol_page_and_the_justering(client, sign_in, post, board, world, closed, session):
@@ -65,11 +66,11 @@ def test_the_officer_records_the_notice(client, sign_in, post, world, signed, se
     )
     assert done.status_code == 303
     meeting_page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
-    assert f"{(today + timedelta(days=22)).isoformat()}, if not appealed" in meeting_page
+    assert f"{legal_force_date(today).isoformat()}, if not appealed" in meeting_page
     page = client.get(url).get_data(as_text=True)
     assert "ANSLAG/BEVIS" in page
     assert "Record the notice (anslag)" not in page
-    assert (today + timedelta(days=21)).isoformat() in page
+    assert last_appeal_day(today).isoformat() in page
 
 
 def test_the_application_page_shows_the_decision(client, sign_in, world, signed, session):
@@ -91,7 +92,7 @@ def test_the_application_page_shows_the_decision(client, sign_in, world, signed,
     )
     session.commit()
     html = client.get(app_url).get_data(as_text=True)
-    assert f"{(today + timedelta(days=22)).isoformat()}, if not appealed" in html
+    assert f"{legal_force_date(today).isoformat()}, if not appealed" in html
     for who, status in (("other_applicant", 404), ("outsider", 404), ("auditor", 200)):
         sign_in(who)
         assert client.get(f"{app_url}/protocol-extract.pdf").status_code == status, who

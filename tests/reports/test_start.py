@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
 from states.application import State
 from tests import factories
+from workflow.models import clock_at, today
 from workflow.models.reports import ConditionConfirmation, InsatsStart
 
 CONDITIONS = (
@@ -112,3 +114,27 @@ def test_start_on_the_page_keeps_the_input(
     shown = client.get(f"/applications/{app.id}").get_data(as_text=True)
     assert "2026-01-15" in shown
     assert 'id="reporting-plan"' in shown
+
+
+def test_the_start_form_takes_todays_swedish_date_just_after_midnight(
+    client: Any, login: Any, world: Any, session: Any
+) -> None:
+    app = _approved(session, world, conditions=None)
+    day = today() + timedelta(days=1)
+    # 00.30 in Sweden on `day`: in UTC it is still the evening before.
+    moment = datetime(day.year, day.month, day.day, 0, 30, tzinfo=ZoneInfo("Europe/Stockholm"))
+    assert moment.astimezone(UTC).date() == day - timedelta(days=1)
+    login(world.users["officer"])
+    with clock_at(moment):
+        page = client.get(f"/applications/{app.id}").get_data(as_text=True)
+        done = client.post(
+            f"/applications/{app.id}/start",
+            data={
+                "csrf_token": factories.csrf_token(page),
+                "expected_version": app.version,
+                "agreement_date": day.isoformat(),
+            },
+        )
+    assert done.status_code == 303, done.get_data(as_text=True)
+    record = session.exec(select(InsatsStart).where(InsatsStart.application_id == app.id)).one()
+    assert record.agreement_date == day

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from flask import Flask
 from sqlalchemy import text
@@ -151,7 +151,7 @@ def test_start_liv_and_protocols_agree(app: Flask, seed, session: Session) -> No
         if decision is not None:
             assert protocols_rules.legal_force_for(
                 session, decision
-            ) == notice.posted_on + timedelta(days=22)
+            ) == protocols_rules.legal_force_date(notice.posted_on)
         assert protocols.build(session, meeting).notice is not None
     assert posted
     assert _count(session, "SELECT count(*) FROM protocol_signature") == 2 * len(signed)

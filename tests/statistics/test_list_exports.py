@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from states.application import State
 from tests import factories
+from workflow.models import clock_at, today
 from workflow.operations import meetings
 
 
@@ -104,3 +105,29 @@ def test_the_decisions_page_is_for_the_board_side_only(
     assert client.get("/associations/svb/decisions").status_code == 403
     assert client.get("/associations/svb/decisions.csv").status_code == 403
     assert client.get("/associations/hog/decisions").status_code == 404
+
+
+def test_exports_show_the_swedish_date_of_a_step_taken_just_after_midnight(
+    client: Any,
+    login: Callable,
+    session: Session,
+    world: factories.World,
+    make_application: Callable,
+) -> None:
+    day = today()
+    # 00.30 in Sweden: in UTC it is still the evening before.
+    moment = datetime(day.year, day.month, day.day, 0, 30, tzinfo=ZoneInfo("Europe/Stockholm"))
+    assert moment.astimezone(UTC).date() != day
+    app = make_application(
+        state=State.PREPARED,
+        title="Delegerad insats",
+        budget=[{"year": day.year, "amount_sek": 150_000}],
+    )
+    with clock_at(moment):
+        meetings.decide_delegated(session, app, by=world.users["officer"], outcome="reject")
+    session.commit()
+    login(world.users["officer"])
+    decisions = _csv(client, f"/associations/svb/decisions.csv?year={day.year}")
+    assert [(r[1], r[4]) for r in decisions[1:]] == [(day.isoformat(), "Delegerad insats")]
+    listed = _csv(client, "/applications.csv")
+    assert [(r[1], r[9]) for r in listed[1:]] == [("Delegerad insats", day.isoformat())]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,7 +13,7 @@ from workflow.api.schemas import Out, Version
 from workflow.errors import Forbidden, NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
-from workflow.models import Association, User
+from workflow.models import Association, User, today
 from workflow.operations.budget import set_budget
 from workflow.rules import budget
 from workflow.rules.budget import YearBudget
@@ -233,7 +232,7 @@ def get_budget(user: User, slug: str, year: int) -> dict[str, Any]:
 def list_budgets(user: User, slug: str, query: RangeQuery) -> dict[str, Any]:
     """Officers, board members, the chair and auditors; by default every known year."""
     association = _readable(slug, user)
-    default = budget.recent(budget.known_years(db.session, association), date.today().year)
+    default = budget.recent(budget.known_years(db.session, association), today().year)
     years = budget.choose_years(query.from_year, query.to_year, default)
     rows = budget.projection(db.session, association, years=years)
     return {"from": years.start, "to": years.stop - 1, "years": [year_json(r) for r in rows]}

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from flask import url_for
-from pydantic import Field, RootModel
+from pydantic import Field, RootModel, StringConstraints
 from sqlmodel import select
 
 from states import meeting as meeting_machine
@@ -36,6 +36,7 @@ from workflow.models import DECISION_OUTCOMES, Decision, Meeting, User
 from workflow.operations import applications, meetings
 from workflow.rules import meetings as meetings_rules
 from workflow.rules import protocols as protocols_rules
+from workflow.rules.calendar import clock_value
 from workflow.rules.meetings import AgendaEntry
 from workflow.schemas import BudgetLineIn, Id, Name, Plan, Strict, Title
 
@@ -50,6 +51,10 @@ MeetingTrigger = Literal[tuple(t.trigger for t in meeting_machine.TRANSITIONS)] 
 Seat = Literal[meeting_machine.SEATS]  # type: ignore[valid-type]
 VoteName = Literal[meeting_machine.VOTES]  # type: ignore[valid-type]
 DissentKind = Literal[meeting_machine.DISSENT_KINDS]  # type: ignore[valid-type]
+# A clock time in Swedish time, as the API writes it: 13:00.
+ClockTime = Annotated[
+    str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$"), Field(examples=["13:00"])
+]
 # More ids than any agenda or board holds; a bound keeps a hostile body cheap to refuse.
 MANY = 500
 
@@ -59,7 +64,9 @@ MANY = 500
 class MeetingCreate(Strict):
     """A board meeting to plan."""
 
+    # Its Swedish date; a past date records a meeting already held.
     date: date
+    starts_at: ClockTime | None = Field(default=None, description="Its start (Swedish time).")
     location: Name | None = Field(default=None, description="Where the board meets.")
 
 
@@ -72,6 +79,13 @@ class MeetingStepBody(Strict):
         description=(
             "The board member who checks the minutes with the chair; required by `sign`"
             " unless chosen at an earlier step."
+        ),
+    )
+    ends_at: ClockTime | None = Field(
+        default=None,
+        description=(
+            "With `close`: when the meeting ended (Swedish time); by default now if the"
+            " meeting's date is today, otherwise required."
         ),
     )
 
@@ -318,6 +332,8 @@ class MeetingOut(Out):
     id: int
     association: str = Field(description="The association's slug.")
     date: date
+    starts_at: ClockTime | None
+    ends_at: ClockTime | None
     location: str | None
     state: MeetingStateName
     version: int
@@ -455,6 +471,8 @@ def meeting_json(meeting: Meeting, user: User) -> dict[str, Any]:
         "id": meeting.id,
         "association": association.slug,
         "date": meeting.date.isoformat(),
+        "starts_at": clock_value(meeting.starts_at),
+        "ends_at": clock_value(meeting.ends_at),
         "location": meeting.location,
         "state": meeting.state,
         "version": meeting.version,
@@ -529,7 +547,12 @@ def create_meeting(user: User, slug: str, body: MeetingCreate) -> dict[str, Any]
     """Officers. Delegated decisions not yet reported are put on its agenda."""
     association = load_association(slug, user)
     meeting = meetings.create_meeting(
-        db.session, association, on=body.date, location=body.location, by=user
+        db.session,
+        association,
+        on=body.date,
+        location=body.location,
+        starts_at=body.starts_at,
+        by=user,
     )
     return _fresh_json(meeting, user)
 
@@ -568,6 +591,10 @@ def get_meeting(user: User, meeting_id: int) -> dict[str, Any]:
     body=MeetingStepBody,
     response=MeetingOut,
     errors=(403, 409),
+    description=(
+        "The chair. `open` before the meeting's date is `409` code `too_early`; `close` takes"
+        " `ends_at` (`HH:MM`), required unless the meeting is held today."
+    ),
     params={"trigger": MEETING_TRIGGER},
 )
 def fire_meeting_transition(

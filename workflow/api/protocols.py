@@ -147,7 +147,12 @@ class NoticeOut(Out):
     justered_on: date | None
     posted_on: date
     taken_down_on: date
-    last_appeal_day: date = Field(description="Three weeks after the posting.")
+    last_appeal_day: date = Field(
+        description=(
+            "Three weeks after the posting, moved to the next weekday that is not a Swedish"
+            " public holiday, midsommarafton, julafton or nyårsafton."
+        )
+    )
     legal_force_on: date = Field(description="The day after the last day to appeal.")
     kept_at: str
 
@@ -167,7 +172,9 @@ class ProtocolOut(Out):
     signed: bool = Field(description="Signed by the chair and the justerare (justerat).")
     date: date
     location: str | None
-    time: str | None
+    time: str | None = Field(
+        description="The meeting's own times (kl. 13.00–15.30), never when the steps were taken."
+    )
     paragraphs: ParagraphSpanOut | None
     decision_makers: list[PersonOut] = Field(description="Beslutande: the serving members.")
     substitutes: list[PersonOut] = Field(description="Ersättare present but not serving.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from flask import Response
@@ -15,7 +14,7 @@ from workflow.api.schemas import Out
 from workflow.errors import Forbidden
 from workflow.extensions import db
 from workflow.i18n import _l
-from workflow.models import Association, User
+from workflow.models import Association, User, today
 from workflow.rules import statistics
 
 YearNumber = Annotated[int, Field(ge=limits.YEAR_MIN, le=limits.YEAR_MAX)]
@@ -142,7 +141,7 @@ def _readable(slug: str, user: User) -> Association:
 
 
 def _rows(association: Association, query: StatisticsQuery) -> tuple[range, list[Any]]:
-    years = statistics.choose_years(query.year, query.from_year, query.to_year, date.today().year)
+    years = statistics.choose_years(query.year, query.from_year, query.to_year, today().year)
     return years, statistics.figures(db.session, association, years.start, years.stop - 1)
 
 

@@ -35,6 +35,7 @@ from workflow.models import (
     Meeting,
     Member,
     User,
+    today,
 )
 from workflow.operations import (
     annotations,
@@ -690,7 +691,7 @@ def build(
             "The database already holds part of the demo data: " + ", ".join(conflicts),
             code="demo_conflict",
         )
-    year = year or date.today().year
+    year = year or today().year
     summary = DemoSummary()
     admin_spec = next(p for p in data.people if p.admin)
     admin = users.create_user(
@@ -798,12 +799,13 @@ def _held_meeting(
     chair = world.people[spec.chair]
     justerare = world.people[spec.justerare]
     items = [made[item.application] for item in spec.items]
-    held_on = date.today() - timedelta(days=spec.days_ago)
+    held_on = today() - timedelta(days=spec.days_ago)
     meeting = meetings.create_meeting(
         session,
         world.associations[spec.association],
         on=held_on,
         location=spec.location,
+        starts_at=spec.opened_at,
         by=officer,
     )
     meetings.add_to_agenda(session, meeting, [app.id for app in items], by=officer)  # type: ignore[misc]
@@ -845,10 +847,18 @@ def _held_meeting(
     for own, row in listed:
         if own.decision is not None:
             meetings.decide_item(session, meeting, row.id, own.decision, by=chair)  # type: ignore[arg-type]
-    engine.fire(MEETING, meeting, "close", by=chair, session=session)
+    engine.fire(
+        MEETING,
+        meeting,
+        "close",
+        by=chair,
+        session=session,
+        payload={"ends_at": spec.closed_at.strftime("%H:%M")},
+    )
     protocols.sign_as_justerare(session, meeting, by=justerare)
     engine.fire(MEETING, meeting, "sign", by=chair, session=session)
-    # The steps ran now; the meeting they record was held on `held_on`, at the file's times.
+    # The steps ran now; the meeting they record was held on `held_on`, at the file's times
+    # (the protocol prints starts_at/ends_at; the steps' stamps say when they were taken).
     zone = ZoneInfo(spec.time_zone)
     meeting.opened_at = datetime.combine(held_on, spec.opened_at, zone).astimezone(UTC)
     meeting.closed_at = datetime.combine(held_on, spec.closed_at, zone).astimezone(UTC)

@@ -30,7 +30,15 @@ from workflow import engine
 from workflow.lifecycles.application import APPLICATION
 from workflow.lifecycles.meeting import MEETING
 from workflow.lifecycles.report import REPORT
-from workflow.models import Application, Association, Meeting, User, clock_at, utcnow
+from workflow.models import (
+    Application,
+    Association,
+    Meeting,
+    User,
+    clock_at,
+    swedish_time,
+    utcnow,
+)
 from workflow.operations import (
     annotations,
     applications,
@@ -315,7 +323,12 @@ class Builder:
         """Planned a month ahead; if held: attendance, opened, decisions, closed, signed, posted."""
         yield item.opens - timedelta(days=30)
         item.row = meetings.create_meeting(
-            self.session, association, on=item.day, location=LOCATION, by=people.officer
+            self.session,
+            association,
+            on=item.day,
+            location=LOCATION,
+            starts_at=swedish_time(item.opens).time(),
+            by=people.officer,
         )
         if not item.held:
             return

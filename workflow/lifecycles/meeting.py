@@ -7,6 +7,7 @@ chair's signature beside the justerare's).
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 from sqlmodel import Session, select
@@ -17,8 +18,9 @@ from workflow.engine import Lifecycle, Step
 from workflow.errors import Conflict, Problem
 from workflow.i18n import _l
 from workflow.lifecycles.agenda_item import AGENDA_ITEM
-from workflow.models import AgendaItem, Decision, Meeting, User, utcnow
+from workflow.models import AgendaItem, Decision, Meeting, User, swedish_time, today, utcnow
 from workflow.models.protocols import ProtocolSignature
+from workflow.rules.calendar import parse_clock
 from workflow.rules.meetings import (
     closing_position,
     items_of,
@@ -105,6 +107,47 @@ def _guard_undecided_items_released(step: Step) -> list[Problem]:
     return []
 
 
+def _refuse_early_open(step: Step) -> None:
+    """A meeting is opened on its date (Swedish), never before: the record says when it met."""
+    if step.row.state == spec.INITIAL and step.row.date > today():
+        raise Conflict(
+            _l(
+                "The meeting is planned for %(date)s and cannot be opened before that day.",
+                date=step.row.date.isoformat(),
+            ),
+            code="too_early",
+        )
+
+
+def end_time(step: Step) -> time | None:
+    """The time the meeting ended: as given, or now if it is held today; None if unknown."""
+    raw = step.payload.get("ends_at")
+    if isinstance(raw, time):
+        return raw
+    if raw not in (None, ""):
+        return parse_clock(raw) if isinstance(raw, str) else None
+    if step.row.date == today():
+        return swedish_time(utcnow()).time().replace(second=0, microsecond=0, tzinfo=None)
+    return None
+
+
+def _guard_end_time_known(step: Step) -> list[Problem]:
+    raw = step.payload.get("ends_at")
+    ended = end_time(step)
+    if ended is None and raw not in (None, ""):
+        return [Problem("ends_at", _l("Write the time as HH:MM, e.g. 15:30."))]
+    if ended is None:
+        return [
+            Problem(
+                "ends_at",
+                _l("Give the time the meeting ended (HH:MM): it was not held today."),
+            )
+        ]
+    if step.row.starts_at is not None and ended < step.row.starts_at:
+        return [Problem("ends_at", _l("The meeting cannot end before it started."))]
+    return []
+
+
 # --- effects ---------------------------------------------------------------------------------
 
 
@@ -123,6 +166,7 @@ def _effect_open(step: Step) -> None:
 def _effect_close(step: Step) -> None:
     _keep_justerare(step)
     step.row.closed_at = utcnow()
+    step.row.ends_at = end_time(step)
 
 
 def _effect_sign(step: Step) -> None:
@@ -267,9 +311,11 @@ MEETING = Lifecycle(
         "justerare_chosen": _guard_justerare_chosen,
         "justerare_signed": _guard_justerare_signed,
         "undecided_items_released": _guard_undecided_items_released,
+        "end_time_known": _guard_end_time_known,
     },
     # Any step may name the justerare; when it does, the choice is checked.
     common_guards=(justerare_problems,),
+    preconditions={"open": _refuse_early_open},
     effects={"open": _effect_open, "close": _effect_close, "sign": _effect_sign},
     after={
         "open": _after_open,

@@ -3,8 +3,9 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -19,6 +20,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
     UniqueConstraint,
     event,
 )
@@ -63,10 +65,25 @@ def utcnow() -> datetime:
     return _CLOCK.get() or datetime.now(UTC)
 
 
+# Every date a user sees, enters or exports is the association's local date.
+ZONE = ZoneInfo("Europe/Stockholm")
+
+
+def swedish_time(moment: datetime) -> datetime:
+    """A stored moment in Swedish time (SQLite hands back naive UTC values)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZONE)
+
+
+def local_date(moment: datetime) -> date:
+    """The Swedish calendar date of a stored (UTC) moment."""
+    return swedish_time(moment).date()
+
+
 def today() -> date:
-    """Today's date (the clock's, in UTC, while `clock_at` holds it)."""
-    moment = _CLOCK.get()
-    return moment.date() if moment is not None else date.today()
+    """Today's date in Sweden (the clock's, while `clock_at` holds it), never the UTC date."""
+    return local_date(utcnow())
 
 
 @contextmanager
@@ -719,6 +736,10 @@ class Meeting(Versioned, SQLModel, table=True):
         default=MeetingState.PLANNED.value, sa_column=Column(String(20), nullable=False)
     )
     location: str | None = Field(default=None, sa_column=Column(String(limits.NAME_MAX)))
+    # The meeting's own clock times (Swedish), as the protocol prints them: the start given
+    # when it is planned, the end when it closes. opened_at/closed_at are when the chair clicked.
+    starts_at: time | None = Field(default=None, sa_column=Column(Time))
+    ends_at: time | None = Field(default=None, sa_column=Column(Time))
     created_at: datetime = _stamp()
     opened_at: datetime | None = _optional_stamp()
     closed_at: datetime | None = _optional_stamp()

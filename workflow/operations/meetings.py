@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from sqlmodel import Session, select
@@ -41,6 +41,7 @@ from workflow.models import (
 )
 from workflow.rules import liv as liv_rules
 from workflow.rules import protocol_texts
+from workflow.rules.calendar import clock_value, parse_clock
 from workflow.rules.meetings import (
     AmountIn,
     DecisionInput,
@@ -104,8 +105,9 @@ def create_meeting(
     on: date,
     by: User,
     location: str | None = None,
+    starts_at: time | str | None = None,
 ) -> Meeting:
-    """Plan a board meeting; delegated decisions not yet reported go on its agenda."""
+    """Plan a board meeting (a past date records one already held); reports go on its agenda."""
     if not permissions.can_plan_meetings(by, association.id):
         raise Forbidden(_l("Only the association's officers plan board meetings."))
     problems = []
@@ -120,12 +122,15 @@ def create_meeting(
                 ),
             )
         )
+    start = parse_clock(starts_at) if isinstance(starts_at, str) else starts_at
+    if isinstance(starts_at, str) and starts_at.strip() and start is None:
+        problems.append(Problem("starts_at", _l("Write the time as HH:MM, e.g. 13:00.")))
     place = clean(location)
     if place is not None and len(place) > limits.NAME_MAX:
         problems.append(Problem("location", _l("At most %(n)s characters.", n=limits.NAME_MAX)))
     if problems:
         raise ValidationFailed(_l("Some fields are invalid."), problems=problems)
-    meeting = Meeting(association_id=association.id, date=on, location=place)
+    meeting = Meeting(association_id=association.id, date=on, location=place, starts_at=start)
     session.add(meeting)
     session.flush()
     audit.record(
@@ -136,7 +141,7 @@ def create_meeting(
         association_id=association.id,
         actor=by,
         to_state=meeting.state,
-        data={"date": on.isoformat(), "location": place},
+        data={"date": on.isoformat(), "starts_at": clock_value(start), "location": place},
     )
     add_standard_items(session, meeting)
     add_reports(session, meeting)

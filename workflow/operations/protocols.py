@@ -32,21 +32,22 @@ from workflow.models import (
     Meeting,
     Member,
     User,
+    local_date,
+    swedish_time,
 )
+from workflow.models import today as local_today
 from workflow.models.protocols import ProtocolPosting, ProtocolSignature
 from workflow.operations import meetings
 from workflow.rules import meetings as meetings_rules
 from workflow.rules import protocol_texts
+from workflow.rules.calendar import clock_text
 from workflow.rules.protocols import (
     justerare_signed,
     kronor,
     last_appeal_day,
     legal_force_date,
-    local_date,
-    local_today,
     posting,
     signatures,
-    swedish_time,
 )
 
 # Dates on the protocol are Swedish calendar dates, whatever the server's time zone.
@@ -404,14 +405,14 @@ class Protocol:
         )
 
 
-def _time(meeting: Meeting) -> str | None:
-    """The meeting's time span (kl. 09.00–11.30) in Swedish local time, once it was held."""
-    if meeting.opened_at is None:
+def meeting_time(meeting: Meeting) -> str | None:
+    """The meeting's own times (kl. 13.00–15.30), never when the chair clicked open or close."""
+    if meeting.starts_at is None:  # planned before meetings had times
         return None
-    start = swedish_time(meeting.opened_at).strftime("%H.%M")
-    if meeting.closed_at is None:
-        return f"kl. {start}–"
-    return f"kl. {start}–{swedish_time(meeting.closed_at).strftime('%H.%M')}"
+    start = clock_text(meeting.starts_at)
+    if meeting.ends_at is None:
+        return f"kl. {start}–" if meeting.opened_at is not None else f"kl. {start}"
+    return f"kl. {start}–{clock_text(meeting.ends_at)}"
 
 
 def _local(moment: datetime | None) -> str | None:
@@ -665,7 +666,7 @@ def build(session: Session, meeting: Meeting) -> Protocol:
         signed=meeting.state == spec.MeetingState.PROTOCOL_SIGNED,
         date=meeting.date.isoformat(),
         location=meeting.location,
-        time=_time(meeting),
+        time=meeting_time(meeting),
         paragraphs={"first": min(numbers), "last": max(numbers)} if numbers else None,
         decision_makers=decision_makers,
         substitutes=substitutes,

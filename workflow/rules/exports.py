@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlmodel import Session
 
 from workflow.models import (
+    ZONE,
     Application,
     Association,
     BudgetLine,
@@ -18,6 +19,7 @@ from workflow.models import (
     DecisionAmount,
     Meeting,
     Member,
+    local_date,
 )
 
 
@@ -71,8 +73,9 @@ class DecisionRow:
 
 
 def _decisions_statement(association_id: int, year: int) -> Any:
-    start = datetime(year, 1, 1, tzinfo=UTC)
-    end = datetime(year + 1, 1, 1, tzinfo=UTC)
+    # A delegated decision belongs to the year of its Swedish date, as the list shows it.
+    start = datetime(year, 1, 1, tzinfo=ZONE)
+    end = datetime(year + 1, 1, 1, tzinfo=ZONE)
     granted = (
         select(func.coalesce(func.sum(DecisionAmount.amount_sek), 0))
         .where(DecisionAmount.decision_id == Decision.id)
@@ -117,7 +120,7 @@ def _decision_row(row: Any) -> DecisionRow:
         paragraph=paragraph,
         delegated=bool(delegated),
         outcome=outcome,
-        day=meeting_day or decided_at.date(),
+        day=meeting_day or local_date(decided_at),
         diary_number=diary,
         title=title,
         lead_name=row[9],

@@ -22,8 +22,8 @@ from workflow.models import (
     Decision,
     DecisionAmount,
     Meeting,
-    utcnow,
 )
+from workflow.models import today as current_date
 from workflow.models.liv import LivAgreement, LivYear
 from workflow.models.reports import Report
 
@@ -86,7 +86,7 @@ def amount_problems(session: Session, app: Application, amounts: Sequence[Any]) 
 
 def suggested_year(app: Application, today: date | None = None) -> int:
     """The year a yearly decision usually finances: the next calendar year."""
-    return (today or utcnow().date()).year + 1
+    return (today or current_date()).year + 1
 
 
 def suggested_amounts(app: Application) -> list[tuple[int, int]]:

@@ -2,49 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from workflow.models import (
-    Decision,
-    Meeting,
-    utcnow,
-)
+from workflow.models import Decision, Meeting
 from workflow.models.protocols import ProtocolPosting, ProtocolSignature
 from workflow.rules import meetings
+from workflow.rules.calendar import next_working_day
 
 # Kommunallagen 13 kap. 5 §: an appeal must come in within three weeks of the posting.
-ZONE = ZoneInfo("Europe/Stockholm")
 APPEAL_PERIOD = timedelta(weeks=3)
 
 
 def last_appeal_day(posted_on: date) -> date:
-    """The last day to appeal: three weeks from the day the notice was posted."""
-    return posted_on + APPEAL_PERIOD
+    """The last day to appeal: three weeks from the posting, moved off weekends and holidays.
+
+    Lag (1930:173) om beräkning av lagstadgad tid moves a time limit ending on a Saturday,
+    Sunday, public holiday, midsommarafton, julafton or nyårsafton to the next working day.
+    """
+    return next_working_day(posted_on + APPEAL_PERIOD)
 
 
 def legal_force_date(posted_on: date) -> date:
     """The day a decision gains legal force (laga kraft) if no one appealed."""
     return last_appeal_day(posted_on) + timedelta(days=1)
-
-
-def swedish_time(moment: datetime) -> datetime:
-    """A stored moment in Swedish time (SQLite hands back naive UTC values)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(ZONE)
-
-
-def local_date(moment: datetime) -> date:
-    """The Swedish calendar date of a stored (UTC) moment."""
-    return swedish_time(moment).date()
-
-
-def local_today() -> date:
-    """Today's date in Sweden."""
-    return utcnow().astimezone(ZONE).date()
 
 
 def kronor(amount: int) -> str:

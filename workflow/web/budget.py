@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -15,7 +14,7 @@ from workflow import limits, permissions, transaction
 from workflow.errors import NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
-from workflow.models import Association
+from workflow.models import Association, today
 from workflow.operations import associations
 from workflow.operations.budget import set_budget
 from workflow.pagecache import cached_page
@@ -50,7 +49,7 @@ def _association(slug: str) -> Association:
 
 
 def _default_years() -> range:
-    this_year = date.today().year
+    this_year = today().year
     return range(this_year - 1, this_year + 3)
 
 

@@ -14,7 +14,7 @@ from workflow import http, labels, limits, permissions
 from workflow.errors import NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
-from workflow.models import Association, utcnow
+from workflow.models import Association, local_date, today
 from workflow.operations import applications, associations
 from workflow.rules import exports, paging
 from workflow.web.main import list_filters
@@ -66,7 +66,7 @@ def applications_csv() -> ResponseReturnValue:
                 start,
                 end,
                 int(asked or 0),
-                updated.date() if updated else None,
+                local_date(updated) if updated else None,
             ]
 
     name = f"ansokningar-{state}.csv" if state else "ansokningar.csv"
@@ -87,7 +87,7 @@ def _association(slug: str) -> Association:
 def _year() -> int:
     year = request.args.get("year", type=int)
     if year is None or not limits.YEAR_MIN <= year <= limits.YEAR_MAX:
-        return utcnow().year
+        return today().year
     return year
 
 

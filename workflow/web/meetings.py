@@ -35,7 +35,7 @@ from workflow.i18n import _l
 from workflow.labels import action_label
 from workflow.lifecycles.meeting import MEETING
 from workflow.models import Application, Association, Meeting
-from workflow.operations import applications, associations, meetings
+from workflow.operations import applications, associations, meetings, protocols
 from workflow.pagecache import cached_page
 from workflow.rules import meetings as meetings_rules
 from workflow.rules import protocol_texts
@@ -74,6 +74,10 @@ def item_kind_label(value: str) -> Any:
 def item_state_label(value: str) -> Any:
     """The translated name of an agenda item's state."""
     return labels.item_state_label(value)
+@bp.app_template_global("meeting_time")
+def meeting_time(meeting: Meeting) -> str | None:
+    """The meeting's own times as the protocol prints them (kl. 13.00–15.30)."""
+    return protocols.meeting_time(meeting)
 
 
 @bp.app_template_global("meeting_labels")
@@ -183,6 +187,7 @@ def index(slug: str) -> ResponseReturnValue:
             association,
             on=form.date.data,
             location=form.location.data,
+            starts_at=form.starts_at.data,
             by=current_user,
         )
     if (exc := refusal.error) is not None:
@@ -401,7 +406,11 @@ def transition(meeting_id: int, trigger: str) -> ResponseReturnValue:
     if not form.validate():
         errors.add_form(form)
         return _render_show(meeting, refused_step=(trigger, form, errors), status=422)
-    payload = {"justerare_id": form.justerare_id.data} if form.justerare_id.data else {}
+    payload: dict[str, Any] = (
+        {"justerare_id": form.justerare_id.data} if form.justerare_id.data else {}
+    )
+    if trigger == "close" and (form.ends_at.data or "").strip():
+        payload["ends_at"] = form.ends_at.data.strip()
     with transaction.step() as refusal:
         engine.fire(
             MEETING,

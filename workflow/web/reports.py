@@ -38,6 +38,7 @@ from workflow.i18n import _l
 from workflow.lifecycles.application import APPLICATION
 from workflow.lifecycles.report import REPORT
 from workflow.models import Application, Association
+from workflow.models import today as local_today
 from workflow.models.reports import InsatsStart, Report
 from workflow.operations import applications, associations
 from workflow.operations import reports as service
@@ -108,7 +109,7 @@ def reports_panel(
         start=insats_rules.start_record(session, app),
         confirmations=insats_rules.confirmations(session, app),
         plan=service.plan(session, app),
-        today=date.today(),
+        today=local_today(),
         can_write=permissions.can_write_reports(current_user, app) and reporting,
         granted=insats_rules.granted_by_year(session, app),
         reporting=reporting,
@@ -429,7 +430,7 @@ def _render_due(
             overdue_only=overdue_only,
             page=page,
             pages=pages,
-            today=date.today(),
+            today=local_today(),
             form=form,
             errors=errors,
         ),
@@ -443,7 +444,7 @@ def due_csv(slug: str) -> ResponseReturnValue:
     """The list of reports due, with its filter, as CSV."""
     association = _association(slug)
     rows, _overdue_only = _due_rows(association)
-    today = date.today()
+    today = local_today()
     header = [
         gettext("Diary number"),
         gettext("Title"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -16,7 +15,7 @@ from workflow.errors import NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.labels import OUTCOME_LABELS, SUPPORT_LABELS
-from workflow.models import Association
+from workflow.models import Association, today
 from workflow.models.reports import OUTCOMES, SUPPORT_PHASES, SUPPORT_SOURCES
 from workflow.operations import associations
 from workflow.operations.statistics import set_parameters
@@ -55,7 +54,7 @@ def _years(errors: FormErrors) -> range:
     """The years asked for (one year, or from..to); problems go to `errors`."""
     labels = {"year": gettext("Year"), "from": gettext("From year"), "to": gettext("To year")}
     values = {name: _int_arg(name, errors, labels[name]) for name in labels}
-    default = date.today().year
+    default = today().year
     try:
         return statistics.choose_years(values["year"], values["from"], values["to"], default)
     except ValidationFailed as exc:
