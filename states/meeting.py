@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from states.common import Role, TransitionSpec
+from states.common import LEADING_ROLES, TransitionSpec
 
 
 class MeetingState(StrEnum):
@@ -17,7 +17,8 @@ class MeetingState(StrEnum):
 
 
 M = MeetingState
-_CHAIR = frozenset({Role.CHAIR})
+# The chair, or the vice chair standing in (permissions.can_lead says who leads).
+_CHAIR = LEADING_ROLES
 
 TRANSITIONS: tuple[TransitionSpec, ...] = (
     # The justerare may be chosen when the meeting opens, when it closes or when it is signed.

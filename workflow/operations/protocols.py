@@ -95,7 +95,7 @@ def _require_unlocked(meeting: Meeting) -> None:
 
 def choose_justerare(session: Session, meeting: Meeting, user_id: int, *, by: User) -> None:
     """The chair chooses (or changes) the justerare of a closed meeting, before anyone signed."""
-    if not permissions.can_chair(by, meeting.association_id):
+    if not permissions.can_lead(by, meeting):
         raise Forbidden(_l("Only the chair chooses the justerare."))
     meeting = meetings._lock_meeting(session, meeting)
     _require_unlocked(meeting)
@@ -444,12 +444,21 @@ def _decision_text(outcome: str, app: Application, applicant: str | None, total:
     return f"Styrelsen har behandlat ärendet ”{title}”."
 
 
+# Who decided by delegation, as the protocol names the delegate.
+DELEGATE_SV = {
+    "director": "Förbundschefen",
+    "chair": "Ordföranden",
+    "working_committee": "Arbetsutskottet",
+}
+
+
 def _report_text(decision: Decision, app: Application, total: int, by: str | None) -> str:
     title = app.title or "(utan titel)"
     what = f"bevilja {kronor(total)}" if decision.outcome == "approve" else "avslå ansökan"
     on = local_date(decision.decided_at).isoformat()
     return (
-        f"{by or 'Förbundschefen'} har den {on} med stöd av delegation"
+        f"{DELEGATE_SV.get(decision.delegate or '', 'Förbundschefen')}"
+        f"{f' {by}' if by else ''} har den {on} med stöd av delegation"
         f" beslutat att {what} för insatsen ”{title}”. Styrelsen beslutar att lägga"
         " anmälan av delegationsbeslutet till handlingarna."
     )

@@ -35,6 +35,7 @@ from workflow.lifecycles.meeting import MEETING
 from workflow.models import Application, Association, Meeting
 from workflow.operations import applications, associations, meetings
 from workflow.pagecache import cached_page
+from workflow.rules import delegations as delegation_rules
 from workflow.rules import meetings as meetings_rules
 from workflow.rules.meetings import AgendaEntry, AmountIn, BoardMember
 from workflow.web.formerrors import FormErrors
@@ -633,9 +634,15 @@ def delegated_form(app: Application, posted: DelegatedDecisionForm | None = None
 
 
 @bp.app_template_global("delegation_limit")
-def delegation_limit(app: Application) -> int:
-    """The association's delegation limit in SEK."""
-    return meetings_rules.association_of(db.session, app.association_id).delegation_limit_sek
+def delegation_limit(app: Application) -> int | None:
+    """The highest amount the signed-in user may decide by delegation (None: no limit)."""
+    rows = delegation_rules.mandates(
+        db.session,
+        app.association_id,
+        permissions.roles_in(current_user, app.association_id),
+    )
+    widest = delegation_rules.widest(rows)
+    return widest.limit_sek if widest is not None else 0
 
 
 def _render_delegated(
