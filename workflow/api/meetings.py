@@ -666,15 +666,18 @@ def create_decision(user: User, meeting_id: int, body: DecisionIn) -> dict[str, 
     response=ApplicationOut,
     errors=(403, 409),
     description=(
-        "Officers, from `prepared`: approve (with `amounts` per year) or reject. The"
-        " application's total, and for an approval the total granted, must be within the"
-        " association's `delegation_limit_sek`: above it the board decides, and the answer is"
-        " 403 (`above_delegation_limit`, a detail naming `amounts`). An approval the budget"
-        " cannot carry is 422 on `amounts`. The decision is reported at the next meeting."
+        "Whom the association's delegationsordning names (`/associations/{slug}/delegations`,"
+        " matter `grant` or `urgent`): the officers as `director`, the chair as `chair`"
+        " (ordförandebeslut); from `prepared`: approve (with `amounts` per year) or reject."
+        " The application's total, and for an approval the total granted, must be within the"
+        " limit of one of the delegate's rows: above every such limit the board decides, and"
+        " the answer is 403 (`above_delegation_limit`, a detail naming `amounts`); without"
+        " any row, 403 (`no_delegation`). An approval the budget cannot carry is 422 on"
+        " `amounts`. The decision is reported at the next meeting when its row says so."
     ),
 )
 def decide_delegated(user: User, application_id: int, body: DelegatedDecisionIn) -> dict[str, Any]:
-    """Approve or reject within the delegation limit (→ approved | rejected)."""
+    """Approve or reject within the delegationsordning (→ approved | rejected)."""
     app = applications.load_visible(db.session, application_id, user)
     meetings.decide_delegated(
         db.session,
