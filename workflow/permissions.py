@@ -242,8 +242,8 @@ def can_decide_delegated(user: Any, application: Application) -> bool:
 
 
 def can_edit_delegations(user: Any, association: Association) -> bool:
-    """The officers keep the association's delegationsordning."""
-    return Role.OFFICER in roles_in(user, association.id)
+    """Admins and the association's officers keep its delegationsordning."""
+    return can_manage_association(user, association)
 
 
 # --- LIV and statistics (issue 6) -------------------------------------------------------------

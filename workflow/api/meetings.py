@@ -237,6 +237,9 @@ class AttendanceOut(Out):
     member_id: int
     member_name: str
     seat: Seat
+    office: Literal["chair", "vice_chair"] | None = Field(
+        description="The ledamot's office on the board: the chair (ordförande) or the vice chair."
+    )
     present: bool
     serving: bool = Field(description="Fills a seat (votes) when no one is jävig.")
 
@@ -382,6 +385,7 @@ def meeting_json(meeting: Meeting, user: User) -> dict[str, Any]:
                 "member_id": person.member.id,
                 "member_name": person.member.name,
                 "seat": person.seat,
+                "office": person.office,
                 "present": present,
                 "serving": person.user_id in serving,
             }
