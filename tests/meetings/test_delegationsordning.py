@@ -161,7 +161,7 @@ def test_bad_input_through_the_api_changes_nothing(api, bearer, session, world, 
         json={"items": items},
     )
     assert answer.status_code == 422
-    fields = [p["field"] for p in answer.get_json()["problems"]]
+    fields = [d["field"] for d in answer.get_json()["error"]["details"]]
     assert any(f.startswith(field) for f in fields), fields
     assert _rows(session, world) == before
 

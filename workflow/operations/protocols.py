@@ -59,6 +59,7 @@ OUTCOME_SV = {
 }
 VOTE_SV = {"yes": "Ja", "no": "Nej", "abstain": "Avstår"}
 SEAT_SV = {"ledamot": "ledamot", "ersattare": "ersättare"}
+OFFICE_SV = {"chair": "ordförande", "vice_chair": "vice ordförande"}
 
 
 # --- dates -----------------------------------------------------------------------------------
@@ -292,6 +293,8 @@ class Person:
     member: str | None = None
     seat: str | None = None
     replaces: str | None = None
+    # The ledamot's office on the board: ordförande or vice ordförande.
+    office: str | None = None
 
 
 @dataclass
@@ -500,7 +503,11 @@ def build(session: Session, meeting: Meeting) -> Protocol:
     decision_makers, substitutes, absent = [], [], []
     for person in roster:
         entry_person = Person(
-            person.user_id, person.user.name, person.member.name, SEAT_SV[person.seat]
+            person.user_id,
+            person.user.name,
+            person.member.name,
+            SEAT_SV[person.seat],
+            office=OFFICE_SV.get(person.office or ""),
         )
         if person.user_id in serving:
             if person.seat == "ersattare":
