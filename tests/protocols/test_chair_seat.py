@@ -6,7 +6,6 @@ import pytest
 from sqlmodel import select
 
 from tests import factories
-from tests.meetings.conftest import held  # noqa: F401 - a fixture, used by name
 from tests.protocols.test_api import _pdf_text
 from tests.web.conftest import text
 from workflow import engine
@@ -66,7 +65,7 @@ def test_the_chair_can_be_javig_and_the_vice_chair_then_leads_the_item(
     board,
     vice_chair,
     held,
-    decide,  # noqa: F811
+    decide,
 ):
     meeting, (one, two) = held(n=2)
     chair = world.users["chair"]
@@ -120,7 +119,7 @@ def test_the_vice_chair_sees_the_decision_form_on_the_page(
     world,
     board,
     vice_chair,
-    held,  # noqa: F811
+    held,
 ):
     meeting, (app,) = held()
     sign_in(vice_chair)
