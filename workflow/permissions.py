@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlmodel import select
+from sqlalchemy.orm import object_session
+from sqlmodel import Session, select
 
 from states import application as machine
 from states import meeting as meeting_machine
@@ -16,6 +17,11 @@ from workflow.models import Application, Association, Meeting, RoleGrant
 from workflow.models.reports import Report
 from workflow.rules import delegations as delegation_rules
 from workflow.rules import meetings as meetings_rules
+
+
+def _session_of(row: Any) -> Session:
+    """The session holding the row (the seeding's private one too), else the request's."""
+    return object_session(row) or db.session  # type: ignore[return-value]
 
 
 def _grants(user: Any) -> list[Any]:
@@ -212,12 +218,13 @@ def can_lead(user: Any, meeting: Meeting, recused_user_ids: Iterable[int] = ()) 
     if not LEADING_ROLES & roles:
         return False
     recused = set(recused_user_ids)
-    absent = meetings_rules.absent_user_ids(db.session, meeting)
+    session = _session_of(meeting)
+    absent = meetings_rules.absent_user_ids(session, meeting)
     if user.id in recused or user.id in absent:
         return False
     if Role.CHAIR in roles:
         return True
-    chairs = meetings_rules.office_holders(db.session, meeting.association_id, Role.CHAIR)
+    chairs = meetings_rules.office_holders(session, meeting.association_id, Role.CHAIR)
     return all(c.user_id in absent or c.user_id in recused for c in chairs)
 
 
@@ -236,7 +243,9 @@ def can_decide_delegated(user: Any, application: Application) -> bool:
     chair (ordförandebeslut); the state and the amount's limit apart."""
     return can_fire(user, application, "delegated_approve") and bool(
         delegation_rules.mandates(
-            db.session, application.association_id, roles_in(user, application.association_id)
+            _session_of(application),
+            application.association_id,
+            roles_in(user, application.association_id),
         )
     )
 
