@@ -56,7 +56,10 @@ class AssociationForm(BaseForm):
     )
     delegation_limit_sek = IntField(
         _l("Delegation limit (SEK)"),
-        description=_l("The director may decide applications up to this total amount."),
+        description=_l(
+            "The director may decide applications up to this total amount: the first row of"
+            " the delegationsordning, which the officers keep afterwards."
+        ),
         validators=[
             InputRequired(message=REQUIRED),
             NumberRange(

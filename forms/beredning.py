@@ -10,11 +10,11 @@ from wtforms.fields import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from forms.admin import REQUIRED, TOO_LONG
-from forms.base import BaseForm, IntField, options
+from forms.base import BaseForm, options
 from workflow import limits
 from workflow.i18n import _l
 
@@ -76,18 +76,6 @@ class AssociationSettingsForm(BaseForm):
         _l("Name"),
         validators=[InputRequired(message=REQUIRED), Length(max=limits.NAME_MAX, message=TOO_LONG)],
         render_kw={"maxlength": limits.NAME_MAX},
-    )
-    delegation_limit_sek = IntField(
-        _l("Delegation limit (SEK)"),
-        description=_l("The director may decide applications up to this total amount."),
-        validators=[
-            InputRequired(message=REQUIRED),
-            NumberRange(
-                min=0,
-                max=limits.AMOUNT_MAX,
-                message=_l("Must be between %(min)s and %(max)s."),
-            ),
-        ],
     )
     require_partner_endorsement = BooleanField(
         _l("Submission requires every partner's endorsement"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from states.common import Role, TransitionSpec
+from states.common import LEADING_ROLES, Role, TransitionSpec
 
 
 class State(StrEnum):
@@ -31,7 +31,9 @@ S = State
 _APPLICANT = frozenset({Role.APPLICANT})
 _OFFICER = frozenset({Role.OFFICER})
 _PREPARER = frozenset({Role.PREPARER})
-_CHAIR = frozenset({Role.CHAIR})
+# The chair, or the vice chair standing in (permissions.can_lead says who leads).
+_CHAIR = LEADING_ROLES
+_DELEGATES = frozenset({Role.OFFICER, Role.CHAIR})
 
 # The checks of a board decision, in the order their problems are listed.
 _BOARD_GUARDS = (
@@ -44,7 +46,8 @@ _BOARD_GUARDS = (
     "dissents_valid",
     "no_borrowing",
 )
-# The officer's decision: the amounts, the delegation limit (403 above it), no borrowing.
+# A decision by delegation: the amounts, the delegationsordning (403 without a row covering
+# them), no borrowing.
 _DELEGATED_GUARDS = ("delegated_amounts", "within_delegation", "no_borrowing")
 
 TRANSITIONS: tuple[TransitionSpec, ...] = (
@@ -109,11 +112,13 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
     TransitionSpec(
         "board_refer_back", (S.ON_AGENDA,), S.IN_PREPARATION, _CHAIR, guards=_BOARD_GUARDS
     ),
+    # A decision by delegation: the förbundschef's, or the chair's (ordförandebeslut), as the
+    # association's delegationsordning allows (the `within_delegation` guard).
     TransitionSpec(
-        "delegated_approve", (S.PREPARED,), S.APPROVED, _OFFICER, guards=_DELEGATED_GUARDS
+        "delegated_approve", (S.PREPARED,), S.APPROVED, _DELEGATES, guards=_DELEGATED_GUARDS
     ),
     TransitionSpec(
-        "delegated_reject", (S.PREPARED,), S.REJECTED, _OFFICER, guards=_DELEGATED_GUARDS
+        "delegated_reject", (S.PREPARED,), S.REJECTED, _DELEGATES, guards=_DELEGATED_GUARDS
     ),
     # The agreement date, and a confirmation per condition of an approval with conditions.
     TransitionSpec(

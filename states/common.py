@@ -13,12 +13,20 @@ class Role(StrEnum):
     PREPARER = "preparer"
     OFFICER = "officer"
     BOARD = "board"
+    # The chair (ordförande) and vice chair (vice ordförande) are ledamöter: each grant
+    # names the member organisation whose seat they hold.
     CHAIR = "chair"
+    VICE_CHAIR = "vice_chair"
     AUDITOR = "auditor"
 
 
 # Roles whose grant names the member organisation the person speaks for.
-MEMBER_BOUND_ROLES = frozenset({Role.APPLICANT, Role.BOARD})
+MEMBER_BOUND_ROLES = frozenset({Role.APPLICANT, Role.BOARD, Role.CHAIR, Role.VICE_CHAIR})
+# Roles that hold a seat on the board (the chair and vice chair as ledamöter).
+BOARD_SEAT_ROLES = frozenset({Role.BOARD, Role.CHAIR, Role.VICE_CHAIR})
+# Roles that may lead a meeting: the chair, and the vice chair standing in when the chair is
+# absent or jävig (which meeting and item is checked by `permissions.can_lead`).
+LEADING_ROLES = frozenset({Role.CHAIR, Role.VICE_CHAIR})
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from states.common import Role, TransitionSpec
+from states.common import LEADING_ROLES, Role, TransitionSpec
 
 
 class MeetingState(StrEnum):
@@ -17,7 +17,8 @@ class MeetingState(StrEnum):
 
 
 M = MeetingState
-_CHAIR = frozenset({Role.CHAIR})
+# The chair, or the vice chair standing in (permissions.can_lead says who leads).
+_CHAIR = LEADING_ROLES
 
 TRANSITIONS: tuple[TransitionSpec, ...] = (
     # The justerare may be chosen when the meeting opens, when it closes or when it is signed.
@@ -100,7 +101,7 @@ class ItemState(StrEnum):
 
 
 _I = ItemState
-_OFFICER_OR_CHAIR = frozenset({Role.OFFICER, Role.CHAIR})
+_OFFICER_OR_CHAIR = LEADING_ROLES | {Role.OFFICER}
 
 ITEM_TRANSITIONS: tuple[TransitionSpec, ...] = (
     # The board's decision on the item (for an application, recorded with its decision step).

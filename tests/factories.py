@@ -134,7 +134,15 @@ def build_world(session: Session) -> World:
         "board": user(
             session, assoc, "board", members["af"], email="board@example.se", name="Bo Ledamot"
         ),
-        "chair": user(session, assoc, "chair", email="chair@example.se", name="Ola Ordförande"),
+        # The chair holds Försäkringskassan's ledamot seat (the ordförande is a ledamot).
+        "chair": user(
+            session,
+            assoc,
+            "chair",
+            members["fk"],
+            email="chair@example.se",
+            name="Ola Ordförande",
+        ),
         "auditor": user(session, assoc, "auditor", email="auditor@example.se", name="Rut Revisor"),
         "admin": user(
             session, None, None, email="admin@example.se", name="Adam Admin", is_admin=True

@@ -119,7 +119,24 @@ ROLE_LABELS: dict[str, Any] = {
     Role.OFFICER: _l("Director / office"),
     Role.BOARD: _l("Board member"),
     Role.CHAIR: _l("Chair"),
+    Role.VICE_CHAIR: _l("Vice chair"),
     Role.AUDITOR: _l("Auditor"),
+}
+
+# The delegationsordning's matters and delegates (states/delegation.py).
+MATTER_LABELS: dict[str, Any] = {
+    "grant": _l("Grants to insatser (applications)"),
+    "urgent": _l("Urgent matters (the board cannot wait)"),
+}
+DELEGATE_LABELS: dict[str, Any] = {
+    "director": _l("Director (förbundschef)"),
+    "chair": _l("Chair (ordförande)"),
+    "working_committee": _l("Working committee (arbetsutskott)"),
+}
+# The office a ledamot holds on the board.
+OFFICE_LABELS: dict[str, Any] = {
+    "chair": _l("Chair"),
+    "vice_chair": _l("Vice chair"),
 }
 
 RECOMMENDATION_LABELS: dict[str, Any] = {
@@ -270,6 +287,9 @@ def template_helpers() -> dict[str, Any]:
         "recommendation_label": recommendation_label,
         "endorsement_label": endorsement_label,
         "STATE_LABELS": STATE_LABELS,
+        "MATTER_LABELS": MATTER_LABELS,
+        "DELEGATE_LABELS": DELEGATE_LABELS,
+        "OFFICE_LABELS": OFFICE_LABELS,
     }
 
 

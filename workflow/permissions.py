@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sqlmodel import select
+from sqlalchemy.orm import object_session
+from sqlmodel import Session, select
 
 from states import application as machine
 from states import meeting as meeting_machine
 from states import report as report_spec
-from states.common import Role
+from states.common import LEADING_ROLES, Role
 from workflow.extensions import db
-from workflow.models import Application, Association, RoleGrant
+from workflow.models import Application, Association, Meeting, RoleGrant
 from workflow.models.reports import Report
+from workflow.rules import delegations as delegation_rules
+from workflow.rules import meetings as meetings_rules
+
+
+def _session_of(row: Any) -> Session:
+    """The session holding the row (the seeding's private one too), else the request's."""
+    return object_session(row) or db.session  # type: ignore[return-value]
 
 
 def _grants(user: Any) -> list[Any]:
@@ -108,7 +117,7 @@ def allowed_transitions(user: Any, application: Application) -> list[str]:
         and can_fire(user, application, trigger)
     ]
     delegated = machine.BY_TRIGGER["delegated_approve"]
-    if application.state in delegated.sources and can_fire(user, application, delegated.trigger):
+    if application.state in delegated.sources and can_decide_delegated(user, application):
         steps.append(machine.DECIDE_DELEGATED)
     return sorted(steps)
 
@@ -161,7 +170,7 @@ def can_view_preparation_queue(user: Any, association: Association) -> bool:
     return bool({Role.PREPARER, Role.OFFICER} & roles_in(user, association.id))
 
 
-BUDGET_READERS = frozenset({Role.OFFICER, Role.BOARD, Role.CHAIR, Role.AUDITOR})
+BUDGET_READERS = frozenset({Role.OFFICER, Role.BOARD, Role.CHAIR, Role.VICE_CHAIR, Role.AUDITOR})
 
 
 def can_view_budget(user: Any, association: Association) -> bool:
@@ -180,7 +189,8 @@ def can_edit_budget(user: Any, association: Association) -> bool:
 def can_view_meetings(user: Any, association_id: int) -> bool:
     """Officers, the board, the chair and auditors read the association's meetings; admins too."""
     return is_admin(user) or bool(
-        {Role.OFFICER, Role.BOARD, Role.CHAIR, Role.AUDITOR} & roles_in(user, association_id)
+        {Role.OFFICER, Role.BOARD, Role.CHAIR, Role.VICE_CHAIR, Role.AUDITOR}
+        & roles_in(user, association_id)
     )
 
 
@@ -190,30 +200,72 @@ def can_plan_meetings(user: Any, association_id: int) -> bool:
 
 
 def can_record_attendance(user: Any, association_id: int) -> bool:
-    """The officers and the chair record who is present."""
-    return bool({Role.OFFICER, Role.CHAIR} & roles_in(user, association_id))
+    """The officers, the chair and the vice chair record who is present."""
+    return bool({Role.OFFICER, *LEADING_ROLES} & roles_in(user, association_id))
 
 
 def can_chair(user: Any, association_id: int) -> bool:
-    """The chair opens and closes meetings, records decisions and signs the protocol."""
-    return Role.CHAIR in roles_in(user, association_id)
+    """The chair, or the vice chair, may lead some meeting of the association."""
+    return bool(LEADING_ROLES & roles_in(user, association_id))
 
 
-def can_fire_meeting(user: Any, association_id: int, trigger: str) -> bool:
-    """Whether one of the user's roles may take this step of a meeting (state checked apart)."""
+def can_lead(user: Any, meeting: Meeting, recused_user_ids: Iterable[int] = ()) -> bool:
+    """Who leads the meeting (or, given who is jävig, one item of it): the chair, who opens
+    and closes it, records the board's decisions and signs the protocol; the vice chair in the
+    chair's stead while the chair is recorded absent or jävig. Nobody leads an item they are
+    jävig on, or a meeting they are recorded absent from."""
+    roles = roles_in(user, meeting.association_id)
+    if not LEADING_ROLES & roles:
+        return False
+    recused = set(recused_user_ids)
+    session = _session_of(meeting)
+    absent = meetings_rules.absent_user_ids(session, meeting)
+    if user.id in recused or user.id in absent:
+        return False
+    if Role.CHAIR in roles:
+        return True
+    chairs = meetings_rules.office_holders(session, meeting.association_id, Role.CHAIR)
+    return all(c.user_id in absent or c.user_id in recused for c in chairs)
+
+
+def can_fire_meeting(user: Any, meeting: Meeting, trigger: str) -> bool:
+    """Whether the user may take this step of the meeting (the state checked apart)."""
     spec = meeting_machine.BY_TRIGGER.get(trigger)
-    return spec is not None and bool(spec.roles & roles_in(user, association_id))
+    return (
+        spec is not None
+        and bool(spec.roles & roles_in(user, meeting.association_id))
+        and can_lead(user, meeting)
+    )
 
 
-def can_fire_item(user: Any, association_id: int, trigger: str) -> bool:
-    """Whether one of the user's roles may take this step of an agenda item."""
+def can_fire_item(user: Any, item: Any, trigger: str) -> bool:
+    """Whether the user may take this step of an agenda item: an officer where the step allows
+    one, else whoever leads its meeting (the state checked apart)."""
     spec = meeting_machine.ITEM_BY_TRIGGER.get(trigger)
-    return spec is not None and bool(spec.roles & roles_in(user, association_id))
+    if spec is None:
+        return False
+    roles = spec.roles & roles_in(user, item.association_id)
+    if Role.OFFICER in roles:
+        return True
+    meeting = _session_of(item).get(Meeting, item.meeting_id)
+    return bool(roles) and meeting is not None and can_lead(user, meeting)
 
 
 def can_decide_delegated(user: Any, application: Application) -> bool:
-    """The officers decide within the delegation limit (the state and the limit apart)."""
-    return can_fire(user, application, "delegated_approve")
+    """Whom the delegationsordning names for decisions on applications: the förbundschef, the
+    chair (ordförandebeslut); the state and the amount's limit apart."""
+    return can_fire(user, application, "delegated_approve") and bool(
+        delegation_rules.mandates(
+            _session_of(application),
+            application.association_id,
+            roles_in(user, application.association_id),
+        )
+    )
+
+
+def can_edit_delegations(user: Any, association: Association) -> bool:
+    """Admins and the association's officers keep its delegationsordning."""
+    return can_manage_association(user, association)
 
 
 # --- LIV and statistics (issue 6) -------------------------------------------------------------

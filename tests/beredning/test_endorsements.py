@@ -186,19 +186,18 @@ def test_officers_and_admins_change_the_settings(api, bearer, world, session, wh
         token=bearer(who),
         json={
             "require_partner_endorsement": True,
-            "delegation_limit_sek": 250_000,
             "expected_version": world.association.version,
         },
     )
     assert response.status_code == 200
     body = response.get_json()
-    assert (body["require_partner_endorsement"], body["delegation_limit_sek"]) == (True, 250_000)
+    assert body["require_partner_endorsement"] is True
     assert body["name"] == "Samordningsförbundet Södra Vätterbygden"
     session.expire_all()
     stored = session.get(Association, world.association.id)
     assert stored.require_partner_endorsement is True
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "update_association")).one()
-    assert event.data == {"delegation_limit_sek": 250_000, "require_partner_endorsement": True}
+    assert event.data == {"require_partner_endorsement": True}
 
 
 @pytest.mark.parametrize(
@@ -207,7 +206,8 @@ def test_officers_and_admins_change_the_settings(api, bearer, world, session, wh
         ("preparer", {"require_partner_endorsement": True}, 403, []),
         ("outsider", {"require_partner_endorsement": True}, 404, []),
         ("officer", {"require_partner_endorsement": True, "expected_version": 99}, 409, []),
-        ("officer", {"delegation_limit_sek": -1}, 422, ["delegation_limit_sek"]),
+        # The delegation limit lives in the delegationsordning now (its own endpoint).
+        ("officer", {"delegation_limit_sek": 1}, 422, ["delegation_limit_sek"]),
         ("officer", {"name": "  "}, 422, ["name"]),
         ("officer", {"require_partner_endorsement": "yes"}, 422, ["require_partner_endorsement"]),
         ("officer", {"slug": "ny"}, 422, ["slug"]),
@@ -220,7 +220,7 @@ def test_bad_setting_changes_change_nothing(api, bearer, world, session, who, bo
         assert problem_fields(response) == fields
     session.expire_all()
     stored = session.get(Association, world.association.id)
-    assert (stored.require_partner_endorsement, stored.delegation_limit_sek) == (False, 200_000)
+    assert (stored.require_partner_endorsement, stored.version) == (False, 1)
 
 
 # --- the pages ----------------------------------------------------------------------------------
@@ -307,7 +307,6 @@ def test_the_settings_page_switches_the_endorsement_rule(
     data = {
         "version": world.association.version,
         "name": world.association.name,
-        "delegation_limit_sek": "200 000",
         "require_partner_endorsement": "y",
     }
     response = post(url, data, from_page=url)
@@ -317,7 +316,7 @@ def test_the_settings_page_switches_the_endorsement_rule(
     stale = post(url, {**data, "require_partner_endorsement": ""}, from_page=url)
     assert stale.status_code == 409
     assert session.get(Association, world.association.id).require_partner_endorsement is True
-    invalid = post(url, {**data, "delegation_limit_sek": "-5"}, from_page=url)
+    invalid = post(url, {**data, "name": " "}, from_page=url)
     assert invalid.status_code == 422
 
 

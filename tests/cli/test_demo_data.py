@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import func, select
 
 from states.common import Role
-from workflow import audit
+from workflow import audit, permissions
 from workflow.devdata import demo
 from workflow.errors import DomainError
 from workflow.models import (
@@ -27,8 +27,9 @@ from workflow.models import (
     RoleGrant,
     User,
 )
-from workflow.operations import users
+from workflow.operations import meetings, users
 from workflow.rules import completeness
+from workflow.rules import meetings as meetings_rules
 
 EXPECTED_STATES = {
     "draft": 2,
@@ -119,18 +120,22 @@ def test_demo_data_users_one_per_role_and_a_shared_officer(runner, session) -> N
     admins = session.exec(select(User).where(User.is_admin)).all()
     assert [a.email for a in admins] == ["admin@example.se"]
     slugs = {a.id: a.slug for a in session.exec(select(Association)).all()}
-    for slug in ("svb", "hoglandet", "finnveden"):
+    members = {"svb": 7, "hoglandet": 9, "finnveden": 6}
+    for slug, count in members.items():
         grants = [
             g for g in session.exec(select(RoleGrant)).all() if slugs[g.association_id] == slug
         ]
         roles = Counter((g.role, g.substitute) for g in grants)
+        # The board as in the seeds: a ledamot and an ersättare for every member organisation,
+        # the chair and the vice chair among the ledamöter.
         assert roles == {
             ("applicant", False): 2,
             ("preparer", False): 1,
             ("officer", False): 1,
-            ("board", False): 1,
-            ("board", True): 1,
+            ("board", False): count - 2,
+            ("board", True): count,
             ("chair", False): 1,
+            ("vice_chair", False): 1,
             ("auditor", False): 1,
         }, slug
     officer = users.find_user(session, demo.SHARED_OFFICER.email)
@@ -308,3 +313,40 @@ def test_demo_data_reports_a_bad_file_and_changes_nothing(runner, session, monke
         result.output
     )
     assert _count(session, Association) == 0
+
+
+def test_demo_boards_keep_quorum_when_one_ledamot_is_javig(runner, session) -> None:
+    """Each demo board has a seat per member organisation: one jäv leaves it quorate."""
+    _load(runner)
+    for spec in demo.ASSOCIATIONS:
+        association = session.exec(select(Association).where(Association.slug == spec.slug)).one()
+        officer = next(
+            u
+            for u in session.exec(select(User)).all()
+            if Role.OFFICER in permissions.roles_in(u, association.id)
+        )
+        meeting = meetings.create_meeting(session, association, on=date.today(), by=officer)
+        board = meetings_rules.roster(session, association.id)
+        ledamot = [p for p in board if p.seat == "ledamot"]
+        assert len(ledamot) == len(spec.members), spec.slug
+        assert {p.office for p in ledamot} == {"chair", "vice_chair", None}, spec.slug
+        meetings.record_attendance(
+            session, meeting, [meetings.AttendanceIn(p.user_id, True) for p in ledamot], by=officer
+        )
+        javig = next(p for p in ledamot if p.office is None)
+        q = meetings_rules.quorum(session, meeting, recused_user_ids=[javig.user_id])
+        assert (q.seats, q.filled, q.quorate) == (len(ledamot), len(ledamot) - 1, True)
+        # The jävig ledamot's ersättare may take the seat for that item.
+        meetings.record_attendance(
+            session,
+            meeting,
+            [
+                meetings.AttendanceIn(p.user_id, True)
+                for p in board
+                if p.seat == "ersattare" and p.member.id == javig.member.id
+            ],
+            by=officer,
+        )
+        q = meetings_rules.quorum(session, meeting, recused_user_ids=[javig.user_id])
+        assert q.filled == len(ledamot), spec.slug
+        session.rollback()

@@ -40,11 +40,10 @@ class Board:
 def board(session: Session, world: factories.World) -> Board:
     """Five seats (af, fk, region, jonkoping, habo); ersättare for af and jonkoping.
 
-    The world's `board` user is the af ledamot. The chair holds no seat of their own.
+    The world's `board` user is the af ledamot; the chair holds the fk seat.
     """
-    ledamot = {"af": world.users["board"]}
+    ledamot = {"af": world.users["board"], "fk": world.users["chair"]}
     names = {
-        "fk": "Fia Ledamot",
         "region": "Rolf Ledamot",
         "jonkoping": "Jenny Ledamot",
         "habo": "Hugo Ledamot",

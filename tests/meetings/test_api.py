@@ -32,7 +32,8 @@ def test_plan_list_and_read_meetings(api, bearer, world):
     assert created.status_code == 201
     meeting = created.get_json()
     assert (meeting["state"], meeting["location"], meeting["version"]) == ("planned", "Kansliet", 1)
-    assert meeting["quorum"] == {"seats": 1, "filled": 0, "quorate": False}
+    # The board user (af) and the chair (fk) hold the two seats.
+    assert meeting["quorum"] == {"seats": 2, "filled": 0, "quorate": False}
     assert meeting["allowed_transitions"] == []  # the officer does not open meetings
     listing = api.get("/api/v1/associations/svb/meetings", token=bearer("board"))
     assert listing.status_code == 200

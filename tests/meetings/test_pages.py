@@ -229,8 +229,8 @@ def test_votes_and_jav_on_the_page(client, sign_in, post, session, world, board,
     for key, user in board.ledamot.items():
         i = index[user.id]
         form[f"{prefix}-votes-{i}-user_id"] = str(user.id)
-        form[f"{prefix}-votes-{i}-vote"] = "" if key == "fk" else "no"
-    form[f"{prefix}-recusals-0-user_id"] = str(board.ledamot["fk"].id)
+        form[f"{prefix}-votes-{i}-vote"] = "" if key == "region" else "no"
+    form[f"{prefix}-recusals-0-user_id"] = str(board.ledamot["region"].id)
     form[f"{prefix}-recusals-0-reason"] = "Jävig"
     form[f"{prefix}-dissents-0-user_id"] = str(board.ledamot["af"].id)
     form[f"{prefix}-dissents-0-kind"] = "protocol_note"

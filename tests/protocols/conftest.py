@@ -20,6 +20,7 @@ from tests.meetings.conftest import (  # noqa: F401 - fixtures, used by name
     budgets,
     compiled_catalog,
     decide,
+    held,
     place,
     plan,
     post,

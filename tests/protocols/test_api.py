@@ -33,7 +33,7 @@ def test_the_protocol_as_json(api, bearer, board, world, closed):
     makers = {p["name"]: p for p in body["decision_makers"]}
     assert set(makers) == {
         "Bo Ledamot",
-        "Fia Ledamot",
+        "Ola Ordförande",
         "Rolf Ledamot",
         "Hugo Ledamot",
         "Ersättare jonkoping",
@@ -57,7 +57,7 @@ def test_the_protocol_as_json(api, bearer, board, world, closed):
     assert enter["vote_counts"] == {"yes": 4, "no": 1, "abstain": 0}
     assert {(d["name"], d["kind"]) for d in enter["dissents"]} == {
         ("Hugo Ledamot", "reservation"),
-        ("Fia Ledamot", "protocol_note"),
+        ("Ola Ordförande", "protocol_note"),
     }
     assert rejected["decision_text"].startswith("Styrelsen beslutar att avslå")
     assert enter["legal_force_on"] is None

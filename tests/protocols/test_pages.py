@@ -122,7 +122,7 @@ def test_the_chair_chooses_the_justerare_on_the_page(
     empty = post(f"{url}/justerare", {"justerare_id": ""}, from_page=url)
     assert empty.status_code == 422
     assert "Choose a board member." in empty.get_data(as_text=True)
-    done = post(f"{url}/justerare", {"justerare_id": board.ledamot["fk"].id}, from_page=url)
+    done = post(f"{url}/justerare", {"justerare_id": board.ledamot["region"].id}, from_page=url)
     assert done.status_code == 303
     session.expire_all()
-    assert session.get(type(meeting), meeting.id).justerare_id == board.ledamot["fk"].id
+    assert session.get(type(meeting), meeting.id).justerare_id == board.ledamot["region"].id

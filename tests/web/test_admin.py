@@ -9,6 +9,7 @@ from tests import factories
 from tests.web.conftest import text
 from workflow.models import Association, Member, User
 from workflow.operations import users
+from workflow.rules import delegations as delegation_rules
 
 ASSOCIATIONS = "/admin/associations"
 MEMBERS = "/admin/associations/svb/members"
@@ -32,7 +33,9 @@ def test_admin_creates_an_association(client, world, login, post, session):
     assert response.status_code == 303
     session.expire_all()
     created = session.exec(select(Association).where(Association.slug == "vsf")).one()
-    assert created.delegation_limit_sek == 150_000
+    # The limit given starts the delegationsordning: the director decides grants up to it.
+    rows = delegation_rules.rows_of(session, created.id)
+    assert [(r.matter, r.delegate, r.limit_sek) for r in rows] == [("grant", "director", 150_000)]
     assert "Förbundet Vätterbygdens samordningsförbund har skapats." in text(
         client.get(ASSOCIATIONS)
     )

@@ -30,7 +30,7 @@ from workflow.i18n import _l
 from workflow.models import Association, User
 from workflow.operations import applications, associations, endorsements, proposals
 from workflow.operations.endorsements import PartnerAnswer
-from workflow.schemas import Amount, Name, Strict
+from workflow.schemas import Name, Strict
 
 APPLICATION = f"/applications/<{ID}:application_id>"
 MEMBER = {"description": "A partner member organisation named on the application."}
@@ -87,7 +87,6 @@ class AssociationPatch(Strict):
     """Settings of an association; a field left out (or null) is not changed."""
 
     name: Name | None = None
-    delegation_limit_sek: Amount | None = None
     require_partner_endorsement: bool | None = Field(
         default=None, description="Whether submit waits for every partner's endorsement."
     )
@@ -205,14 +204,13 @@ def proposal_draft(user: User, application_id: int) -> dict[str, Any]:
     params={"slug": SLUG},
 )
 def update_association(user: User, slug: str, body: AssociationPatch) -> dict[str, Any]:
-    """Administrators and the association's officers: name, delegation limit, endorsement rule."""
+    """Administrators and the association's officers: name, endorsement rule."""
     association = load_association(slug, user)
     associations.update_settings(
         db.session,
         association,
         by=user,
         name=body.name,
-        delegation_limit_sek=body.delegation_limit_sek,
         require_partner_endorsement=body.require_partner_endorsement,
         expected_version=body.expected_version,
     )

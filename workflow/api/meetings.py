@@ -317,6 +317,9 @@ class AttendanceOut(Out):
     member_id: int
     member_name: str
     seat: Seat
+    office: Literal["chair", "vice_chair"] | None = Field(
+        description="The ledamot's office on the board: the chair (ordförande) or the vice chair."
+    )
     present: bool
     serving: bool = Field(description="Fills a seat (votes) when no one is jävig.")
 
@@ -492,6 +495,7 @@ def meeting_json(meeting: Meeting, user: User) -> dict[str, Any]:
                 "member_id": person.member.id,
                 "member_name": person.member.name,
                 "seat": person.seat,
+                "office": person.office,
                 "present": present,
                 "serving": person.user_id in serving,
             }
@@ -891,15 +895,18 @@ def create_decision(user: User, meeting_id: int, body: DecisionIn) -> dict[str, 
     response=ApplicationOut,
     errors=(403, 409),
     description=(
-        "Officers, from `prepared`: approve (with `amounts` per year) or reject. The"
-        " application's total, and for an approval the total granted, must be within the"
-        " association's `delegation_limit_sek`: above it the board decides, and the answer is"
-        " 403 (`above_delegation_limit`, a detail naming `amounts`). An approval the budget"
-        " cannot carry is 422 on `amounts`. The decision is reported at the next meeting."
+        "Whom the association's delegationsordning names (`/associations/{slug}/delegations`,"
+        " matter `grant` or `urgent`): the officers as `director`, the chair as `chair`"
+        " (ordförandebeslut); from `prepared`: approve (with `amounts` per year) or reject."
+        " The application's total, and for an approval the total granted, must be within the"
+        " limit of one of the delegate's rows: above every such limit the board decides, and"
+        " the answer is 403 (`above_delegation_limit`, a detail naming `amounts`); without"
+        " any row, 403 (`no_delegation`). An approval the budget cannot carry is 422 on"
+        " `amounts`. The decision is reported at the next meeting when its row says so."
     ),
 )
 def decide_delegated(user: User, application_id: int, body: DelegatedDecisionIn) -> dict[str, Any]:
-    """Approve or reject within the delegation limit (→ approved | rejected)."""
+    """Approve or reject within the delegationsordning (→ approved | rejected)."""
     app = applications.load_visible(db.session, application_id, user)
     meetings.decide_delegated(
         db.session,

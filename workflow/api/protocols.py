@@ -55,6 +55,9 @@ class PersonOut(Out):
     member: str | None = Field(description="The member organisation a board member sits for.")
     seat: str | None = Field(description="ledamot, ersättare, ordförande, justerare, sekreterare.")
     replaces: str | None = Field(description="The absent ledamot an ersättare serves for.")
+    office: str | None = Field(
+        default=None, description="A ledamot's office on the board: ordförande, vice ordförande."
+    )
 
 
 class SignatoryOut(Out):

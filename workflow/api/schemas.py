@@ -77,7 +77,11 @@ class AssociationCreate(Strict):
         str,
         StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.DIARY_PREFIX_MAX),
     ] = Field(description="Printed before the diary number, e.g. `SVB` in `SVB 2026/001`.")
-    delegation_limit_sek: Amount = 0
+    delegation_limit_sek: Amount = Field(
+        default=0,
+        description="The director's limit for grants: the first row of the delegationsordning"
+        " (`/associations/{slug}/delegations`).",
+    )
 
 
 class MemberCreate(Strict):
@@ -244,7 +248,6 @@ class AssociationOut(Out):
     slug: str
     name: str
     diary_prefix: str
-    delegation_limit_sek: int
     require_partner_endorsement: bool = Field(
         description="Whether submit waits for every partner's endorsement."
     )

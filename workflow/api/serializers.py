@@ -97,7 +97,6 @@ def association_json(association: Association, user: Any) -> dict[str, Any]:
         "slug": association.slug,
         "name": association.name,
         "diary_prefix": association.diary_prefix,
-        "delegation_limit_sek": association.delegation_limit_sek,
         "require_partner_endorsement": association.require_partner_endorsement,
         "created_at": timestamp(association.created_at),
         "version": association.version,

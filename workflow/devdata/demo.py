@@ -42,6 +42,7 @@ from workflow.operations import (
     applications,
     associations,
     budget,
+    delegations,
     endorsements,
     meetings,
     protocols,
@@ -49,6 +50,7 @@ from workflow.operations import (
     users,
 )
 from workflow.rules import meetings as meetings_rules
+from workflow.rules.delegations import DelegationIn
 from workflow.rules.meetings import AmountIn
 from workflow.schemas import ApplicationFields, parse
 
@@ -89,14 +91,35 @@ class BudgetSpec(_Entry):
         return self
 
 
+class SeatSpec(_Entry):
+    """One member organisation's board seats that no [[people]] entry holds."""
+
+    key: str
+    member: str
+    ledamot: str | None = None
+    ersattare: str | None = None
+    office: Literal["vice_chair"] | None = None
+
+
+class DelegationSpec(_Entry):
+    """One row of the delegationsordning."""
+
+    matter: Literal["grant", "urgent"]
+    delegate: Literal["director", "chair", "working_committee"]
+    limit_sek: int | None = None
+    report_to_board: bool = True
+    note: str | None = None
+
+
 class AssociationSpec(_Entry):
-    """One samordningsförbund, its member organisations and its budgets."""
+    """One samordningsförbund, its member organisations, board, delegations and budgets."""
 
     slug: str
     name: str
     diary_prefix: str
-    delegation_limit_sek: int
+    delegations: tuple[DelegationSpec, ...] = ()
     members: tuple[MemberSpec, ...]
+    board: tuple[SeatSpec, ...] = ()
     budgets: tuple[BudgetSpec, ...] = ()
 
 
@@ -129,7 +152,7 @@ class Person(_Entry):
             return "admin (system administrator)"
         parts = []
         for grant in self.grants:
-            role = "board (ersättare)" if grant.substitute else str(grant.role)
+            role = "board (ersättare)" if grant.substitute else str(grant.role).replace("_", " ")
             where = f" for {grant.member}" if grant.member else ""
             parts.append(f"{role} in {grant.association}{where}")
         return "; ".join(parts)
@@ -405,8 +428,69 @@ def _check_references(data: DemoData) -> list[str]:
     return errors
 
 
+# The generated board logins share the board members' demo password (printed with the others).
+BOARD_PASSWORD = "demo-board-2026"  # noqa: S105 - a demo login, printed on loading
+
+
+def _board_people(raw: dict[str, Any]) -> list[dict[str, Any]]:
+    """The logins of the seats each association's `board` lists (ledamot, ersättare)."""
+    people = []
+    for association in raw.get("associations") or ():
+        if not isinstance(association, dict):
+            continue
+        for seat in association.get("board") or ():
+            if not isinstance(seat, dict):
+                continue
+            for seat_name, substitute in (("ledamot", False), ("ersattare", True)):
+                name = seat.get(seat_name)
+                if name is None:
+                    continue
+                key = f"{seat.get('key')}.{seat_name}"
+                role = "vice_chair" if seat.get("office") and not substitute else "board"
+                grant: dict[str, Any] = {
+                    "association": association.get("slug"),
+                    "role": role,
+                    "member": seat.get("member"),
+                }
+                if substitute:
+                    grant["substitute"] = True
+                people.append(
+                    {
+                        "key": key,
+                        "email": f"{seat_name}.{str(seat.get('key')).replace('.', '-')}@example.se",
+                        "name": name,
+                        "password": BOARD_PASSWORD,
+                        "grants": [grant],
+                    }
+                )
+    return people
+
+
+def _check_board(data: DemoData) -> list[str]:
+    """Every member organisation has one ledamot and one ersättare, and each board a chair."""
+    errors = []
+    for spec in data.associations:
+        seats: dict[str, list[bool]] = {m.name: [] for m in spec.members}
+        chairs = 0
+        for person in data.people:
+            for grant in person.grants:
+                if grant.association != spec.slug or grant.member is None:
+                    continue
+                if grant.role in (Role.BOARD, Role.CHAIR, Role.VICE_CHAIR):
+                    seats.setdefault(grant.member, []).append(grant.substitute)
+                chairs += grant.role == Role.CHAIR
+        for member, held in seats.items():
+            if sorted(held) != [False, True]:
+                errors.append(f"{spec.slug}: {member} needs one ledamot and one ersättare")
+        if chairs != 1:
+            errors.append(f"{spec.slug}: the board needs one chair")
+    return errors
+
+
 def parse_data(raw: dict[str, Any], source: str = DATA_FILE) -> DemoData:
     """Check the file's content; a DemoDataError names every entry that is wrong."""
+    if isinstance(raw, dict) and isinstance(raw.get("people"), list):
+        raw = {**raw, "people": [*raw["people"], *_board_people(raw)]}
     try:
         data = DemoData.model_validate(raw)
     except ValidationError as exc:
@@ -416,6 +500,7 @@ def parse_data(raw: dict[str, Any], source: str = DATA_FILE) -> DemoData:
         ]
         raise DemoDataError(f"{source} is not valid demo data:\n" + "\n".join(lines)) from None
     errors = _check_references(data)
+    errors += [] if errors else _check_board(data)
     if errors:
         raise DemoDataError(
             f"{source} is not valid demo data:\n" + "\n".join(f"  {e}" for e in errors)
@@ -708,7 +793,15 @@ def build(
             slug=spec.slug,
             name=spec.name,
             diary_prefix=spec.diary_prefix,
-            delegation_limit_sek=spec.delegation_limit_sek,
+            by=admin,
+        )
+        delegations.replace(
+            session,
+            association,
+            [
+                DelegationIn(d.matter, d.delegate, d.limit_sek, d.report_to_board, d.note)
+                for d in spec.delegations
+            ],
             by=admin,
         )
         world.associations[spec.slug] = association

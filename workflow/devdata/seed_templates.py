@@ -150,6 +150,9 @@ class People:
             return applicant
         if Role.PREPARER in roles:
             return self.preparer
+        # A decision by delegation is open to the officer and the chair: the officer takes it.
+        if Role.OFFICER in roles:
+            return self.officer
         if Role.CHAIR in roles:
             return self.chair
         return self.officer
@@ -283,7 +286,8 @@ class Builder:
                 board=[person("board", str(k), m.id) for k, m in enumerate(members)],
                 officer=person("officer", "1"),
                 preparer=person("preparer", "1"),
-                chair=person("chair", "1"),
+                # The chair holds a ledamot's seat of their own (Försäkringskassan's second).
+                chair=person("chair", "1", members[1].id),
                 auditor=person("auditor", "1"),
             )
             for k, member in enumerate(members[:3]):
@@ -336,7 +340,8 @@ class Builder:
         meetings.record_attendance(
             self.session,
             item.row,
-            [meetings.AttendanceIn(u.id, True) for u in people.board],  # type: ignore[arg-type]
+            # The chair sits among the ledamöter.
+            [meetings.AttendanceIn(u.id, True) for u in [*people.board, people.chair]],  # type: ignore[arg-type]
             by=people.officer,
         )
         yield item.opens

@@ -99,7 +99,7 @@ def _effect_decide(step: Step) -> None:
 
 
 def _may_fire(user: Any, item: Any, trigger: str) -> bool:
-    return permissions.can_fire_item(user, item.association_id, trigger)
+    return permissions.can_fire_item(user, item, trigger)
 
 
 AGENDA_ITEM = Lifecycle(

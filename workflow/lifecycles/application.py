@@ -41,6 +41,7 @@ from workflow.models import (
 from workflow.models.liv import LivYear
 from workflow.models.reports import ConditionConfirmation, InsatsStart, Report
 from workflow.rules import budget, completeness, diary, liv
+from workflow.rules import delegations as delegation_rules
 from workflow.rules.beredning import missing_endorsements, open_completion_requests
 from workflow.rules.insats import (
     approving_decision,
@@ -587,7 +588,7 @@ def _recorded(step: Step, decision: Decision, **extra: Any) -> None:
     )
 
 
-# --- the officer's decision within the delegation limit --------------------------------------
+# --- a decision by delegation (the förbundschef's, an ordförandebeslut) -----------------------
 
 
 def _guard_delegated_amounts(step: Step) -> list[Problem]:
@@ -596,32 +597,57 @@ def _guard_delegated_amounts(step: Step) -> list[Problem]:
     return amount_problems(step.row, _granted(step))
 
 
+def _mandate(step: Step) -> Any:
+    """The delegationsordning's row the step decides under (None: no mandate at all, or none
+    covering the amount); computed once per step."""
+    if "_mandate" not in step.payload:
+        approval = step.trigger == "delegated_approve"
+        granted = sum(a.amount_sek for a in _granted(step)) if approval else 0
+        total = max(step.row.total_amount_sek, granted)
+        rows = delegation_rules.mandates(
+            step.session,
+            step.row.association_id,
+            permissions.roles_in(step.by, step.row.association_id),
+        )
+        step.payload["_mandate"] = (rows, total, delegation_rules.matching(rows, total))
+    return step.payload["_mandate"]
+
+
 def _guard_within_delegation(step: Step) -> list[Problem]:
-    """Above the limit the officer has no mandate: 403, with a detail naming `amounts`."""
+    """Without a row of the delegationsordning covering the amount the delegate has no
+    mandate: 403, with a detail naming `amounts`."""
     approval = step.trigger == "delegated_approve"
     if approval and amount_problems(step.row, _granted(step)):
         return []  # the amounts are refused first (422)
-    association = association_of(step.session, step.row.association_id)
-    granted = sum(a.amount_sek for a in _granted(step)) if approval else 0
-    total = max(step.row.total_amount_sek, granted)
-    if total > association.delegation_limit_sek:
-        message = _l(
-            "%(total)s SEK is above the delegation limit of %(limit)s SEK: the board decides.",
-            total=Kronor(total),
-            limit=Kronor(association.delegation_limit_sek),
-        )
-        raise Forbidden(
-            message, code="above_delegation_limit", problems=[Problem("amounts", message)]
-        )
-    return []
+    rows, total, row = _mandate(step)
+    if row is not None:
+        return []
+    if not rows:
+        message = _l("The delegationsordning gives you no mandate to decide on applications.")
+        raise Forbidden(message, code="no_delegation", problems=[Problem("amounts", message)])
+    widest = delegation_rules.widest(rows)
+    # Rows exist and none covers the amount: each has a limit.
+    assert widest is not None
+    assert widest.limit_sek is not None
+    message = _l(
+        "%(total)s SEK is above the delegation limit of %(limit)s SEK in the"
+        " delegationsordning: the board decides.",
+        total=Kronor(total),
+        limit=Kronor(widest.limit_sek),
+    )
+    raise Forbidden(message, code="above_delegation_limit", problems=[Problem("amounts", message)])
 
 
 def _record_delegated_decision(step: Step) -> None:
     approval = step.trigger == "delegated_approve"
+    row = _mandate(step)[2]
+    assert row is not None  # guarded: within_delegation
     decision = Decision(
         association_id=step.row.association_id,
         application_id=step.row.id,
         delegated=True,
+        delegate=row.delegate,
+        report_to_board=row.report_to_board,
         outcome="approve" if approval else "reject",
         decided_by_id=step.by.id,  # type: ignore[arg-type]
     )
@@ -631,7 +657,7 @@ def _record_delegated_decision(step: Step) -> None:
         ]
     step.session.add(decision)
     step.session.flush()
-    _recorded(step, decision)
+    _recorded(step, decision, delegate=row.delegate)
 
 
 # --- the declaration -------------------------------------------------------------------------

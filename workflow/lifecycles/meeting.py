@@ -299,7 +299,7 @@ def record_chair_signature(session: Session, meeting: Meeting, by: User) -> None
 
 
 def _may_fire(user: Any, meeting: Meeting, trigger: str) -> bool:
-    return permissions.can_fire_meeting(user, meeting.association_id, trigger)
+    return permissions.can_fire_meeting(user, meeting, trigger)
 
 
 MEETING = Lifecycle(
@@ -323,7 +323,10 @@ MEETING = Lifecycle(
         # The chair's signature beside the justerare's, with the same time as the meeting's.
         "sign": lambda step: record_chair_signature(step.session, step.row, step.by),
     },
-    forbidden=_l("Only the chair opens, closes and signs a meeting."),
+    forbidden=_l(
+        "Only the chair (or the vice chair, when the chair is absent) opens, closes and signs"
+        " a meeting."
+    ),
     stale=stale_meeting,
     state_label=labels.meeting_state_label,
     touches_updated_at=False,

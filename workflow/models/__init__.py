@@ -29,6 +29,7 @@ from sqlmodel import Field, Relationship, SQLModel
 
 from states.application import State
 from states.common import MEMBER_BOUND_ROLES, Role
+from states.delegation import DELEGATES
 from states.meeting import (
     AGENDA_KINDS,
     APPLICATION_ITEM,
@@ -186,15 +187,10 @@ class Association(Versioned, SQLModel, table=True):
     """A samordningsförbund: the tenant every other row belongs to."""
 
     __tablename__ = "association"
-    __table_args__ = (
-        CheckConstraint("delegation_limit_sek >= 0", name="delegation_limit_nonnegative"),
-    )
-
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(sa_column=Column(String(63), nullable=False, unique=True))
     name: str = Field(sa_column=Column(String(limits.NAME_MAX), nullable=False))
     diary_prefix: str = Field(sa_column=Column(String(limits.DIARY_PREFIX_MAX), nullable=False))
-    delegation_limit_sek: int = _kronor(default=0)
     # When on, `submit` also waits for every partner's endorsement (issue 4).
     require_partner_endorsement: bool = Field(default=False, nullable=False)
     created_at: datetime = _stamp()
@@ -779,6 +775,12 @@ class Decision(SQLModel, table=True):
         CheckConstraint(
             "delegated = false OR outcome IN ('approve', 'reject')", name="delegated_outcomes"
         ),
+        # A delegated decision names the delegate the delegationsordning gave it to.
+        CheckConstraint(
+            f"(delegated = true) = (delegate IS NOT NULL) AND (delegate IS NULL"
+            f" OR {_in('delegate', DELEGATES)})",
+            name="delegate_when_delegated",
+        ),
         CheckConstraint(
             "casting_vote IS NULL OR (delegated = false AND casting_vote IN ('yes', 'no'))",
             name="casting_vote_known",
@@ -802,6 +804,10 @@ class Decision(SQLModel, table=True):
     paragraph_year: int | None = None
     paragraph: int | None = None
     delegated: bool = Field(default=False, nullable=False)
+    # Who decided by delegation (director, chair, working_committee), and whether the
+    # delegationsordning's row has it reported to the board (anmälan on the next agenda).
+    delegate: str | None = Field(default=None, sa_column=Column(String(30)))
+    report_to_board: bool = Field(default=True, nullable=False)
     outcome: str = Field(sa_column=Column(String(30), nullable=False))
     conditions: str | None = _text()
     # The board's questions when it refers an application back (återremiss).
@@ -976,4 +982,11 @@ class ParagraphCounter(SQLModel, table=True):
 
 # The tables of later stages live in their own modules; importing them here registers
 # them on SQLModel.metadata wherever `workflow.models` is imported.
-from workflow.models import liv, protocols, reports, security, statistics  # noqa: E402, F401
+from workflow.models import (  # noqa: E402, F401
+    delegations,
+    liv,
+    protocols,
+    reports,
+    security,
+    statistics,
+)

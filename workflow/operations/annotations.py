@@ -67,7 +67,7 @@ def access(user: Any, app: Application) -> Access:
     roles = permissions.acting_roles(user, app)
     if roles & (BEREDNING | {Role.AUDITOR}):
         return Access.ALL
-    if roles & {Role.BOARD, Role.CHAIR} and app.state in BOARD_READS_NOTES:
+    if roles & {Role.BOARD, Role.CHAIR, Role.VICE_CHAIR} and app.state in BOARD_READS_NOTES:
         return Access.ALL
     if Role.APPLICANT in roles:
         return Access.SHARED

@@ -10,6 +10,7 @@ from workflow import audit, permissions
 from workflow.errors import Conflict, Forbidden, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import Association, Member, User
+from workflow.operations import delegations
 
 
 def by_slug(session: Session, slug: str) -> Association | None:
@@ -44,10 +45,14 @@ def create_association(
     slug: str,
     name: str,
     diary_prefix: str,
-    delegation_limit_sek: int = 0,
+    delegation_limit_sek: int | None = None,
     by: User | None = None,
 ) -> Association:
-    """Create an association (flushes, never commits); `by=None` is the system (CLI, seeding)."""
+    """Create an association (flushes, never commits); `by=None` is the system (CLI, seeding).
+
+    A `delegation_limit_sek` given starts the delegationsordning: the förbundschef decides
+    grants up to it (the officers keep the list afterwards, `operations.delegations`).
+    """
     if by is not None and not permissions.is_admin(by):
         raise Forbidden(_l("Only administrators may create associations."))
     if by_slug(session, slug) is not None:
@@ -59,10 +64,11 @@ def create_association(
         slug=slug,
         name=name.strip(),
         diary_prefix=diary_prefix.strip(),
-        delegation_limit_sek=delegation_limit_sek,
     )
     session.add(association)
     session.flush()
+    if delegation_limit_sek is not None:
+        delegations.start(session, association, delegation_limit_sek)
     audit.record(
         session,
         action="create_association",
@@ -125,11 +131,10 @@ def update_settings(
     *,
     by: User,
     name: str | None = None,
-    delegation_limit_sek: int | None = None,
     require_partner_endorsement: bool | None = None,
     expected_version: int | None = None,
 ) -> Association:
-    """Change an association's name, delegation limit or endorsement rule (flushes, audits)."""
+    """Change an association's name or endorsement rule (flushes, audits)."""
     if not permissions.can_manage_association(by, association):
         raise Forbidden(_l("Only administrators and the association's officers may do this."))
     if expected_version is not None and expected_version != association.version:
@@ -139,7 +144,6 @@ def update_settings(
         )
     wanted = {
         "name": name.strip() if name is not None else None,
-        "delegation_limit_sek": delegation_limit_sek,
         "require_partner_endorsement": require_partner_endorsement,
     }
     changed = {

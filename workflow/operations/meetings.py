@@ -545,7 +545,7 @@ def add_item(session: Session, meeting: Meeting, data: ItemIn, *, by: User) -> A
     meeting = _lock_meeting(session, meeting)
     at_meeting = meeting.state in spec.DECIDING
     if at_meeting:
-        if not permissions.can_chair(by, meeting.association_id):
+        if not permissions.can_lead(by, meeting):
             raise Forbidden(
                 _l("At the meeting only the board adds items: the chair records its decision.")
             )
@@ -698,7 +698,8 @@ def table_item(session: Session, meeting: Meeting, item_id: int, *, by: User) ->
 def decide(session: Session, meeting: Meeting, data: DecisionInput, *, by: User) -> Decision:
     """Record the board's decision on one item: the decision step of the application.
 
-    Refused, with nothing changed: by anyone but the chair (403); an application absent or
+    Refused, with nothing changed: by anyone but who leads the item — the chair, or the vice
+    chair while the chair is absent or jävig (403); an application absent or
     not visible (404); not on this meeting's agenda, the meeting not open, or already
     decided (409); any invalid input, a board not quorate for the item (`attendance`), an
     approval without amounts or one the budget cannot carry (`amounts`) (422) — the
@@ -707,6 +708,13 @@ def decide(session: Session, meeting: Meeting, data: DecisionInput, *, by: User)
     if not permissions.can_chair(by, meeting.association_id):
         raise Forbidden(_l("Only the chair records the board's decisions."))
     meeting = _lock_meeting(session, meeting)
+    if not permissions.can_lead(by, meeting, (r.user_id for r in data.recusals)):
+        raise Forbidden(
+            _l(
+                "You do not lead this item: the chair leads it, or the vice chair while the"
+                " chair is absent or jävig; nobody leads an item they are jävig on."
+            )
+        )
     app = _lock_application(session, data.application_id)
     if (
         app is None
@@ -757,13 +765,18 @@ def decide_delegated(
     reason: str | None = None,
     expected_version: int | None = None,
 ) -> Decision:
-    """The officer decides a prepared application within the delegation limit.
+    """Decide a prepared application by delegation: the förbundschef, or the chair
+    (ordförandebeslut), as the association's delegationsordning allows.
 
-    Above the limit the officer has no mandate: 403, with a detail naming `amounts`. The
-    limit is held against the application's total and, for an approval, the total granted.
+    Without a row covering the amount the delegate has no mandate: 403, with a detail
+    naming `amounts`. The row's limit is held against the application's total and, for an
+    approval, the total granted.
     """
     if not permissions.can_decide_delegated(by, app):
-        raise Forbidden(_l("Only the association's officers decide by delegation."))
+        raise Forbidden(
+            _l("Only those the delegationsordning names decide by delegation."),
+            code="no_delegation",
+        )
     trigger = DELEGATED_TRIGGERS.get(outcome)
     if trigger is None:
         raise ValidationFailed(

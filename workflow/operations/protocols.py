@@ -62,6 +62,7 @@ OUTCOME_SV = {
 APPLICATION = spec.APPLICATION_ITEM
 VOTE_SV = {"yes": "Ja", "no": "Nej", "abstain": "Avstår"}
 SEAT_SV = {"ledamot": "ledamot", "ersattare": "ersättare"}
+OFFICE_SV = {"chair": "ordförande", "vice_chair": "vice ordförande"}
 
 
 # --- dates -----------------------------------------------------------------------------------
@@ -98,7 +99,7 @@ def _require_unlocked(meeting: Meeting) -> None:
 
 def choose_justerare(session: Session, meeting: Meeting, user_id: int, *, by: User) -> None:
     """The chair chooses (or changes) the justerare of a closed meeting, before anyone signed."""
-    if not permissions.can_chair(by, meeting.association_id):
+    if not permissions.can_lead(by, meeting):
         raise Forbidden(_l("Only the chair chooses the justerare."))
     meeting = meetings._lock_meeting(session, meeting)
     _require_unlocked(meeting)
@@ -298,6 +299,8 @@ class Person:
     member: str | None = None
     seat: str | None = None
     replaces: str | None = None
+    # The ledamot's office on the board: ordförande or vice ordförande.
+    office: str | None = None
 
 
 @dataclass
@@ -499,12 +502,21 @@ def _item_text(
     return protocol_texts.default_text(item.kind)
 
 
+# Who decided by delegation, as the protocol names the delegate.
+DELEGATE_SV = {
+    "director": "Förbundschefen",
+    "chair": "Ordföranden",
+    "working_committee": "Arbetsutskottet",
+}
+
+
 def _report_text(decision: Decision, app: Application, total: int, by: str | None) -> str:
     title = app.title or "(utan titel)"
     what = f"bevilja {kronor(total)}" if decision.outcome == "approve" else "avslå ansökan"
     on = local_date(decision.decided_at).isoformat()
     return (
-        f"{by or 'Förbundschefen'} har den {on} med stöd av delegation"
+        f"{DELEGATE_SV.get(decision.delegate or '', 'Förbundschefen')}"
+        f"{f' {by}' if by else ''} har den {on} med stöd av delegation"
         f" beslutat att {what} för insatsen ”{title}”. Styrelsen beslutar att lägga"
         " anmälan av delegationsbeslutet till handlingarna."
     )
@@ -546,7 +558,11 @@ def build(session: Session, meeting: Meeting) -> Protocol:
     decision_makers, substitutes, absent = [], [], []
     for person in roster:
         entry_person = Person(
-            person.user_id, person.user.name, person.member.name, SEAT_SV[person.seat]
+            person.user_id,
+            person.user.name,
+            person.member.name,
+            SEAT_SV[person.seat],
+            office=OFFICE_SV.get(person.office or ""),
         )
         if person.user_id in serving:
             if person.seat == "ersattare":

@@ -26,7 +26,7 @@ STEP_SECONDS = 30
 # A code from the step before or after is accepted too: phones' clocks drift.
 DRIFT_STEPS = 1
 # Roles that must enrol when their association requires two-factor sign-in.
-ENFORCED_ROLES = frozenset({Role.OFFICER, Role.BOARD, Role.CHAIR})
+ENFORCED_ROLES = frozenset({Role.OFFICER, Role.BOARD, Role.CHAIR, Role.VICE_CHAIR})
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read from paper
 
 

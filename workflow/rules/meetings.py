@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from states import meeting as spec
 from states.application import State
-from states.common import Role
+from states.common import BOARD_SEAT_ROLES, Role
 from workflow import limits
 from workflow.db import memoized_for_reads
 from workflow.errors import Problem
@@ -172,11 +172,13 @@ def titles_added_at_meeting(items: Iterable[AgendaItem]) -> list[str]:
 
 @dataclass(frozen=True)
 class BoardMember:
-    """A person holding a board grant: the member organisation and the seat (ledamot/ersättare)."""
+    """A board seat's holder: the member organisation, the seat (ledamot/ersättare) and the
+    office the ledamot holds on the board (chair, vice_chair or None)."""
 
     user: User
     member: Member
     seat: str
+    office: str | None = None
 
     @property
     def user_id(self) -> int:
@@ -184,29 +186,49 @@ class BoardMember:
         return self.user.id
 
 
+# A person's grants in rank order: the chair's seat before the vice chair's before a plain one.
+_OFFICE_RANK = {Role.CHAIR.value: 0, Role.VICE_CHAIR.value: 1, Role.BOARD.value: 2}
+
+
 @memoized_for_reads
 def roster(session: Session, association_id: int) -> list[BoardMember]:
-    """Every active board member of the association, by member organisation, ledamöter first."""
+    """Every active board member of the association, by member organisation, ledamöter first.
+
+    The chair and the vice chair hold a ledamot's seat of the member organisation their grant
+    names: they count in attendance, quorum and votes like any ledamot.
+    """
     rows = session.exec(
         select(RoleGrant, User, Member)
         .join(User, User.id == RoleGrant.user_id)  # type: ignore[arg-type]
         .join(Member, Member.id == RoleGrant.member_id)  # type: ignore[arg-type]
         .where(
             RoleGrant.association_id == association_id,
-            RoleGrant.role == Role.BOARD.value,
+            RoleGrant.role.in_([r.value for r in BOARD_SEAT_ROLES]),  # type: ignore[attr-defined]
             User.active == True,  # noqa: E712 - a SQL expression
         )
-        .order_by(Member.name, RoleGrant.substitute, User.name, User.id)  # type: ignore[arg-type]
     ).all()
-    seen: set[int] = set()
-    people = []
-    for grant, user, member in rows:
-        # One person sits once; a second grant (for another member) is ignored.
-        if user.id in seen:
-            continue
-        seen.add(user.id)
-        people.append(BoardMember(user, member, "ersattare" if grant.substitute else "ledamot"))
+    # One person sits once: their highest office, else their first grant (by member name).
+    chosen: dict[int, tuple[RoleGrant, User, Member]] = {}
+    for grant, user, member in sorted(
+        rows, key=lambda r: (r[1].id, _OFFICE_RANK[r[0].role], r[0].substitute, r[2].name)
+    ):
+        chosen.setdefault(user.id, (grant, user, member))  # type: ignore[arg-type]
+    people = [
+        BoardMember(
+            user,
+            member,
+            "ersattare" if grant.substitute else "ledamot",
+            grant.role if grant.role != Role.BOARD.value else None,
+        )
+        for grant, user, member in chosen.values()
+    ]
+    people.sort(key=lambda p: (p.member.name, p.seat == "ersattare", p.user.name, p.user_id))
     return people
+
+
+def office_holders(session: Session, association_id: int, office: Role) -> list[BoardMember]:
+    """Who holds `office` (chair or vice chair) on the association's board."""
+    return [p for p in roster(session, association_id) if p.office == office.value]
 
 
 @memoized_for_reads
@@ -267,6 +289,19 @@ def quorum(session: Session, meeting: Meeting, *, recused_user_ids: Iterable[int
         voters.extend(ordered[:member_seats])
     recused = [p for p in people if p.user_id in recused_ids]
     return Quorum(seats=seats, voters=voters, recused=recused)
+
+
+@memoized_for_reads
+def absent_user_ids(session: Session, meeting: Meeting) -> set[int]:
+    """Who is recorded as absent from the meeting (not merely unrecorded)."""
+    return set(
+        session.exec(
+            select(Attendance.user_id).where(
+                Attendance.meeting_id == meeting.id,
+                Attendance.present == False,  # noqa: E712 - a SQL expression
+            )
+        ).all()
+    )
 
 
 def recorded_absent(session: Session, meeting: Meeting, user_id: int) -> bool:
@@ -601,7 +636,8 @@ def ready_for_agenda(session: Session, association_id: int) -> list[Application]
 
 
 def pending_reports(session: Session, association_id: int) -> list[Decision]:
-    """Delegated decisions not yet on any meeting's agenda, oldest first."""
+    """Delegated decisions (of any delegate) the delegationsordning has reported to the
+    board and not yet on any meeting's agenda, oldest first."""
     reported = select(AgendaItem.decision_id).where(AgendaItem.decision_id.is_not(None))  # type: ignore[union-attr]
     return list(
         session.exec(
@@ -609,6 +645,7 @@ def pending_reports(session: Session, association_id: int) -> list[Decision]:
             .where(
                 Decision.association_id == association_id,
                 Decision.delegated == True,  # noqa: E712 - a SQL expression
+                Decision.report_to_board == True,  # noqa: E712 - a SQL expression
                 Decision.id.not_in(reported),  # type: ignore[union-attr]
             )
             .order_by(Decision.decided_at, Decision.id)  # type: ignore[arg-type]

@@ -60,6 +60,7 @@ def init_app(app: Flask) -> None:
         auth,
         beredning,
         budget,
+        delegations,
         errors,
         exports,
         liv,
@@ -89,6 +90,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(protocols.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(budget.bp)
+    app.register_blueprint(delegations.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(liv.bp)
     app.register_blueprint(statistics.bp)

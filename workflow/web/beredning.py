@@ -237,7 +237,7 @@ def _managed(slug: str) -> Association:
 @bp.route("/admin/associations/<slug>", methods=["GET", "POST"])
 @login_required
 def association_settings(slug: str) -> ResponseReturnValue:
-    """Name, delegation limit and whether submission waits for every partner's endorsement."""
+    """Name and whether submission waits for every partner's endorsement."""
     association = _managed(slug)
     errors = FormErrors()
     if request.method == "GET":
@@ -246,7 +246,6 @@ def association_settings(slug: str) -> ResponseReturnValue:
             data={
                 "version": association.version,
                 "name": association.name,
-                "delegation_limit_sek": association.delegation_limit_sek,
                 "require_partner_endorsement": association.require_partner_endorsement,
             },
         )
@@ -261,7 +260,6 @@ def association_settings(slug: str) -> ResponseReturnValue:
             association,
             by=current_user,
             name=form.name.data,
-            delegation_limit_sek=form.delegation_limit_sek.data,
             require_partner_endorsement=bool(form.require_partner_endorsement.data),
             expected_version=form.version.data,
         )

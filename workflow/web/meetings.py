@@ -37,6 +37,7 @@ from workflow.lifecycles.meeting import MEETING
 from workflow.models import Application, Association, Meeting
 from workflow.operations import applications, associations, meetings, protocols
 from workflow.pagecache import cached_page
+from workflow.rules import delegations as delegation_rules
 from workflow.rules import meetings as meetings_rules
 from workflow.rules import protocol_texts
 from workflow.rules.meetings import AgendaEntry, AmountIn, BoardMember
@@ -74,6 +75,8 @@ def item_kind_label(value: str) -> Any:
 def item_state_label(value: str) -> Any:
     """The translated name of an agenda item's state."""
     return labels.item_state_label(value)
+
+
 @bp.app_template_global("meeting_time")
 def meeting_time(meeting: Meeting) -> str | None:
     """The meeting's own times as the protocol prints them (kl. 13.00–15.30)."""
@@ -312,7 +315,7 @@ def _render_show(
     association = meetings_rules.association_of(session, meeting.association_id)
     entries = meetings_rules.agenda(session, meeting)
     present = _present(session, meeting)
-    can_decide = permissions.can_chair(current_user, meeting.association_id) and (
+    can_decide = permissions.can_lead(current_user, meeting) and (
         meeting.state in meeting_machine.DECIDING
     )
     items = []
@@ -795,9 +798,15 @@ def delegated_form(app: Application, posted: DelegatedDecisionForm | None = None
 
 
 @bp.app_template_global("delegation_limit")
-def delegation_limit(app: Application) -> int:
-    """The association's delegation limit in SEK."""
-    return meetings_rules.association_of(db.session, app.association_id).delegation_limit_sek
+def delegation_limit(app: Application) -> int | None:
+    """The highest amount the signed-in user may decide by delegation (None: no limit)."""
+    rows = delegation_rules.mandates(
+        db.session,
+        app.association_id,
+        permissions.roles_in(current_user, app.association_id),
+    )
+    widest = delegation_rules.widest(rows)
+    return widest.limit_sek if widest is not None else 0
 
 
 def _render_delegated(

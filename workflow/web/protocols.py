@@ -32,7 +32,7 @@ def _meeting(meeting_id: int) -> Meeting:
 def _justerare_form(meeting: Meeting, posted: JusterareForm | None) -> JusterareForm | None:
     """The chair's choice of justerare, while the meeting is closed and no one has signed."""
     if not (
-        permissions.can_chair(current_user, meeting.association_id)
+        permissions.can_lead(current_user, meeting)
         and meeting.state == meeting_machine.MeetingState.CLOSED
         and not protocols.signatures(db.session, meeting)
     ):
