@@ -15,7 +15,6 @@ from workflow.engine import Lifecycle, Step
 from workflow.errors import Conflict, Problem
 from workflow.i18n import _l
 from workflow.models import Meeting, utcnow
-from workflow.rules import protocol_texts
 
 
 def stale_item() -> Conflict:
@@ -89,11 +88,9 @@ def _guard_text_given(step: Step) -> list[Problem]:
 
 def _effect_decide(step: Step) -> None:
     item = step.row
-    item.decision_text = item_text(step) or (
-        protocol_texts.default_text(item.kind, item.standard)
-        if item.kind != spec.APPLICATION_ITEM
-        else None
-    )
+    # Without a text of the chair's the protocol writes the standard one, with the names and
+    # additions the meeting gave it (workflow/rules/protocol_texts.py).
+    item.decision_text = item_text(step)
     item.decided_at = utcnow()
     item.decided_by_id = step.by.id
 
