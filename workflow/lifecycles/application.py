@@ -525,7 +525,8 @@ def _record_board_decision(step: Step) -> None:
     if not board.liv_item:
         matter = "grant"
     else:
-        matter = "liv_admission" if liv.is_liv_admission(app) else "liv_year"
+        # The state it was decided from: the step has already moved it.
+        matter = "liv_admission" if step.from_state in spec.LIV_ADMISSION else "liv_year"
     decision = Decision(
         association_id=meeting.association_id,
         application_id=app.id,
