@@ -161,6 +161,9 @@ class Association(Versioned, SQLModel, table=True):
     __tablename__ = "association"
     __table_args__ = (
         CheckConstraint("delegation_limit_sek >= 0", name="delegation_limit_nonnegative"),
+        CheckConstraint(
+            f"notice_days >= 0 AND notice_days <= {limits.NOTICE_DAYS_MAX}", name="notice_days_range"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -170,6 +173,8 @@ class Association(Versioned, SQLModel, table=True):
     delegation_limit_sek: int = _kronor(default=0)
     # When on, `submit` also waits for every partner's endorsement (issue 4).
     require_partner_endorsement: bool = Field(default=False, nullable=False)
+    # How many days before a meeting the kallelse should reach the board (a late one warns).
+    notice_days: int = Field(default=limits.NOTICE_DAYS_DEFAULT, nullable=False)
     created_at: datetime = _stamp()
     version: int = _version()
 
@@ -912,4 +917,4 @@ class ParagraphCounter(SQLModel, table=True):
 
 # The tables of later stages live in their own modules; importing them here registers
 # them on SQLModel.metadata wherever `workflow.models` is imported.
-from workflow.models import liv, protocols, reports, security, statistics  # noqa: E402, F401
+from workflow.models import kallelse, liv, protocols, reports, security, statistics  # noqa: E402, F401
