@@ -162,7 +162,8 @@ class Association(Versioned, SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("delegation_limit_sek >= 0", name="delegation_limit_nonnegative"),
         CheckConstraint(
-            f"notice_days >= 0 AND notice_days <= {limits.NOTICE_DAYS_MAX}", name="notice_days_range"
+            f"notice_days >= 0 AND notice_days <= {limits.NOTICE_DAYS_MAX}",
+            name="notice_days_range",
         ),
     )
 
