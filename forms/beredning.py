@@ -96,4 +96,16 @@ class AssociationSettingsForm(BaseForm):
             " organisation named on it has endorsed it."
         ),
     )
+    notice_days = IntField(
+        _l("Kallelse: days before the meeting"),
+        description=_l("The kallelse should reach the board this many days before a meeting."),
+        validators=[
+            InputRequired(message=REQUIRED),
+            NumberRange(
+                min=0,
+                max=limits.NOTICE_DAYS_MAX,
+                message=_l("Must be between %(min)s and %(max)s."),
+            ),
+        ],
+    )
     submit = SubmitField(_l("Save settings"))

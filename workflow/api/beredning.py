@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from workflow import permissions
+from workflow import limits, permissions
 from workflow.api.associations import SLUG, load_association
 from workflow.api.registry import ID, route
 from workflow.api.schemas import (
@@ -90,6 +90,9 @@ class AssociationPatch(Strict):
     delegation_limit_sek: Amount | None = None
     require_partner_endorsement: bool | None = Field(
         default=None, description="Whether submit waits for every partner's endorsement."
+    )
+    notice_days: Annotated[int, Field(ge=0, le=limits.NOTICE_DAYS_MAX)] | None = Field(
+        default=None, description="Days before a meeting the kallelse should go out."
     )
     expected_version: Version | None = None
 
@@ -214,6 +217,7 @@ def update_association(user: User, slug: str, body: AssociationPatch) -> dict[st
         name=body.name,
         delegation_limit_sek=body.delegation_limit_sek,
         require_partner_endorsement=body.require_partner_endorsement,
+        notice_days=body.notice_days,
         expected_version=body.expected_version,
     )
     return association_json(association, user)

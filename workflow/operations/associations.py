@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, func, select
 
-from workflow import audit, permissions
+from workflow import audit, limits, permissions
 from workflow.errors import Conflict, Forbidden, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import Association, Member, User
@@ -127,9 +127,10 @@ def update_settings(
     name: str | None = None,
     delegation_limit_sek: int | None = None,
     require_partner_endorsement: bool | None = None,
+    notice_days: int | None = None,
     expected_version: int | None = None,
 ) -> Association:
-    """Change an association's name, delegation limit or endorsement rule (flushes, audits)."""
+    """Change an association's name, delegation limit, endorsement rule or kallelse days."""
     if not permissions.can_manage_association(by, association):
         raise Forbidden(_l("Only administrators and the association's officers may do this."))
     if expected_version is not None and expected_version != association.version:
@@ -141,7 +142,18 @@ def update_settings(
         "name": name.strip() if name is not None else None,
         "delegation_limit_sek": delegation_limit_sek,
         "require_partner_endorsement": require_partner_endorsement,
+        "notice_days": notice_days,
     }
+    if notice_days is not None and not 0 <= notice_days <= limits.NOTICE_DAYS_MAX:
+        raise ValidationFailed(
+            _l("Some fields are invalid."),
+            problems=[
+                Problem(
+                    "notice_days",
+                    _l("Must be between %(min)s and %(max)s.", min=0, max=limits.NOTICE_DAYS_MAX),
+                )
+            ],
+        )
     changed = {
         key: value
         for key, value in wanted.items()

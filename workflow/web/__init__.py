@@ -62,6 +62,7 @@ def init_app(app: Flask) -> None:
         budget,
         errors,
         exports,
+        kallelse,
         liv,
         main,
         meetings,
@@ -87,6 +88,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(queues.bp)
     app.register_blueprint(meetings.bp)
     app.register_blueprint(protocols.bp)
+    app.register_blueprint(kallelse.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(budget.bp)
     app.register_blueprint(exports.bp)

@@ -248,6 +248,7 @@ def association_settings(slug: str) -> ResponseReturnValue:
                 "name": association.name,
                 "delegation_limit_sek": association.delegation_limit_sek,
                 "require_partner_endorsement": association.require_partner_endorsement,
+                "notice_days": association.notice_days,
             },
         )
         return _render_settings(association, form, errors)
@@ -263,6 +264,7 @@ def association_settings(slug: str) -> ResponseReturnValue:
             name=form.name.data,
             delegation_limit_sek=form.delegation_limit_sek.data,
             require_partner_endorsement=bool(form.require_partner_endorsement.data),
+            notice_days=form.notice_days.data,
             expected_version=form.version.data,
         )
     if (exc := refusal.error) is not None:
