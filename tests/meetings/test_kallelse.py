@@ -74,7 +74,8 @@ def test_the_kallelse_mails_every_ledamot_and_ersattare_a_pdf_and_a_calendar_fil
         ics_name = next(name for name in files if name.endswith(".ics"))
         assert files[pdf_name].get_content_type() == "application/pdf"
         text = _pdf_text(files[pdf_name].get_content())
-        assert "Kallelse" in text and "Enter" in text
+        assert "Kallelse" in text
+        assert "Enter" in text
         # The handlingar: the tjänsteskrivelse of the item is in the PDF.
         assert "Förslag till beslut: bevilja." in text
         assert files[ics_name].get_content_type() == "text/calendar"

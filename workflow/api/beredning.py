@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from flask import Response
 from pydantic import Field
 
-from workflow import limits, permissions
+from workflow import http, limits, permissions
 from workflow.api.associations import SLUG, load_association
 from workflow.api.registry import ID, route
 from workflow.api.schemas import (
@@ -195,6 +196,35 @@ def proposal_draft(user: User, application_id: int) -> dict[str, Any]:
         "version": app.version,
         "text": proposals.draft_proposal(db.session, app),
     }
+
+
+@route(
+    f"{APPLICATION}/proposal.pdf",
+    summary="The tjänsteskrivelse as a PDF document",
+    tag="applications",
+    media_type=http.PDF_MIMETYPE,
+    description=(
+        "Whoever may see the application, once the officer has proposed it (404 before):"
+        " the latest proposal to the board, in Swedish."
+    ),
+)
+def get_proposal_pdf(user: User, application_id: int) -> Response:
+    """The officer's proposal to the board as sent."""
+    app = applications.load_visible(db.session, application_id, user)
+    return http.proposal_pdf_response(proposals.document_of(db.session, app))
+
+
+@route(
+    f"{APPLICATION}/proposal.docx",
+    summary="The tjänsteskrivelse as a Word document",
+    tag="applications",
+    media_type=http.DOCX_MIMETYPE,
+    description="As `proposal.pdf`, from the same data, to work on in Word.",
+)
+def get_proposal_docx(user: User, application_id: int) -> Response:
+    """The officer's proposal to the board as a Word document."""
+    app = applications.load_visible(db.session, application_id, user)
+    return http.proposal_docx_response(proposals.document_of(db.session, app))
 
 
 @route(

@@ -10,6 +10,8 @@ from flask_babel import force_locale, gettext
 from sqlmodel import Session
 
 from workflow import labels
+from workflow.errors import NotFound
+from workflow.i18n import _l
 from workflow.models import Application, Association, Recommendation
 from workflow.operations import endorsements
 from workflow.rules.protocols import local_date
@@ -271,3 +273,11 @@ def document(session: Session, app: Application) -> ProposalDocument | None:
         version_number=proposal.version_number,
         blocks=_blocks(proposal.text),
     )
+
+
+def document_of(session: Session, app: Application) -> ProposalDocument:
+    """The tjänsteskrivelse of `app` as a document; NotFound before the officer wrote one."""
+    found = document(session, app)
+    if found is None:
+        raise NotFound(_l("The officer has not written a proposal to the board yet."))
+    return found
