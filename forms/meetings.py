@@ -205,6 +205,6 @@ class KallelseAnswerForm(BaseForm):
 
     attending = RadioField(
         _l("Will you come?"),
-        choices=[("yes", _l("I will come")), ("no", _l("I will not come"))],
+        choices=options([("yes", _l("I will come")), ("no", _l("I will not come"))]),
         validators=[InputRequired(message=_l("Say whether you will come."))],
     )

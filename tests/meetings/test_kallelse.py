@@ -15,9 +15,11 @@ from sqlmodel import Session, select
 from tests import factories
 from tests.mail.conftest import SmtpServer, free_port
 from tests.meetings.conftest import Board
+from tests.web.conftest import text
 from workflow import mail
-from workflow.models import Meeting
-from workflow.models.kallelse import MeetingCall
+from workflow.errors import Conflict, Forbidden
+from workflow.models import Association, MailMessage, Meeting
+from workflow.models.kallelse import MeetingCall, MeetingRsvp
 from workflow.operations import kallelse
 from workflow.rules import kallelse as kallelse_rules
 from workflow.rules.protocols import ZONE, local_today
@@ -121,3 +123,182 @@ def test_the_meeting_time_is_read_when_the_meeting_has_one(monkeypatch):
     assert kallelse_rules.meeting_times(meeting) == (None, None)
     object.__setattr__(meeting, "starts_at", time(9, 30))
     assert kallelse_rules.meeting_times(meeting) == (time(9, 30), None)
+
+
+# --- notice_days and the late warning ---------------------------------------------------------
+
+
+def test_a_late_kallelse_is_sent_with_a_warning(session, world, board: Board, plan):
+    meeting = plan(on=_soon(3))
+    sent = _send(session, world, meeting)
+    assert sent.late
+    assert (sent.days_before, sent.notice_days) == (3, 7)
+    assert len(sent.calls) == len(board.everyone())
+    status = kallelse.status(session, meeting)
+    assert status.sent
+    assert status.late
+
+
+def test_notice_days_decides_what_is_late(session, world, board: Board, plan):
+    association = session.get(Association, world.association.id)
+    association.notice_days = 2
+    session.commit()
+    sent = _send(session, world, plan(on=_soon(3)))
+    assert not sent.late
+    assert sent.notice_days == 2
+
+
+def test_the_late_warning_on_the_page_and_in_the_api(
+    client, sign_in, post, api, bearer, session, world, board: Board, plan
+):
+    meeting = plan(on=_soon(2))
+    sign_in("officer")
+    page = text(client.get(f"/meetings/{meeting.id}"))
+    assert "Not sent yet. It should go out by" in page
+    answer = post(f"/meetings/{meeting.id}/kallelse", from_page=f"/meetings/{meeting.id}")
+    assert answer.status_code == 303
+    page = text(client.get(answer.headers["Location"]))
+    assert "The kallelse is sent to 7 people." in page
+    assert "the association&#39;s rule is 7 days" in page
+    assert 'id="kallelse-late"' in page
+    # Sending again over the API: sent all the same, with the warning.
+    again = api.post(f"/api/v1/meetings/{meeting.id}/kallelse", token=bearer("officer"))
+    assert again.status_code == 201
+    body = again.get_json()
+    assert [w["code"] for w in body["warnings"]] == ["late_notice"]
+    assert body["late"] is True
+    assert len(body["sendings"]) == 2
+    assert body["sendings"][0]["days_before"] == 2
+    assert {r["email"] for r in body["sendings"][1]["recipients"]} == {
+        u.email for u in board.everyone()
+    }
+
+
+def test_only_officers_send_and_only_before_the_meeting(
+    api, bearer, session, world, board: Board, plan
+):
+    meeting = plan(on=_soon())
+    for who in ("board", "chair", "auditor"):
+        refused = api.post(f"/api/v1/meetings/{meeting.id}/kallelse", token=bearer(who))
+        assert refused.status_code == 403
+    past = plan(on=local_today() - timedelta(days=1))
+    refused = api.post(f"/api/v1/meetings/{past.id}/kallelse", token=bearer("officer"))
+    assert refused.status_code == 422
+    assert session.exec(select(MeetingCall)).all() == []
+    with pytest.raises(Forbidden):
+        kallelse.send(session, meeting, by=world.users["board"])
+
+
+def test_the_setting_on_the_settings_page_and_in_the_api(client, sign_in, post, api, bearer, world):
+    sign_in("officer")
+    url = "/admin/associations/svb"
+    page = text(client.get(url))
+    assert 'name="notice_days"' in page
+    assert 'value="7"' in page
+    data = {"name": world.association.name, "delegation_limit_sek": "0", "notice_days": "100"}
+    refused = post(url, data, from_page=url)
+    assert refused.status_code == 422
+    assert 'value="100"' in text(refused)  # the input is kept
+    data["notice_days"] = "10"
+    assert post(url, data, from_page=url).status_code == 303
+    answer = api.patch("/api/v1/associations/svb", token=bearer("officer"), json={})
+    assert answer.get_json()["notice_days"] == 10
+    refused = api.patch(
+        "/api/v1/associations/svb", token=bearer("officer"), json={"notice_days": -1}
+    )
+    assert refused.status_code == 422
+    changed = api.patch(
+        "/api/v1/associations/svb", token=bearer("officer"), json={"notice_days": 14}
+    )
+    assert changed.status_code == 200
+    assert changed.get_json()["notice_days"] == 14
+
+
+# --- answers and call-ins ---------------------------------------------------------------------
+
+
+def test_a_ledamot_not_coming_has_the_ersattare_called_in(
+    smtp_app, smtp, api, bearer, session, world, board: Board, plan
+):
+    meeting = plan(on=_soon())
+    _send(session, world, meeting)
+    jenny, standin = board.ledamot["jonkoping"], board.ersattare["jonkoping"]
+    answer = api.post(
+        f"/api/v1/meetings/{meeting.id}/rsvp", token=bearer(jenny), json={"attending": False}
+    )
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert [(c["user"]["id"], c["replaces"]["id"]) for c in body["call_ins"]] == [
+        (standin.id, jenny.id)
+    ]
+    mine = next(a for a in body["answers"] if a["user"]["id"] == jenny.id)
+    assert mine["attending"] is False
+    called = next(a for a in body["answers"] if a["user"]["id"] == standin.id)
+    assert called["called_in_for"] == jenny.id
+    message = session.exec(select(MailMessage).where(MailMessage.event == "kallelse_call_in")).one()
+    assert message.to_email == standin.email
+    assert jenny.name in message.body
+    # Only the ersättare of the same member organisation, and once: asking again calls no one.
+    again = api.post(
+        f"/api/v1/meetings/{meeting.id}/rsvp", token=bearer(jenny), json={"attending": False}
+    )
+    assert again.status_code == 200
+    calls = session.exec(select(MeetingCall).where(MeetingCall.kind == "call_in")).all()
+    assert [(c.user_id, c.replaces_user_id) for c in calls] == [(standin.id, jenny.id)]
+    # A ledamot of an organisation without an ersättare: recorded, no one to call in.
+    fia = board.ledamot["fk"]
+    api.post(f"/api/v1/meetings/{meeting.id}/rsvp", token=bearer(fia), json={"attending": False})
+    assert len(session.exec(select(MeetingCall).where(MeetingCall.kind == "call_in")).all()) == 1
+
+
+def test_rsvp_over_the_api_refuses_bad_input_and_outsiders(
+    api, bearer, session, world, board: Board, plan, step
+):
+    meeting = plan(on=_soon())
+    url = f"/api/v1/meetings/{meeting.id}/rsvp"
+    who = bearer(board.ledamot["af"])
+    for body in ({}, {"attending": "yes"}, {"attending": 1}, {"attending": None}, {"x": True}):
+        assert api.post(url, token=who, json=body).status_code == 422, body
+    assert api.post(url, token=bearer("officer"), json={"attending": True}).status_code == 403
+    assert api.post(url, token=bearer("chair"), json={"attending": True}).status_code == 403
+    assert session.exec(select(MeetingRsvp)).all() == []
+    assert api.post(url, token=who, json={"attending": True}).status_code == 200
+    assert api.post(url, token=who, json={"attending": False}).status_code == 200
+    row = session.exec(select(MeetingRsvp)).one()
+    assert row.attending is False
+    assert row.changed_at is not None
+    step(meeting, "open")
+    refused = api.post(url, token=who, json={"attending": True})
+    assert refused.status_code == 409
+    with pytest.raises(Conflict):
+        kallelse.respond(session, meeting, attending=True, by=board.ledamot["af"])
+
+
+def test_rsvp_on_the_page_is_shown_to_the_officer(
+    client, sign_in, post, session, world, board: Board, plan
+):
+    meeting = plan(on=_soon())
+    url = f"/meetings/{meeting.id}"
+    sign_in(board.ledamot["jonkoping"])
+    page = text(client.get(url))
+    assert 'id="kallelse-answer"' in page
+    assert 'id="kallelse-send"' not in page
+    refused = post(f"{url}/rsvp", {"attending": "maybe"}, from_page=url)
+    assert refused.status_code == 422
+    assert "error-summary" in text(refused)
+    assert session.exec(select(MeetingRsvp)).all() == []
+    refused = post(f"{url}/rsvp", {}, from_page=url)
+    assert refused.status_code == 422
+    assert "Say whether you will come." in text(refused)
+    done = post(f"{url}/rsvp", {"attending": "no"}, from_page=url)
+    assert done.status_code == 303
+    assert "You have answered that you will not come." in text(client.get(url))
+    sign_in("officer")
+    page = text(client.get(url))
+    answers = page.split('id="kallelse-answers"')[1].split("</table>")[0]
+    row = answers.split(board.ledamot["jonkoping"].name)[1].split("</tr>")[0]
+    assert "Not coming" in row
+    standin = answers.split(board.ersattare["jonkoping"].name)[1].split("</tr>")[0]
+    assert f"called in for {board.ledamot['jonkoping'].name}" in standin
+    assert 'id="kallelse-send"' in page
+    assert 'id="kallelse-answer"' not in page  # the officer holds no seat
