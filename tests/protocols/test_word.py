@@ -29,7 +29,7 @@ def _headings(body: bytes) -> list[str]:
 def test_the_protocol_docx_holds_every_paragraph_and_decision(
     app, client, api, bearer, session, closed
 ):
-    meeting, (first, second) = closed()
+    meeting, _apps = closed()
     protocol = protocols.build(session, meeting)
     answer = client.get(
         f"/api/v1/meetings/{meeting.id}/protocol.docx",
@@ -69,7 +69,7 @@ def test_the_protocol_docx_is_refused_as_the_pdf_is(client, api, bearer, world, 
 
 
 def test_the_tjansteskrivelse_as_pdf_and_docx(
-    client, api, bearer, sign_in, proposed_with_preparation
+    client, api, bearer, sign_in, proposed_with_preparation  # noqa: F811
 ):
     app_row = proposed_with_preparation(title="Hälsoskola")
     auth = {"Authorization": f"Bearer {bearer('board')}"}
