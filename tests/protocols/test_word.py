@@ -69,7 +69,11 @@ def test_the_protocol_docx_is_refused_as_the_pdf_is(client, api, bearer, world, 
 
 
 def test_the_tjansteskrivelse_as_pdf_and_docx(
-    client, api, bearer, sign_in, proposed_with_preparation  # noqa: F811
+    client,
+    api,
+    bearer,
+    sign_in,
+    proposed_with_preparation,  # noqa: F811
 ):
     app_row = proposed_with_preparation(title="Hälsoskola")
     auth = {"Authorization": f"Bearer {bearer('board')}"}

@@ -258,23 +258,24 @@ def send(session: Session, meeting: Meeting, *, by: User) -> Sent:
             "sender": by.name,
         },
     )
+    # One message per person, delivered by one job after the commit.
+    messages = mail.queue(
+        session,
+        to=[person.user.email for person in people],
+        subject=subject,
+        body=body,
+        event="kallelse",
+        association_id=meeting.association_id,
+        application_id=None,
+        attachments=attached,
+    )
+    by_email = {message.to_email: message for message in messages}
     now = utcnow()
     rows = []
     for person in people:
-        message = mail.queue(
-            session,
-            to=person.user.email,
-            subject=subject,
-            body=body,
-            event="kallelse",
-            association_id=meeting.association_id,
-            application_id=None,
-            attachments=attached,
-        )[0]
-        rows.append(
-            _call(session, meeting, person, "notice", now, by, days, association.notice_days)
-        )
-        rows[-1].mail_message_id = message.id
+        row = _call(session, meeting, person, "notice", now, by, days, association.notice_days)
+        row.mail_message_id = by_email[person.user.email].id
+        rows.append(row)
     session.flush()
     audit.record(
         session,
@@ -401,17 +402,18 @@ def _call_in(
             "url": meeting_url(meeting),
         },
     )
+    messages = mail.queue(
+        session,
+        to=[person.user.email for person in wanted],
+        subject=subject,
+        body=body,
+        event="kallelse_call_in",
+        association_id=meeting.association_id,
+        application_id=None,
+    )
+    by_email = {message.to_email: message for message in messages}
     rows = []
     for person in wanted:
-        message = mail.queue(
-            session,
-            to=person.user.email,
-            subject=subject,
-            body=body,
-            event="kallelse_call_in",
-            association_id=meeting.association_id,
-            application_id=None,
-        )[0]
         row = _call(
             session,
             meeting,
@@ -423,7 +425,7 @@ def _call_in(
             association.notice_days,
             replaces=absent.user_id,
         )
-        row.mail_message_id = message.id
+        row.mail_message_id = by_email[person.user.email].id
         rows.append(row)
     session.flush()
     return rows
