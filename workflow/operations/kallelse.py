@@ -398,6 +398,7 @@ def _call_in(
             "time": _time_text(meeting),
             "location": meeting.location,
             "absent": absent.user.name,
+            "notice_sent": any(row.kind == "notice" for row in rules.calls(session, meeting)),
             "member": absent.member.name,
             "url": meeting_url(meeting),
         },
