@@ -99,8 +99,9 @@ class AssociationSettingsForm(BaseForm):
     notice_days = IntField(
         _l("Kallelse: days before the meeting"),
         description=_l("The kallelse should reach the board this many days before a meeting."),
+        # Left out, the setting stays as it is (a form from before the field still saves).
         validators=[
-            InputRequired(message=REQUIRED),
+            Optional(),
             NumberRange(
                 min=0,
                 max=limits.NOTICE_DAYS_MAX,
