@@ -84,4 +84,17 @@ class AssociationSettingsForm(BaseForm):
             " organisation named on it has endorsed it."
         ),
     )
+    notice_days = IntField(
+        _l("Kallelse: days before the meeting"),
+        description=_l("The kallelse should reach the board this many days before a meeting."),
+        # Left out, the setting stays as it is (a form from before the field still saves).
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0,
+                max=limits.NOTICE_DAYS_MAX,
+                message=_l("Must be between %(min)s and %(max)s."),
+            ),
+        ],
+    )
     submit = SubmitField(_l("Save settings"))

@@ -260,3 +260,17 @@ class DelegatedDecisionForm(BaseForm):
         render_kw={"rows": 3, "maxlength": limits.REASON_MAX},
     )
     submit = SubmitField(_l("Decide by delegation"))
+
+
+class KallelseSendForm(BaseForm):
+    """Send the kallelse (no fields: the button and the CSRF token)."""
+
+
+class KallelseAnswerForm(BaseForm):
+    """A board member's answer to the kallelse: coming or not (one button each)."""
+
+    attending = RadioField(
+        _l("Will you come?"),
+        choices=options([("yes", _l("I will come")), ("no", _l("I will not come"))]),
+        validators=[InputRequired(message=_l("Say whether you will come."))],
+    )

@@ -53,6 +53,8 @@ INITIAL = M.PLANNED
 AGENDA_EDITABLE: frozenset[MeetingState] = frozenset({M.PLANNED})
 # Attendance is recorded before and during the meeting.
 ATTENDANCE_EDITABLE: frozenset[MeetingState] = frozenset({M.PLANNED, M.OPEN})
+# The kallelse is sent, and answered, while the meeting is still to come.
+NOTICE_OPEN: frozenset[MeetingState] = frozenset({M.PLANNED})
 # The board decides only while the meeting is open.
 DECIDING: frozenset[MeetingState] = frozenset({M.OPEN})
 # After the meeting, an item left undecided (bordlagt) may go back to `proposed`.

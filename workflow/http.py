@@ -13,15 +13,17 @@ from typing import Any
 
 from flask import Response, send_file, stream_with_context
 
+from workflow import pdf, word
 from workflow.errors import NotFound
 from workflow.i18n import _l
 from workflow.models.security import Attachment
-from workflow.operations import attachments, documents, protocols
+from workflow.operations import attachments, documents, proposals, protocols
 from workflow.rules.tables import Sheet, csv_lines, workbook_bytes
 
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_MIMETYPE = "application/pdf"
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SVG_MIMETYPE = "image/svg+xml"
 
 
@@ -57,8 +59,34 @@ def pdf_response(body: bytes, filename: str) -> Response:
     return download(body, PDF_MIMETYPE, filename)
 
 
-def _protocol_filename(kind: str, protocol: protocols.Protocol) -> str:
-    return f"{kind}-{protocol.association['slug']}-{protocol.date}.pdf"
+def docx_response(body: bytes, filename: str) -> Response:
+    """A Word (.docx) download."""
+    return download(body, DOCX_MIMETYPE, filename)
+
+
+def _protocol_filename(kind: str, protocol: protocols.Protocol, suffix: str = "pdf") -> str:
+    return f"{kind}-{protocol.association['slug']}-{protocol.date}.{suffix}"
+
+
+def protocol_docx_response(protocol: protocols.Protocol) -> Response:
+    """The whole protocol as a Word document, built from the same data as its PDF."""
+    return docx_response(word.protocol(protocol), _protocol_filename("protokoll", protocol, "docx"))
+
+
+def _proposal_filename(document: proposals.ProposalDocument, suffix: str) -> str:
+    number = (document.diary_number or str(document.application_id)).replace("/", "-")
+    return f"tjansteskrivelse-{number}.{suffix}"
+
+
+def proposal_pdf_response(document: proposals.ProposalDocument) -> Response:
+    """The tjänsteskrivelse as a PDF download."""
+    body = pdf.render("proposals/pdf.html", d=document)
+    return pdf_response(body, _proposal_filename(document, "pdf"))
+
+
+def proposal_docx_response(document: proposals.ProposalDocument) -> Response:
+    """The tjänsteskrivelse as a Word document, from the same data as its PDF."""
+    return docx_response(word.proposal(document), _proposal_filename(document, "docx"))
 
 
 def protocol_pdf_response(protocol: protocols.Protocol) -> Response:

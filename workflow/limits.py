@@ -31,3 +31,6 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
 DIARY_PREFIX_MAX = 20
 # A search of the application list (title or diary number).
 SEARCH_MAX = 100
+# Days before a meeting the kallelse should be sent (an association setting, default a week).
+NOTICE_DAYS_DEFAULT = 7
+NOTICE_DAYS_MAX = 90

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -25,12 +25,15 @@ from sqlmodel import Session
 
 from workflow import jobs
 from workflow.models import MailMessage, utcnow
+from workflow.models.kallelse import MailAttachment, MailDocument
 
 SUBJECT_MAX = 300  # the column's length
 ERROR_MAX = 2000
 # Longest wait between two attempts, however many have failed.
 BACKOFF_CAP = timedelta(days=1)
 _table = MailMessage.__table__  # type: ignore[attr-defined]
+_attached = MailAttachment.__table__  # type: ignore[attr-defined]
+_documents = MailDocument.__table__  # type: ignore[attr-defined]
 # Refusals of one message; anything else (refused connection, timeout, failed
 # login, dropped line) means the server is unusable for the rest of the run.
 _MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
@@ -77,8 +80,12 @@ def queue(
     event: str,
     association_id: int | None,
     application_id: int | None,
+    attachments: Sequence[MailDocument] = (),
 ) -> list[MailMessage]:
-    """Write one pending message per address; they are delivered after the caller commits."""
+    """Write one pending message per address; they are delivered after the caller commits.
+
+    `attachments` are stored files (`document`), each attached to every message.
+    """
     addresses = [to] if isinstance(to, str) else list(dict.fromkeys(to))
     rows = [
         MailMessage(
@@ -95,10 +102,36 @@ def queue(
         return rows
     session.add_all(rows)
     session.flush()
+    session.add_all(
+        MailAttachment(message_id=row.id, document_id=file.id, position=position)  # type: ignore[arg-type]
+        for row in rows
+        for position, file in enumerate(attachments)
+    )
+    session.flush()
     ids = [row.id for row in rows if row.id is not None]
     # Through the job queue (inline without REDIS_URL); the rows stay pending until sent.
     jobs.after_commit("workflow.mail.deliver_job", ids)
     return rows
+
+
+def document(
+    session: Session,
+    *,
+    filename: str,
+    content_type: str,
+    content: bytes,
+    association_id: int | None,
+) -> MailDocument:
+    """Store a file to attach to mail (once, however many messages carry it)."""
+    row = MailDocument(
+        association_id=association_id,
+        filename=filename,
+        content_type=content_type,
+        content=content,
+    )
+    session.add(row)
+    session.flush()
+    return row
 
 
 def deliver_job(ids: list[int]) -> None:
@@ -143,13 +176,14 @@ def deliver_pending(
             claimed = _claim(engine, started, utcnow() + lease, only_ids, only_associations)
             if claimed is None:
                 break
+            files = _files(engine, claimed.id)
             if smtp is None:
-                _log(app, claimed)
+                _log(app, claimed, files)
                 _record_done(engine, claimed, "logged")
                 result.logged += 1
                 continue
             try:
-                smtp.send(_email(claimed, config))
+                smtp.send(_email(claimed, config, files))
             except Exception as exc:
                 _record_failure(app, engine, claimed, exc, result)
                 if _server_unusable(exc):
@@ -169,6 +203,27 @@ def pending_count(engine: Engine) -> int:
         return connection.execute(
             select(func.count()).select_from(_table).where(_table.c.status == "pending")
         ).scalar_one()
+
+
+@dataclass(frozen=True)
+class _File:
+    """One attachment as sent: its name, type and bytes."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def _files(engine: Engine, message_id: int) -> list[_File]:
+    """The files attached to a message, in their order (read in a short transaction)."""
+    query = (
+        select(_documents.c.filename, _documents.c.content_type, _documents.c.content)
+        .join(_attached, _attached.c.document_id == _documents.c.id)
+        .where(_attached.c.message_id == message_id)
+        .order_by(_attached.c.position, _attached.c.id)
+    )
+    with engine.connect() as connection:
+        return [_File(*row) for row in connection.execute(query).all()]
 
 
 def _server_unusable(error: Exception) -> bool:
@@ -272,19 +327,22 @@ def backoff(config: Mapping[str, Any], attempts: int) -> timedelta:
     return min(base * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
 
 
-def _log(app: Flask, claimed: _Claimed) -> None:
+def _log(app: Flask, claimed: _Claimed, files: Sequence[_File] = ()) -> None:
     # A warning, so it reaches the log at the default level: this mail did not go out.
     app.logger.warning(
-        "Mail %s (%s), not sent because MAIL_SERVER is unset:\nTo: %s\nSubject: %s\n\n%s",
+        "Mail %s (%s), not sent because MAIL_SERVER is unset:\nTo: %s\nSubject: %s\n\n%s%s",
         claimed.id,
         claimed.event,
         claimed.to_email,
         claimed.subject,
         claimed.body,
+        "".join(f"\n[{file.filename}, {len(file.content)} bytes]" for file in files),
     )
 
 
-def _email(claimed: _Claimed, config: Mapping[str, Any]) -> EmailMessage:
+def _email(
+    claimed: _Claimed, config: Mapping[str, Any], files: Sequence[_File] = ()
+) -> EmailMessage:
     """The message as sent; its Message-ID is the row's, so a resend is recognisably the same."""
     sender = config["MAIL_SENDER"]
     domain = sender.rpartition("@")[2] or "localhost"
@@ -299,6 +357,14 @@ def _email(claimed: _Claimed, config: Mapping[str, Any]) -> EmailMessage:
     message["Message-ID"] = f"<outbox-{claimed.id}-{created:%Y%m%d%H%M%S}@{domain}>"
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(claimed.body)
+    for file in files:
+        # "text/calendar; method=PUBLISH; charset=utf-8": the type, then its parameters.
+        kind, *parameters = (part.strip() for part in file.content_type.split(";"))
+        maintype, _, subtype = kind.partition("/")
+        params = dict(p.partition("=")[::2] for p in parameters if "=" in p)
+        message.add_attachment(
+            file.content, maintype=maintype, subtype=subtype, filename=file.filename, params=params
+        )
     return message
 
 

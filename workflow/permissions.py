@@ -204,6 +204,16 @@ def can_record_attendance(user: Any, association_id: int) -> bool:
     return bool({Role.OFFICER, *LEADING_ROLES} & roles_in(user, association_id))
 
 
+def can_send_kallelse(user: Any, association_id: int) -> bool:
+    """The officers send the kallelse (the notice calling the board)."""
+    return Role.OFFICER in roles_in(user, association_id)
+
+
+def can_answer_kallelse(user: Any, association_id: int) -> bool:
+    """Board members answer the kallelse: coming or not (seated members; checked in the verb)."""
+    return bool({Role.BOARD, Role.CHAIR} & roles_in(user, association_id))
+
+
 def can_chair(user: Any, association_id: int) -> bool:
     """The chair, or the vice chair, may lead some meeting of the association."""
     return bool(LEADING_ROLES & roles_in(user, association_id))

@@ -6,7 +6,7 @@ each takes its § and moves listed → decided | tabled. A decision records its 
 LIV admission, LIV year) and why the board granted more than was applied for.
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0013"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

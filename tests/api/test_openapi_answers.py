@@ -37,6 +37,9 @@ WALKERS = (
 NOT_WALKED = {
     "/api/v1/attachments/{attachment_id}",
     "/api/v1/meetings/{meeting_id}/protocol.pdf",
+    "/api/v1/meetings/{meeting_id}/protocol.docx",
+    "/api/v1/applications/{application_id}/proposal.pdf",
+    "/api/v1/applications/{application_id}/proposal.docx",
     "/api/v1/applications/{application_id}/protocol-extract.pdf",
     "/api/v1/associations/{slug}/statistics.csv",
     "/api/v1/associations/{slug}/statistics.xlsx",
@@ -107,6 +110,7 @@ class Walk:
         for meeting in self.pages(f"{base}/meetings"):
             self.get(f"/api/v1/meetings/{meeting['id']}")
             self.get(f"/api/v1/meetings/{meeting['id']}/protocol")
+            self.get(f"/api/v1/meetings/{meeting['id']}/kallelse")
         for application in self.pages(f"{base}/applications"):
             self.application(application["id"])
 

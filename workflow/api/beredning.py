@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from flask import Response
 from pydantic import Field
 
-from workflow import permissions
+from workflow import http, limits, permissions
 from workflow.api.associations import SLUG, load_association
 from workflow.api.registry import ID, route
 from workflow.api.schemas import (
@@ -89,6 +90,9 @@ class AssociationPatch(Strict):
     name: Name | None = None
     require_partner_endorsement: bool | None = Field(
         default=None, description="Whether submit waits for every partner's endorsement."
+    )
+    notice_days: Annotated[int, Field(ge=0, le=limits.NOTICE_DAYS_MAX)] | None = Field(
+        default=None, description="Days before a meeting the kallelse should go out."
     )
     expected_version: Version | None = None
 
@@ -194,6 +198,35 @@ def proposal_draft(user: User, application_id: int) -> dict[str, Any]:
 
 
 @route(
+    f"{APPLICATION}/proposal.pdf",
+    summary="The tjänsteskrivelse as a PDF document",
+    tag="applications",
+    media_type=http.PDF_MIMETYPE,
+    description=(
+        "Whoever may see the application, once the officer has proposed it (404 before):"
+        " the latest proposal to the board, in Swedish."
+    ),
+)
+def get_proposal_pdf(user: User, application_id: int) -> Response:
+    """The officer's proposal to the board as sent."""
+    app = applications.load_visible(db.session, application_id, user)
+    return http.proposal_pdf_response(proposals.document_of(db.session, app))
+
+
+@route(
+    f"{APPLICATION}/proposal.docx",
+    summary="The tjänsteskrivelse as a Word document",
+    tag="applications",
+    media_type=http.DOCX_MIMETYPE,
+    description="As `proposal.pdf`, from the same data, to work on in Word.",
+)
+def get_proposal_docx(user: User, application_id: int) -> Response:
+    """The officer's proposal to the board as a Word document."""
+    app = applications.load_visible(db.session, application_id, user)
+    return http.proposal_docx_response(proposals.document_of(db.session, app))
+
+
+@route(
     "/associations/<slug>",
     method="PATCH",
     summary="Change an association's settings",
@@ -212,6 +245,7 @@ def update_association(user: User, slug: str, body: AssociationPatch) -> dict[st
         by=user,
         name=body.name,
         require_partner_endorsement=body.require_partner_endorsement,
+        notice_days=body.notice_days,
         expected_version=body.expected_version,
     )
     return association_json(association, user)

@@ -228,6 +228,17 @@ def get_protocol_pdf(user: User, meeting_id: int) -> Response:
 
 
 @route(
+    f"{MEETING}/protocol.docx",
+    summary="The protocol as a Word document",
+    tag="meetings",
+    media_type=http.DOCX_MIMETYPE,
+)
+def get_protocol_docx(user: User, meeting_id: int) -> Response:
+    """The same record as the PDF (every §, the signatures, the notice), to work on in Word."""
+    return http.protocol_docx_response(_protocol(user, meeting_id))
+
+
+@route(
     f"{PROTOCOL}/justerare",
     method="PUT",
     summary="Choose the justerare of a closed meeting",

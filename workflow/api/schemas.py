@@ -251,6 +251,9 @@ class AssociationOut(Out):
     require_partner_endorsement: bool = Field(
         description="Whether submit waits for every partner's endorsement."
     )
+    notice_days: int = Field(
+        description="Days before a meeting the kallelse should go out (a later one warns)."
+    )
     created_at: Timestamp
     version: int
     roles: list[RoleName] = Field(description="The caller's roles in this association.")

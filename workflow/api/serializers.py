@@ -98,6 +98,7 @@ def association_json(association: Association, user: Any) -> dict[str, Any]:
         "name": association.name,
         "diary_prefix": association.diary_prefix,
         "require_partner_endorsement": association.require_partner_endorsement,
+        "notice_days": association.notice_days,
         "created_at": timestamp(association.created_at),
         "version": association.version,
         "roles": sorted(permissions.roles_in(user, association.id)),

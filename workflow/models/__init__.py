@@ -187,12 +187,21 @@ class Association(Versioned, SQLModel, table=True):
     """A samordningsförbund: the tenant every other row belongs to."""
 
     __tablename__ = "association"
+    __table_args__ = (
+        CheckConstraint(
+            f"notice_days >= 0 AND notice_days <= {limits.NOTICE_DAYS_MAX}",
+            name="notice_days_range",
+        ),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(sa_column=Column(String(63), nullable=False, unique=True))
     name: str = Field(sa_column=Column(String(limits.NAME_MAX), nullable=False))
     diary_prefix: str = Field(sa_column=Column(String(limits.DIARY_PREFIX_MAX), nullable=False))
     # When on, `submit` also waits for every partner's endorsement (issue 4).
     require_partner_endorsement: bool = Field(default=False, nullable=False)
+    # How many days before a meeting the kallelse should reach the board (a late one warns).
+    notice_days: int = Field(default=limits.NOTICE_DAYS_DEFAULT, nullable=False)
     created_at: datetime = _stamp()
     version: int = _version()
 
@@ -984,6 +993,7 @@ class ParagraphCounter(SQLModel, table=True):
 # them on SQLModel.metadata wherever `workflow.models` is imported.
 from workflow.models import (  # noqa: E402, F401
     delegations,
+    kallelse,
     liv,
     protocols,
     reports,

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, func, select
 
-from workflow import audit, permissions
+from workflow import audit, limits, permissions
 from workflow.errors import Conflict, Forbidden, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import Association, Member, User
@@ -132,9 +132,10 @@ def update_settings(
     by: User,
     name: str | None = None,
     require_partner_endorsement: bool | None = None,
+    notice_days: int | None = None,
     expected_version: int | None = None,
 ) -> Association:
-    """Change an association's name or endorsement rule (flushes, audits)."""
+    """Change an association's name, endorsement rule or kallelse days (flushes, audits)."""
     if not permissions.can_manage_association(by, association):
         raise Forbidden(_l("Only administrators and the association's officers may do this."))
     if expected_version is not None and expected_version != association.version:
@@ -145,7 +146,18 @@ def update_settings(
     wanted = {
         "name": name.strip() if name is not None else None,
         "require_partner_endorsement": require_partner_endorsement,
+        "notice_days": notice_days,
     }
+    if notice_days is not None and not 0 <= notice_days <= limits.NOTICE_DAYS_MAX:
+        raise ValidationFailed(
+            _l("Some fields are invalid."),
+            problems=[
+                Problem(
+                    "notice_days",
+                    _l("Must be between %(min)s and %(max)s.", min=0, max=limits.NOTICE_DAYS_MAX),
+                )
+            ],
+        )
     changed = {
         key: value
         for key, value in wanted.items()

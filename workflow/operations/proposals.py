@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlmodel import Session
 
 from workflow import labels
+from workflow.errors import NotFound
+from workflow.i18n import _l
 from workflow.models import Application, Association, Recommendation
 from workflow.operations import endorsements
+from workflow.rules.protocols import local_date
 
 # How much of each plan the proposal quotes; the board reads the application for the rest.
 PLAN_SUMMARY_MAX = 400
@@ -222,3 +226,58 @@ def draft_proposal(session: Session, app: Application) -> str:
     """The pre-filled tjänsteskrivelse, always in the service's language (Swedish by default)."""
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         return "\n".join(_lines(session, app)) + "\n"
+
+
+# --- the tjänsteskrivelse as a document (PDF, Word, the kallelse's handlingar) ---------------
+
+
+@dataclass(frozen=True)
+class ProposalDocument:
+    """The tjänsteskrivelse as sent to the board: what its PDF and its Word file show."""
+
+    application_id: int
+    association: str
+    title: str
+    diary_number: str | None
+    author: str | None
+    date: str
+    version_number: int
+    # The text in paragraphs (split at blank lines), each a list of its lines.
+    blocks: list[list[str]]
+
+
+def _blocks(text: str) -> list[list[str]]:
+    blocks: list[list[str]] = [[]]
+    for line in text.splitlines():
+        if line.strip():
+            blocks[-1].append(line.rstrip())
+        elif blocks[-1]:
+            blocks.append([])
+    return [block for block in blocks if block]
+
+
+def document(session: Session, app: Application) -> ProposalDocument | None:
+    """The latest proposal to the board as a document, or None before the officer wrote one."""
+    if not app.proposals:
+        return None
+    proposal = app.proposals[-1]
+    association = session.get(Association, app.association_id)
+    assert association is not None
+    return ProposalDocument(
+        application_id=app.id,  # type: ignore[arg-type]
+        association=association.name,
+        title=app.title or "(utan titel)",
+        diary_number=app.diary_number,
+        author=proposal.author.name if proposal.author else None,
+        date=local_date(proposal.created_at).isoformat(),
+        version_number=proposal.version_number,
+        blocks=_blocks(proposal.text),
+    )
+
+
+def document_of(session: Session, app: Application) -> ProposalDocument:
+    """The tjänsteskrivelse of `app` as a document; NotFound before the officer wrote one."""
+    found = document(session, app)
+    if found is None:
+        raise NotFound(_l("The officer has not written a proposal to the board yet."))
+    return found

@@ -63,6 +63,7 @@ def init_app(app: Flask) -> None:
         delegations,
         errors,
         exports,
+        kallelse,
         liv,
         main,
         meetings,
@@ -88,6 +89,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(queues.bp)
     app.register_blueprint(meetings.bp)
     app.register_blueprint(protocols.bp)
+    app.register_blueprint(kallelse.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(budget.bp)
     app.register_blueprint(delegations.bp)

@@ -14,7 +14,7 @@ from wtforms import Form
 
 from forms.beredning import AssociationSettingsForm, EndorsementForm, ProposalForm
 from states import application as machine
-from workflow import engine, permissions, transaction
+from workflow import engine, http, permissions, transaction
 from workflow.errors import Conflict, DomainError, NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
@@ -165,6 +165,22 @@ def _render_endorsement(
 # --- the officer's proposal ------------------------------------------------------------------
 
 
+@bp.route("/applications/<int:application_id>/proposal.pdf")
+@login_required
+def proposal_pdf(application_id: int) -> ResponseReturnValue:
+    """The tjänsteskrivelse as a PDF, for whoever may see the application."""
+    app = applications.load_visible(db.session, application_id, current_user)
+    return http.proposal_pdf_response(proposals.document_of(db.session, app))
+
+
+@bp.route("/applications/<int:application_id>/proposal.docx")
+@login_required
+def proposal_docx(application_id: int) -> ResponseReturnValue:
+    """The tjänsteskrivelse as a Word document, for whoever may see the application."""
+    app = applications.load_visible(db.session, application_id, current_user)
+    return http.proposal_docx_response(proposals.document_of(db.session, app))
+
+
 @bp.route("/applications/<int:application_id>/propose", methods=["GET", "POST"])
 @login_required
 def propose(application_id: int) -> ResponseReturnValue:
@@ -247,6 +263,7 @@ def association_settings(slug: str) -> ResponseReturnValue:
                 "version": association.version,
                 "name": association.name,
                 "require_partner_endorsement": association.require_partner_endorsement,
+                "notice_days": association.notice_days,
             },
         )
         return _render_settings(association, form, errors)
@@ -261,6 +278,7 @@ def association_settings(slug: str) -> ResponseReturnValue:
             by=current_user,
             name=form.name.data,
             require_partner_endorsement=bool(form.require_partner_endorsement.data),
+            notice_days=form.notice_days.data,
             expected_version=form.version.data,
         )
     if (exc := refusal.error) is not None:

@@ -104,6 +104,13 @@ def protocol_pdf(meeting_id: int) -> ResponseReturnValue:
     return http.protocol_pdf_response(protocols.build(db.session, _meeting(meeting_id)))
 
 
+@bp.route("/meetings/<int:meeting_id>/protocol.docx")
+@login_required
+def protocol_docx(meeting_id: int) -> ResponseReturnValue:
+    """The minutes as a Word document (the same record as the PDF)."""
+    return http.protocol_docx_response(protocols.build(db.session, _meeting(meeting_id)))
+
+
 @bp.route("/meetings/<int:meeting_id>/protocol/justerare", methods=["POST"])
 @login_required
 def choose_justerare(meeting_id: int) -> ResponseReturnValue:
