@@ -10,11 +10,11 @@ from wtforms.fields import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from forms.admin import REQUIRED, TOO_LONG
-from forms.base import BaseForm, options
+from forms.base import BaseForm, IntField, options
 from workflow import limits
 from workflow.i18n import _l
 
