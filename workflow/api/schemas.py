@@ -88,6 +88,18 @@ class MemberCreate(Strict):
     population: Annotated[int, Field(ge=0, le=limits.POPULATION_MAX)] | None = None
 
 
+class MemberUpdate(Strict):
+    """A change of a member organisation; what is left out stays."""
+
+    name: Name | None = None
+    population: Annotated[int, Field(ge=0, le=limits.POPULATION_MAX)] | None = None
+    active: bool | None = Field(
+        default=None,
+        description="false: the member has left (it is kept with its history, never deleted).",
+    )
+    expected_version: Version | None = None
+
+
 class RoleGrantIn(Strict):
     """One role for the new user in this association."""
 
@@ -259,6 +271,7 @@ class MemberOut(Out):
     name: str
     party: PartyName
     population: int | None
+    active: bool = Field(description="false: the member has left; kept with its history.")
     version: int
 
 

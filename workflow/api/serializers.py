@@ -113,6 +113,7 @@ def member_json(member: Member) -> dict[str, Any]:
         "name": member.name,
         "party": member.party,
         "population": member.population,
+        "active": member.active,
         "version": member.version,
     }
 
