@@ -299,7 +299,8 @@ def test_a_budget_cut_after_a_grant_is_refused_naming_the_years(api, token, budg
     assert answer.status_code == 422
     (problem,) = answer.get_json()["error"]["details"]
     assert problem["field"] == "budget"
-    assert "2026" in problem["message"] and "2027" in problem["message"]
+    assert "2026" in problem["message"]
+    assert "2027" in problem["message"]
     assert api.get(f"{URL}/budgets/2026", token=token("board")).get_json()["version"] == 1
     # The board's own decision to change the budget passes, with its warnings.
     decided = api.request(

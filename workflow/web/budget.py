@@ -15,7 +15,7 @@ from workflow import limits, permissions, transaction
 from workflow.errors import NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
-from workflow.models import Association
+from workflow.models import LINE_CATEGORIES, Association
 from workflow.operations import associations
 from workflow.operations.budget import set_budget
 from workflow.pagecache import cached_page
@@ -28,7 +28,17 @@ bp = Blueprint("budget", __name__)
 
 YEAR = f"int(min={limits.YEAR_MIN}, max={limits.YEAR_MAX})"
 # Warnings about how the contributions are split: shown once for the page, not per year.
-SPLIT_NOTES = frozenset({"equal_split", "no_region", "no_municipality", "no_local_members"})
+SPLIT_NOTES = frozenset(
+    {"equal_split", "no_region", "no_municipality", "no_local_members", "key_mismatch"}
+)
+# The cost categories as the associations' own budgets name them.
+CATEGORY_LABELS = {
+    "insats": _l("Insatser for individuals and groups"),
+    "new_insatser": _l("Available for new insatser"),
+    "structural": _l("Structural insatser"),
+    "competence": _l("Competence development"),
+    "admin": _l("Administration"),
+}
 
 
 def tkr(value: int | None) -> str:
@@ -102,6 +112,29 @@ def _locator(form: BudgetForm) -> Any:
     return locate
 
 
+def _line_rows(rows: list[YearBudget]) -> list[tuple[str, str, list[int | None]]]:
+    """The budget lines of the years side by side: (category, label, budget per year)."""
+    keys: list[tuple[str, str]] = []
+    for row in rows:
+        for line in row.stored.lines if row.stored is not None else ():
+            if (line.category, line.label) not in keys:
+                keys.append((line.category, line.label))
+    keys.sort(key=lambda key: LINE_CATEGORIES.index(key[0]))
+    found = []
+    for category, label in keys:
+        amounts = []
+        for row in rows:
+            lines = row.stored.lines if row.stored is not None else ()
+            amounts.append(
+                next(
+                    (x.budget_sek for x in lines if (x.category, x.label) == (category, label)),
+                    None,
+                )
+            )
+        found.append((category, label, amounts))
+    return found
+
+
 def _render(
     association: Association,
     years: range,
@@ -160,6 +193,10 @@ def _render(
             notes=list(notes.values()),
             split_notes=SPLIT_NOTES,
             chart=chart,
+            line_rows=_line_rows(rows),
+            lined=any(row.stored is not None and row.stored.lines for row in rows),
+            category_labels=CATEGORY_LABELS,
+            category_totals=budget.category_totals,
             tkr=tkr,
             kronor=format_decimal,
         ),
