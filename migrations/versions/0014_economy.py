@@ -159,7 +159,7 @@ def downgrade() -> None:
     op.drop_table("contribution_key")
     op.drop_table("association_budget_line")
     with op.batch_alter_table("association_budget", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_association_budget_closed_has_result", type_="check")
+        batch_op.drop_constraint(op.f("ck_association_budget_closed_has_result"), type_="check")
         batch_op.drop_column("closed_result_sek")
         batch_op.drop_column("closed_on")
     with op.batch_alter_table("association", schema=None) as batch_op:

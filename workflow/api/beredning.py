@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -90,6 +90,11 @@ class AssociationPatch(Strict):
     delegation_limit_sek: Amount | None = None
     require_partner_endorsement: bool | None = Field(
         default=None, description="Whether submit waits for every partner's endorsement."
+    )
+    capital_limit_percent: Annotated[int, Field(ge=0, le=100)] | None = Field(
+        default=None,
+        description="The most eget kapital the association aims at, in percent of a year's"
+        " contributions (by default Nationella rådet's recommendation by size).",
     )
     expected_version: Version | None = None
 
@@ -214,6 +219,7 @@ def update_association(user: User, slug: str, body: AssociationPatch) -> dict[st
         name=body.name,
         delegation_limit_sek=body.delegation_limit_sek,
         require_partner_endorsement=body.require_partner_endorsement,
+        capital_limit_percent=body.capital_limit_percent,
         expected_version=body.expected_version,
     )
     return association_json(association, user)

@@ -301,7 +301,9 @@ def year_json(row: YearBudget) -> dict[str, Any]:
         "cost_total_sek": row.cost_total_sek,
         "result_sek": row.result_sek,
         "closed": stored is not None and stored.closed,
-        "closed_on": stored.closed_on if stored is not None else None,
+        "closed_on": (
+            stored.closed_on.isoformat() if stored is not None and stored.closed_on else None
+        ),
         "lines": [
             {
                 "category": line.category,

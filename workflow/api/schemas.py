@@ -260,6 +260,9 @@ class AssociationOut(Out):
     require_partner_endorsement: bool = Field(
         description="Whether submit waits for every partner's endorsement."
     )
+    capital_limit_percent: int | None = Field(
+        description="The association's own capital limit in percent; null: by size."
+    )
     created_at: Timestamp
     version: int
     roles: list[RoleName] = Field(description="The caller's roles in this association.")

@@ -99,6 +99,7 @@ def association_json(association: Association, user: Any) -> dict[str, Any]:
         "diary_prefix": association.diary_prefix,
         "delegation_limit_sek": association.delegation_limit_sek,
         "require_partner_endorsement": association.require_partner_endorsement,
+        "capital_limit_percent": association.capital_limit_percent,
         "created_at": timestamp(association.created_at),
         "version": association.version,
         "roles": sorted(permissions.roles_in(user, association.id)),

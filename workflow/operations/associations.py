@@ -127,9 +127,10 @@ def update_settings(
     name: str | None = None,
     delegation_limit_sek: int | None = None,
     require_partner_endorsement: bool | None = None,
+    capital_limit_percent: int | None = None,
     expected_version: int | None = None,
 ) -> Association:
-    """Change an association's name, delegation limit or endorsement rule (flushes, audits)."""
+    """Change an association's name, delegation limit, endorsement rule or capital limit."""
     if not permissions.can_manage_association(by, association):
         raise Forbidden(_l("Only administrators and the association's officers may do this."))
     if expected_version is not None and expected_version != association.version:
@@ -137,10 +138,16 @@ def update_settings(
             _l("The association was changed by someone else; reload and try again."),
             code="stale_version",
         )
+    if capital_limit_percent is not None and not 0 <= capital_limit_percent <= 100:
+        raise ValidationFailed(
+            _l("Some fields are invalid."),
+            problems=[Problem("capital_limit_percent", _l("Must be between 0 and 100."))],
+        )
     wanted = {
         "name": name.strip() if name is not None else None,
         "delegation_limit_sek": delegation_limit_sek,
         "require_partner_endorsement": require_partner_endorsement,
+        "capital_limit_percent": capital_limit_percent,
     }
     changed = {
         key: value

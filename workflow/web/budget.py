@@ -11,7 +11,7 @@ from flask_babel import format_decimal, gettext
 from flask_login import current_user, login_required
 
 from forms.budget import BudgetForm
-from workflow import limits, permissions, transaction
+from workflow import http, limits, permissions, transaction
 from workflow.errors import NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
@@ -21,6 +21,7 @@ from workflow.operations.budget import set_budget
 from workflow.pagecache import cached_page
 from workflow.rules import budget
 from workflow.rules.budget import BudgetWarning, YearBudget
+from workflow.rules.tables import Sheet
 from workflow.web.budget_chart import balance_chart
 from workflow.web.formerrors import FormErrors
 
@@ -256,6 +257,82 @@ def save(slug: str, year: int) -> ResponseReturnValue:
         **{"from": years.start, "to": years.stop - 1},
     )
     return redirect(f"{target}#year-{year}", code=303)
+
+
+def _export(association: Association) -> tuple[list[str], list[list[Any]], range]:
+    """The budget of the years asked for as one table: a row per income, line and sum."""
+    years = _years(FormErrors())
+    rows = budget.projection(db.session, association, years=years)
+    header = [
+        gettext("Year"),
+        gettext("Category"),
+        gettext("Line"),
+        gettext("Budget (SEK)"),
+        gettext("Forecast (SEK)"),
+        gettext("Outcome (SEK)"),
+    ]
+    income, total = gettext("Income"), gettext("Sum")
+    table: list[list[Any]] = []
+    for row in rows:
+        stored = row.stored
+        table.append(
+            [row.year, income, gettext("Contributions"), row.contributions_sek, None, None]
+        )
+        table.append(
+            [row.year, income, gettext("From the year before"), row.carried_over_sek, None, None]
+        )
+        for line in stored.lines if stored is not None else ():
+            table.append(
+                [
+                    row.year,
+                    str(CATEGORY_LABELS[line.category]),
+                    line.label,
+                    line.budget_sek,
+                    line.forecast_sek,
+                    line.outcome_sek,
+                ]
+            )
+        if stored is None or not stored.lines:
+            costs = gettext("Costs")
+            table.append([row.year, costs, gettext("Insatser (decided)"), row.committed_sek])
+            table[-1] += [None, None]
+            table.append([row.year, costs, gettext("Administration"), row.admin_costs_sek])
+            table[-1] += [None, None]
+            table.append([row.year, costs, gettext("Other costs"), row.other_costs_sek])
+            table[-1] += [None, None]
+        table.append([row.year, total, gettext("Total income"), row.income_total_sek, None, None])
+        table.append([row.year, total, gettext("Total costs"), row.cost_total_sek, None, None])
+        table.append(
+            [
+                row.year,
+                total,
+                gettext("Result (prel. balanserat resultat)"),
+                row.result_sek,
+                None,
+                None,
+            ]
+        )
+    return header, table, years
+
+
+@bp.route("/associations/<slug>/budget.csv")
+@login_required
+def export_csv(slug: str) -> ResponseReturnValue:
+    """The budget of the years shown, as CSV (officers, board, chair, auditors)."""
+    association = _association(slug)
+    header, table, years = _export(association)
+    name = f"budget-{association.slug}-{years.start}-{years.stop - 1}.csv"
+    return http.csv_response(name, header, table)
+
+
+@bp.route("/associations/<slug>/budget.xlsx")
+@login_required
+def export_xlsx(slug: str) -> ResponseReturnValue:
+    """The budget of the years shown, as an XLSX workbook."""
+    association = _association(slug)
+    header, table, years = _export(association)
+    name = f"budget-{association.slug}-{years.start}-{years.stop - 1}"
+    return http.xlsx_response(f"{name}.xlsx", [Sheet(gettext("Budget"), header, table)])
 
 
 @bp.app_template_global("budget_links")
