@@ -8,6 +8,7 @@ and 51 122 kr into 2020.
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -327,3 +328,23 @@ def test_a_member_is_edited_and_deactivated_never_deleted(api, token, world, ses
     assert api.patch(url, token=token("board"), json={"active": True}).status_code == 403
     stale = api.patch(url, token=token("officer"), json={"name": "Habo", "expected_version": 1})
     assert stale.status_code == 409
+
+
+def test_the_page_and_the_files_show_the_lines(api, token, vatterbygden, client, sign_in):
+    _enter_seed_002(api, token, vatterbygden)
+    sign_in("board")
+    page = client.get("/associations/svb/budget?from=2018&to=2020")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    # The seed's layout in tkr, the years side by side: Enter 2 990 / 3 005 / 3 032.
+    assert re.search(r"Enter</th>\s*<td class=\"num\">2,990</td><td class=\"num\">3,005</td>", html)
+    assert "7,699" in html  # Summa kostnader 2018
+    assert "Budget, forecast and outcome 2018 in tkr" in html
+    csv = client.get("/associations/svb/budget.csv?from=2018&to=2020")
+    assert csv.status_code == 200
+    text = csv.get_data(as_text=True)
+    assert "2018;Insatser for individuals and groups;Enter;2990000;;" in text
+    assert "2019;Sum;Result (prel. balanserat resultat);51122;;" in text
+    xlsx = client.get("/associations/svb/budget.xlsx?from=2018&to=2020")
+    assert xlsx.status_code == 200
+    assert xlsx.data[:2] == b"PK"
