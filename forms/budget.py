@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_wtf.file import FileField, FileRequired
 from wtforms.fields import IntegerField
 from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import HiddenInput
@@ -52,3 +53,17 @@ class BudgetForm(BaseForm):
     )
     admin_costs_sek = _kronor(_l("Administration (SEK)"), _l("Office, board and the like."))
     other_costs_sek = _kronor(_l("Other costs (SEK)"), _l("For example competence development."))
+
+
+class OutcomeForm(BaseForm):
+    """The outcome of a year's lines, read from the accounts (CSV or XLSX)."""
+
+    file = FileField(
+        _l("The outcome from the accounts"),
+        validators=[FileRequired(message=_l("Choose a file."))],
+        description=_l(
+            "CSV or XLSX with a column for the line (Rad) and one for the outcome (Utfall),"
+            " as in the budget's own export."
+        ),
+        render_kw={"accept": ".csv,.xlsx,text/csv"},
+    )

@@ -8,6 +8,7 @@ and 51 122 kr into 2020.
 
 from __future__ import annotations
 
+import io
 import re
 from types import SimpleNamespace
 
@@ -348,3 +349,28 @@ def test_the_page_and_the_files_show_the_lines(api, token, vatterbygden, client,
     xlsx = client.get("/associations/svb/budget.xlsx?from=2018&to=2020")
     assert xlsx.status_code == 200
     assert xlsx.data[:2] == b"PK"
+
+
+def test_the_outcome_is_read_from_the_accounts(api, token, vatterbygden, post, sign_in):
+    _enter_seed_002(api, token, vatterbygden)
+    sign_in("officer")
+    page = "/associations/svb/budget?from=2018&to=2020"
+    url = "/associations/svb/budget/2018/outcome?from=2018&to=2020"
+    wrong = io.BytesIO(b"Rad;Utfall\nEnter;1 000\nHISS;5 000\n")
+    refused = post(url, {"o2018-file": (wrong, "utfall.csv")}, from_page=page, prefix="o2018")
+    assert refused.status_code == 422
+    assert "2018 has no line named HISS." in refused.get_data(as_text=True)
+    rows = "".join(
+        f"{label};{'2 800 000 kr' if label == 'Enter' else amounts[0]}\n"
+        for _category, label, amounts in COSTS
+    )
+    upload = io.BytesIO(("\ufeffRad;Utfall\n" + rows).encode())
+    saved = post(url, {"o2018-file": (upload, "utfall.csv")}, from_page=page, prefix="o2018")
+    assert saved.status_code == 303
+    year = api.get(f"{URL}/budgets/2018", token=token("board")).get_json()
+    assert year["lines"][0]["outcome_sek"] == 2_800_000
+    assert {c["category"]: c["outcome_sek"] for c in year["categories"]}["admin"] == 968_250
+    closed = api.post(
+        f"{URL}/budgets/2018/close", token=token("officer"), json={"decided_on": "2019-03-20"}
+    )
+    assert closed.get_json()["result_sek"] == 279_832

@@ -378,6 +378,55 @@ def close_year(
     return row
 
 
+def record_outcome(
+    session: Session,
+    association: Association,
+    year: int,
+    outcomes: Mapping[str, int],
+    *,
+    by: User,
+) -> AssociationBudget:
+    """Set the outcome (utfall) of a year's lines by their labels, e.g. read from the accounts.
+
+    Every label must name one of the year's lines (letter case and spaces aside); the other
+    lines keep their outcome. Nothing is written if one does not.
+    """
+    row = budget_row(session, association, year)
+    stored = rules.stored_figures(session, association.id).get(year)
+    if row is None or stored is None or not stored.lines:
+        raise _invalid([Problem("file", _l("Enter the year's lines first."))])
+    by_label = {line.label.strip().casefold(): index for index, line in enumerate(stored.lines)}
+    unknown = [label for label in outcomes if label.strip().casefold() not in by_label]
+    if unknown:
+        raise _invalid(
+            [
+                Problem(
+                    "file",
+                    _l(
+                        "%(year)s has no line named %(labels)s.",
+                        year=year,
+                        labels=", ".join(unknown),
+                    ),
+                )
+            ]
+        )
+    lines = [_line_dict(line) for line in stored.lines]
+    for label, amount in outcomes.items():
+        lines[by_label[label.strip().casefold()]]["outcome_sek"] = amount
+    return set_budget(
+        session,
+        association,
+        year,
+        contributions_sek=row.contributions_sek,
+        carried_over_sek=row.carried_over_sek,
+        admin_costs_sek=row.admin_costs_sek,
+        other_costs_sek=row.other_costs_sek,
+        lines=lines,
+        by=by,
+        expected_version=row.version,
+    )
+
+
 def update_member(
     session: Session,
     member: Member,

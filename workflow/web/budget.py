@@ -10,17 +10,18 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal, gettext
 from flask_login import current_user, login_required
 
-from forms.budget import BudgetForm
+from forms.budget import BudgetForm, OutcomeForm
 from workflow import http, limits, permissions, transaction
 from workflow.errors import NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import LINE_CATEGORIES, Association
 from workflow.operations import associations
-from workflow.operations.budget import set_budget
+from workflow.operations.budget import record_outcome, set_budget
 from workflow.pagecache import cached_page
 from workflow.rules import budget
 from workflow.rules.budget import BudgetWarning, YearBudget
+from workflow.rules.outcome import parse_outcome
 from workflow.rules.tables import Sheet
 from workflow.web.budget_chart import balance_chart
 from workflow.web.formerrors import FormErrors
@@ -195,6 +196,14 @@ def _render(
             split_notes=SPLIT_NOTES,
             chart=chart,
             line_rows=_line_rows(rows),
+            outcome_forms={
+                row.year: OutcomeForm(prefix=f"o{row.year}", formdata=None)
+                for row in rows
+                if editable
+                and row.stored is not None
+                and row.stored.lines
+                and not row.stored.closed
+            },
             lined=any(row.stored is not None and row.stored.lines for row in rows),
             category_labels=CATEGORY_LABELS,
             category_totals=budget.category_totals,
@@ -257,6 +266,41 @@ def save(slug: str, year: int) -> ResponseReturnValue:
         **{"from": years.start, "to": years.stop - 1},
     )
     return redirect(f"{target}#year-{year}", code=303)
+
+
+@bp.route(f"/associations/<slug>/budget/<{YEAR}:year>/outcome", methods=["POST"])
+@login_required
+def import_outcome(slug: str, year: int) -> ResponseReturnValue:
+    """Read a year's outcome from the accounts (officers); the lines are matched by label."""
+    association = _association(slug)
+    if not permissions.can_edit_budget(current_user, association):
+        abort(403)
+    years = _years(FormErrors())
+    if year not in years:
+        years = range(year, min(year + 4, limits.YEAR_MAX + 1))
+    form = OutcomeForm(prefix=f"o{year}")
+    errors = FormErrors()
+    if not form.validate():
+        errors.add_form(form)
+        return _render(association, years, errors, status=422)
+    upload = form.file.data
+    # The body is bounded by MAX_CONTENT_LENGTH before the view runs.
+    outcomes, problems = parse_outcome(upload.read(), upload.filename or "", year)
+    with transaction.step() as refusal:
+        if problems:
+            raise ValidationFailed(_l("Some fields are invalid."), problems=problems)
+        record_outcome(db.session, association, year, outcomes, by=current_user)
+    if (exc := refusal.error) is not None:
+        for problem in exc.problems or ():
+            errors.add(form.file.id, form.file.label.text, problem.message)
+        if not exc.problems:
+            errors.add(None, "", exc.message)
+        return _render(_association(slug), years, errors, status=exc.status)
+    flash(gettext("The outcome for %(year)s is saved.", year=year), "success")
+    target = url_for(
+        "budget.show", slug=association.slug, **{"from": years.start, "to": years.stop - 1}
+    )
+    return redirect(f"{target}#outcome-{year}", code=303)
 
 
 def _export(association: Association) -> tuple[list[str], list[list[Any]], range]:
