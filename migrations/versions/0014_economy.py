@@ -154,7 +154,54 @@ def upgrade() -> None:
         )
 
 
+    op.create_table(
+        "economy_record",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("association_id", sa.Integer(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("held_on", sa.Date(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=True),
+        sa.Column("granted", sa.Boolean(), nullable=True),
+        sa.Column("present_member_ids", sa.JSON(), nullable=True),
+        sa.Column("text", sa.Text(), nullable=True),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "kind IN ('member_consultation', 'budget_decision', 'annual_report',"
+            " 'audit_report', 'discharge')",
+            name=op.f("ck_economy_record_kind_known"),
+        ),
+        sa.CheckConstraint(
+            "(kind = 'discharge') = (member_id IS NOT NULL AND granted IS NOT NULL)",
+            name=op.f("ck_economy_record_discharge_has_member"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["association_id"],
+            ["association.id"],
+            name=op.f("fk_economy_record_association_id_association"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["member.id"], name=op.f("fk_economy_record_member_id_member")
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"],
+            ["app_user.id"],
+            name=op.f("fk_economy_record_recorded_by_id_app_user"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_economy_record")),
+    )
+    with op.batch_alter_table("economy_record", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_economy_record_association_id"), ["association_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_economy_record_member_id"), ["member_id"], unique=False
+        )
+
+
 def downgrade() -> None:
+    op.drop_table("economy_record")
     op.drop_table("contribution_key_member")
     op.drop_table("contribution_key")
     op.drop_table("association_budget_line")

@@ -374,3 +374,44 @@ def test_the_outcome_is_read_from_the_accounts(api, token, vatterbygden, post, s
         f"{URL}/budgets/2018/close", token=token("officer"), json={"decided_on": "2019-03-20"}
     )
     assert closed.get_json()["result_sek"] == 279_832
+
+
+def test_the_yearly_cycle_is_recorded_and_a_decided_budget_is_read_only(api, token, world):
+    body = {"contributions_sek": 4_000_000, "carried_over_sek": 0}
+    assert (
+        api.request("PUT", f"{URL}/budgets/2027", token=token("officer"), json=body).status_code
+        == 200
+    )
+    records = f"{URL}/economy-records/2027"
+    region, habo = world.members["region"].id, world.members["habo"].id
+    consultation = {
+        "kind": "member_consultation",
+        "held_on": "2026-10-15",
+        "present_member_ids": [region, habo],
+        "text": "Habo vill se mer för unga vuxna.",
+    }
+    assert api.post(records, token=token("officer"), json=consultation).status_code == 201
+    decided = api.post(
+        records, token=token("officer"), json={"kind": "budget_decision", "held_on": "2026-11-27"}
+    )
+    assert decided.status_code == 201
+    changed = {**body, "contributions_sek": 4_100_000}
+    refused = api.request("PUT", f"{URL}/budgets/2027", token=token("officer"), json=changed)
+    assert refused.status_code == 422
+    assert problem_fields(refused) == ["year"]
+    again = {**changed, "board_decision": True}
+    assert (
+        api.request("PUT", f"{URL}/budgets/2027", token=token("officer"), json=again).status_code
+        == 200
+    )
+    incomplete = api.post(
+        records, token=token("officer"), json={"kind": "discharge", "held_on": "2028-05-01"}
+    )
+    assert incomplete.status_code == 422
+    assert problem_fields(incomplete) == ["member_id", "granted"]
+    discharge = {"kind": "discharge", "held_on": "2028-05-01", "member_id": habo, "granted": True}
+    assert api.post(records, token=token("officer"), json=discharge).status_code == 201
+    assert api.post(records, token=token("board"), json=discharge).status_code == 403
+    listed = api.get(records, token=token("auditor")).get_json()["records"]
+    assert [r["kind"] for r in listed] == ["member_consultation", "budget_decision", "discharge"]
+    assert listed[0]["present_member_ids"] == [region, habo]

@@ -14,8 +14,22 @@ from workflow.api.schemas import Out, Version
 from workflow.errors import Forbidden, NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
-from workflow.models import KEY_BASES, LINE_CATEGORIES, Association, User
-from workflow.operations.budget import close_year, key_row, set_budget, set_contribution_key
+from workflow.models import (
+    ECONOMY_RECORD_KINDS,
+    KEY_BASES,
+    LINE_CATEGORIES,
+    Association,
+    EconomyRecord,
+    User,
+)
+from workflow.operations.budget import (
+    close_year,
+    economy_records,
+    key_row,
+    record_economy_step,
+    set_budget,
+    set_contribution_key,
+)
 from workflow.rules import budget
 from workflow.rules.budget import Split, YearBudget
 from workflow.schemas import Id, Strict
@@ -107,6 +121,40 @@ class KeyIn(Strict):
         default=None, description="Who takes what rounding leaves over; by default the region."
     )
     expected_version: Version | None = None
+
+
+RecordKind = Literal[ECONOMY_RECORD_KINDS]  # type: ignore[valid-type]
+
+
+class RecordIn(Strict):
+    """One step of the year's cycle."""
+
+    kind: RecordKind = Field(
+        description="`member_consultation` (medlemssamråd: `present_member_ids`, the views in"
+        " `text`), `budget_decision` (the board decides the budget: it becomes read-only),"
+        " `annual_report` (årsredovisning), `audit_report` (revisionsberättelse, in `text`),"
+        " `discharge` (one member's decision on ansvarsfrihet: `member_id`, `granted`)."
+    )
+    held_on: date
+    member_id: Id | None = None
+    granted: bool | None = None
+    present_member_ids: Annotated[list[Id], Field(max_length=100)] | None = None
+    text: Annotated[str, Field(max_length=limits.PLAN_MAX)] | None = None
+
+
+class RecordOut(Out):
+    id: int
+    year: int
+    kind: RecordKind
+    held_on: date
+    member_id: int | None
+    granted: bool | None
+    present_member_ids: list[int] | None
+    text: str | None
+
+
+class RecordsOut(Out):
+    records: list[RecordOut]
 
 
 class CloseIn(Strict):
@@ -480,3 +528,51 @@ def get_key(user: User, slug: str, year: int) -> dict[str, Any]:
     """Officers, board members, the chair and auditors."""
     association = _readable(slug, user)
     return key_json(association, _year(year))
+
+
+def record_json(record: EconomyRecord) -> dict[str, Any]:
+    """One recorded step of a year's cycle."""
+    return {
+        "id": record.id,
+        "year": record.year,
+        "kind": record.kind,
+        "held_on": record.held_on.isoformat(),
+        "member_id": record.member_id,
+        "granted": record.granted,
+        "present_member_ids": record.present_member_ids,
+        "text": record.text,
+    }
+
+
+@route(
+    "/associations/<slug>/economy-records/<int:year>",
+    method="POST",
+    summary="Record a step of the year's cycle: medlemssamråd, budget decision, report, discharge",
+    tag="budgets",
+    body=RecordIn,
+    response=RecordOut,
+    status=201,
+    errors=(403,),
+    params={"slug": SLUG, **YEAR_PARAM},
+)
+def post_record(user: User, slug: str, year: int, body: RecordIn) -> dict[str, Any]:
+    """The association's officers; a recorded step is never changed."""
+    association = load_association(slug, user)
+    record = record_economy_step(db.session, association, _year(year), **body.model_dump(), by=user)
+    return record_json(record)
+
+
+@route(
+    "/associations/<slug>/economy-records/<int:year>",
+    summary="The recorded steps of a year's cycle",
+    tag="budgets",
+    response=RecordsOut,
+    errors=(403,),
+    params={"slug": SLUG, **YEAR_PARAM},
+)
+def list_records(user: User, slug: str, year: int) -> dict[str, Any]:
+    """Officers, board members, the chair and auditors."""
+    association = _readable(slug, user)
+    return {
+        "records": [record_json(r) for r in economy_records(db.session, association, _year(year))]
+    }

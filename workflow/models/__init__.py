@@ -47,6 +47,15 @@ KEY_BASES = ("population", "equal", "fixed")
 KEY_ROUNDINGS = (1, 1000)
 # The cost categories of a budget, as the associations' own budgets lay them out.
 LINE_CATEGORIES = ("insats", "new_insatser", "structural", "competence", "admin")
+# The steps of the yearly cycle recorded per year: medlemssamråd on the proposed budget, the
+# board's budget decision, årsredovisning, revisionsberättelse, each member's ansvarsfrihet.
+ECONOMY_RECORD_KINDS = (
+    "member_consultation",
+    "budget_decision",
+    "annual_report",
+    "audit_report",
+    "discharge",
+)
 
 
 # The moment `clock_at` holds the clock at; None: the real time.
@@ -562,6 +571,34 @@ class AssociationBudgetLine(SQLModel, table=True):
     budget_sek: int = _kronor()
     forecast_sek: int | None = Field(default=None, sa_column=Column(BigInteger))
     outcome_sek: int | None = Field(default=None, sa_column=Column(BigInteger))
+
+
+class EconomyRecord(SQLModel, table=True):
+    """One step of a year's economic cycle, as recorded by the officer (never changed)."""
+
+    __tablename__ = "economy_record"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ECONOMY_RECORD_KINDS), name="kind_known"),
+        CheckConstraint(
+            "(kind = 'discharge') = (member_id IS NOT NULL AND granted IS NOT NULL)",
+            name="discharge_has_member",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = _fk("association.id")
+    year: int
+    kind: str = Field(sa_column=Column(String(30), nullable=False))
+    held_on: date
+    # Ansvarsfrihet: the member whose fullmäktige decided, and whether it was granted.
+    member_id: int | None = _fk("member.id", nullable=True)
+    granted: bool | None = None
+    # Medlemssamråd: the members present.
+    present_member_ids: list[int] | None = Field(default=None, sa_column=Column(JSON))
+    # The views given, the decision's wording or the auditors' statement.
+    text: str | None = _text()
+    recorded_by_id: int = _fk("app_user.id", index=False)
+    created_at: datetime = _stamp()
 
 
 class ContributionKey(Versioned, SQLModel, table=True):

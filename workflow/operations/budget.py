@@ -13,6 +13,7 @@ from workflow import audit, limits, permissions
 from workflow.errors import Conflict, Forbidden, Problem, ValidationFailed
 from workflow.i18n import Kronor, _l
 from workflow.models import (
+    ECONOMY_RECORD_KINDS,
     KEY_BASES,
     KEY_ROUNDINGS,
     LINE_CATEGORIES,
@@ -22,6 +23,7 @@ from workflow.models import (
     AssociationBudgetLine,
     ContributionKey,
     ContributionKeyMember,
+    EconomyRecord,
     Member,
     User,
 )
@@ -145,6 +147,19 @@ def set_budget(
     )
     if row is not None and row.closed_result_sek is not None:
         raise _invalid([_closed_problem(year)])
+    if not board_decision and budget_decided(session, association, year):
+        raise _invalid(
+            [
+                Problem(
+                    "year",
+                    _l(
+                        "The board has decided the budget for %(year)s: a change is a new"
+                        " decision of the board.",
+                        year=year,
+                    ),
+                )
+            ]
+        )
     stored = rules.stored_figures(session, association.id)
     before = stored.get(year)
     old_lines = [_line_dict(line) for line in before.lines] if before is not None else []
@@ -425,6 +440,109 @@ def record_outcome(
         by=by,
         expected_version=row.version,
     )
+
+
+def budget_decided(session: Session, association: Association, year: int) -> bool:
+    """Whether the board has decided the year's budget (recorded as a `budget_decision`)."""
+    return (
+        session.exec(
+            select(EconomyRecord.id).where(
+                EconomyRecord.association_id == association.id,
+                EconomyRecord.year == year,
+                EconomyRecord.kind == "budget_decision",
+            )
+        ).first()
+        is not None
+    )
+
+
+def economy_records(session: Session, association: Association, year: int) -> list[EconomyRecord]:
+    """The recorded steps of a year's cycle, in the order they were held."""
+    return list(
+        session.exec(
+            select(EconomyRecord)
+            .where(EconomyRecord.association_id == association.id, EconomyRecord.year == year)
+            .order_by(EconomyRecord.held_on, EconomyRecord.id)  # type: ignore[arg-type]
+        ).all()
+    )
+
+
+def record_economy_step(
+    session: Session,
+    association: Association,
+    year: int,
+    *,
+    kind: str,
+    held_on: date,
+    by: User,
+    member_id: int | None = None,
+    granted: bool | None = None,
+    present_member_ids: Sequence[int] | None = None,
+    text: str | None = None,
+) -> EconomyRecord:
+    """Record one step of the year's cycle (flushes, audits): medlemssamråd, the board's
+    budget decision (which makes the budget read-only), årsredovisning, revisionsberättelse,
+    or one member's decision on ansvarsfrihet."""
+    if not permissions.can_edit_budget(by, association):
+        raise Forbidden(_l("Only the association's officers keep its budget."))
+    problems = figure_problems(year, dict.fromkeys(FIGURES, 0))
+    members = {m.id for m in association.members}
+    if kind not in ECONOMY_RECORD_KINDS:
+        problems.append(Problem("kind", _l("Choose a kind of record.")))
+    if kind == "discharge":
+        if member_id not in members:
+            problems.append(Problem("member_id", _l("Choose a member of the association.")))
+        if granted is None:
+            problems.append(Problem("granted", _l("Say whether it was granted.")))
+    elif member_id is not None or granted is not None:
+        problems.append(Problem("member_id", _l("Only a discharge names a member.")))
+    if kind == "member_consultation":
+        for index, present in enumerate(present_member_ids or ()):
+            if present not in members:
+                problems.append(
+                    Problem(
+                        f"present_member_ids.{index}", _l("Choose a member of the association.")
+                    )
+                )
+    elif present_member_ids:
+        problems.append(
+            Problem("present_member_ids", _l("Only a medlemssamråd lists members present."))
+        )
+    if kind == "budget_decision" and budget_row(session, association, year) is None:
+        problems.append(Problem("year", _l("%(year)s has no budget to decide.", year=year)))
+    if problems:
+        raise _invalid(problems)
+    record = EconomyRecord(
+        association_id=association.id,
+        year=year,
+        kind=kind,
+        held_on=held_on,
+        member_id=member_id,
+        granted=granted,
+        present_member_ids=list(present_member_ids) if present_member_ids else None,
+        text=(text or "").strip() or None,
+        recorded_by_id=by.id,  # type: ignore[arg-type]
+    )
+    session.add(record)
+    session.flush()
+    audit.record(
+        session,
+        action="record_economy_step",
+        entity_type="economy_record",
+        entity_id=record.id,
+        association_id=association.id,
+        actor=by,
+        data={
+            "year": year,
+            "kind": kind,
+            "held_on": held_on.isoformat(),
+            "member_id": member_id,
+            "granted": granted,
+            "present_member_ids": record.present_member_ids,
+            "text": record.text,
+        },
+    )
+    return record
 
 
 def update_member(
