@@ -415,3 +415,30 @@ def test_the_yearly_cycle_is_recorded_and_a_decided_budget_is_read_only(api, tok
     listed = api.get(records, token=token("auditor")).get_json()["records"]
     assert [r["kind"] for r in listed] == ["member_consultation", "budget_decision", "discharge"]
     assert listed[0]["present_member_ids"] == [region, habo]
+
+
+def test_the_officer_sets_the_key_on_the_page(api, token, world, post, sign_in):
+    body = {"contributions_sek": 3_746_000, "carried_over_sek": 0}
+    assert (
+        api.request("PUT", f"{URL}/budgets/2026", token=token("officer"), json=body).status_code
+        == 200
+    )
+    sign_in("officer")
+    page = "/associations/svb/budget?from=2026&to=2026"
+    url = "/associations/svb/budget/2026/key?from=2026&to=2026"
+    habo = world.members["habo"].id
+    refused = post(
+        url,
+        {"k2026-basis": "fixed", "k2026-rounding_sek": "1", f"k2026-amount_{habo}": "5"},
+        from_page=page,
+        prefix="k2026",
+    )
+    assert refused.status_code == 422
+    assert "A fixed key needs it." in refused.get_data(as_text=True)
+    saved = post(
+        url, {"k2026-basis": "equal", "k2026-rounding_sek": "1000"}, from_page=page, prefix="k2026"
+    )
+    assert saved.status_code == 303
+    split = api.get(f"{URL}/budgets/2026", token=token("board")).get_json()["split"]
+    assert (split["state_sek"], split["region_sek"]) == (1_873_000, 937_000)
+    assert [m["sek"] for m in split["municipalities"]] == [468_000, 468_000]

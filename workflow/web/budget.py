@@ -10,14 +10,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal, gettext
 from flask_login import current_user, login_required
 
-from forms.budget import BudgetForm, OutcomeForm
+from forms.budget import BudgetForm, OutcomeForm, key_form
 from workflow import http, limits, permissions, transaction
 from workflow.errors import NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import LINE_CATEGORIES, Association
 from workflow.operations import associations
-from workflow.operations.budget import record_outcome, set_budget
+from workflow.operations.budget import record_outcome, set_budget, set_contribution_key
 from workflow.pagecache import cached_page
 from workflow.rules import budget
 from workflow.rules.budget import BudgetWarning, YearBudget
@@ -143,6 +143,7 @@ def _render(
     errors: FormErrors,
     *,
     posted: tuple[int, BudgetForm] | None = None,
+    posted_key: tuple[int, Any] | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
     rows = budget.projection(db.session, association, years=years)
@@ -152,6 +153,9 @@ def _render(
         forms = {row.year: _blank_form(row) for row in rows}
         if posted is not None and posted[0] in forms:
             forms[posted[0]] = posted[1]
+    key_forms = _key_forms(association, rows) if editable else {}
+    if posted_key is not None and posted_key[0] in key_forms:
+        key_forms[posted_key[0]] = posted_key[1]
     notes: dict[str, BudgetWarning] = {}
     for row in rows:
         for warning in row.warnings:
@@ -196,6 +200,8 @@ def _render(
             split_notes=SPLIT_NOTES,
             chart=chart,
             line_rows=_line_rows(rows),
+            key_forms=key_forms,
+            payers=_payers(association),
             outcome_forms={
                 row.year: OutcomeForm(prefix=f"o{row.year}", formdata=None)
                 for row in rows
@@ -266,6 +272,92 @@ def save(slug: str, year: int) -> ResponseReturnValue:
         **{"from": years.start, "to": years.stop - 1},
     )
     return redirect(f"{target}#year-{year}", code=303)
+
+
+def _payers(association: Association) -> list[Any]:
+    """The members a contribution key shares the local half between: region, municipalities."""
+    return [m for m in association.members if m.party in ("region", "municipality") and m.active]
+
+
+def _key_forms(association: Association, rows: list[YearBudget]) -> dict[int, Any]:
+    """A key form per year, filled from the year's key (or the members' own populations)."""
+    keys = budget.stored_keys(db.session, association.id)
+    payers = _payers(association)
+    form_class = key_form(payers)
+    forms = {}
+    for row in rows:
+        key = keys.get(row.year)
+        data: dict[str, Any] = {
+            "basis": key.basis if key else "population",
+            "rounding_sek": key.rounding_sek if key else 1,
+        }
+        for member in payers:
+            population, amount = key.entries.get(member.id, (None, None)) if key else (None, None)
+            data[f"population_{member.id}"] = (
+                population if population is not None else member.population
+            )
+            data[f"amount_{member.id}"] = amount
+        forms[row.year] = form_class(prefix=f"k{row.year}", formdata=None, data=data)
+    return forms
+
+
+@bp.route(f"/associations/<slug>/budget/<{YEAR}:year>/key", methods=["POST"])
+@login_required
+def save_key(slug: str, year: int) -> ResponseReturnValue:
+    """Set one year's contribution key (officers)."""
+    association = _association(slug)
+    if not permissions.can_edit_budget(current_user, association):
+        abort(403)
+    years = _years(FormErrors())
+    if year not in years:
+        years = range(year, min(year + 4, limits.YEAR_MAX + 1))
+    payers = _payers(association)
+    form = key_form(payers)(prefix=f"k{year}")
+    errors = FormErrors()
+    if not form.validate():
+        errors.add_form(form)
+        return _render(association, years, errors, posted_key=(year, form), status=422)
+    fixed = form.basis.data == "fixed"
+    entries = [
+        {
+            "member_id": m.id,
+            "population": form[f"population_{m.id}"].data,
+            "amount_sek": form[f"amount_{m.id}"].data if fixed else None,
+        }
+        for m in payers
+    ]
+    with transaction.step() as refusal:
+        set_contribution_key(
+            db.session,
+            association,
+            year,
+            basis=form.basis.data,
+            rounding_sek=form.rounding_sek.data,
+            members=entries,
+            by=current_user,
+        )
+    if (exc := refusal.error) is not None:
+        for problem in exc.problems or ():
+            parts = problem.field.split(".")
+            if len(parts) == 3 and parts[0] == "members":
+                member = payers[int(parts[1])]
+                name = "population" if parts[2] == "population" else "amount"
+                field = form[f"{name}_{member.id}"]
+                errors.add(field.id, field.label.text, problem.message)
+            elif problem.field in form._fields:
+                errors.add(form[problem.field].id, form[problem.field].label.text, problem.message)
+            else:
+                errors.add(None, "", problem.message)
+        if not exc.problems:
+            errors.add(None, "", exc.message)
+        return _render(
+            _association(slug), years, errors, posted_key=(year, form), status=exc.status
+        )
+    flash(gettext("The contribution key for %(year)s is saved.", year=year), "success")
+    target = url_for(
+        "budget.show", slug=association.slug, **{"from": years.start, "to": years.stop - 1}
+    )
+    return redirect(f"{target}#key-{year}", code=303)
 
 
 @bp.route(f"/associations/<slug>/budget/<{YEAR}:year>/outcome", methods=["POST"])
