@@ -80,6 +80,14 @@ class LineSpec(_Entry):
     outcome: int | None = None
 
 
+class KeySpec(_Entry):
+    """A year's contribution key: per member name its population (or fixed amount)."""
+
+    basis: Literal["population", "equal", "fixed"]
+    rounding_sek: Literal[1, 1000] = 1
+    figures: dict[str, int] = {}
+
+
 class BudgetSpec(_Entry):
     """One budget year: a fixed `year` (from the seeds) or a `year_offset` from today's.
 
@@ -94,6 +102,9 @@ class BudgetSpec(_Entry):
     admin_costs: int = 0
     other_costs: int = 0
     lines: tuple[LineSpec, ...] = ()
+    key: KeySpec | None = None
+    # The board's budget decision (with the verksamhetsplan), recorded for the year.
+    decided_on: date | None = None
     closed_on: date | None = None
 
     @model_validator(mode="after")
@@ -785,6 +796,31 @@ def build(
                 or None,
                 by=officer,
             )
+        members = {m.name: m for m in association.members}
+        for budget_year, spec in specs.items():
+            if spec.key is not None:
+                figure = "amount_sek" if spec.key.basis == "fixed" else "population"
+                budget.set_contribution_key(
+                    session,
+                    association,
+                    budget_year,
+                    basis=spec.key.basis,
+                    rounding_sek=spec.key.rounding_sek,
+                    members=[
+                        {"member_id": members[name].id, figure: value}
+                        for name, value in spec.key.figures.items()
+                    ],
+                    by=officer,
+                )
+            if spec.decided_on is not None:
+                budget.record_economy_step(
+                    session,
+                    association,
+                    budget_year,
+                    kind="budget_decision",
+                    held_on=spec.decided_on,
+                    by=officer,
+                )
         # Closed in order: each closing carries its real result into the next year.
         for budget_year, spec in specs.items():
             if spec.closed_on is not None:
