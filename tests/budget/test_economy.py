@@ -364,6 +364,12 @@ def test_the_outcome_is_read_from_the_accounts(api, token, vatterbygden, post, s
         f"{label};{'2 800 000 kr' if label == 'Enter' else amounts[0]}\n"
         for _category, label, amounts in COSTS
     )
+    # The board decided the budget: the outcome still follows it up.
+    decision = {"kind": "budget_decision", "held_on": "2017-11-24"}
+    assert (
+        api.post(f"{URL}/economy-records/2018", token=token("officer"), json=decision).status_code
+        == 201
+    )
     upload = io.BytesIO(("\ufeffRad;Utfall\n" + rows).encode())
     saved = post(url, {"o2018-file": (upload, "utfall.csv")}, from_page=page, prefix="o2018")
     assert saved.status_code == 303

@@ -147,7 +147,23 @@ def set_budget(
     )
     if row is not None and row.closed_result_sek is not None:
         raise _invalid([_closed_problem(year)])
-    if not board_decision and budget_decided(session, association, year):
+    stored = rules.stored_figures(session, association.id)
+    before = stored.get(year)
+    old_lines = [_line_dict(line) for line in before.lines] if before is not None else []
+    new_lines = old_lines if wanted_lines is None else wanted_lines
+    previous = None
+    if row is not None:
+        previous = {name: getattr(row, name) for name in FIGURES}
+        if previous == figures and new_lines == old_lines:
+            return row
+        previous["lines"] = old_lines  # type: ignore[assignment]
+    # Recording forecast and outcome follows the budget up; it changes no budgeted figure.
+    follow_up = (
+        previous is not None
+        and all(previous[name] == figures[name] for name in FIGURES)
+        and _planned(new_lines) == _planned(old_lines)
+    )
+    if not board_decision and not follow_up and budget_decided(session, association, year):
         raise _invalid(
             [
                 Problem(
@@ -160,17 +176,7 @@ def set_budget(
                 )
             ]
         )
-    stored = rules.stored_figures(session, association.id)
-    before = stored.get(year)
-    old_lines = [_line_dict(line) for line in before.lines] if before is not None else []
-    new_lines = old_lines if wanted_lines is None else wanted_lines
-    previous = None
-    if row is not None:
-        previous = {name: getattr(row, name) for name in FIGURES}
-        if previous == figures and new_lines == old_lines:
-            return row
-        previous["lines"] = old_lines  # type: ignore[assignment]
-    if not board_decision:
+    if not board_decision and not follow_up:
         candidate = rules.Figures(
             **figures,
             lines=tuple(rules.Line(**line) for line in new_lines),
@@ -207,6 +213,14 @@ def set_budget(
         },
     )
     return row
+
+
+def _planned(lines: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The lines without their forecast and outcome: what the budget decision fixed."""
+    return [
+        {k: v for k, v in line.items() if k not in ("forecast_sek", "outcome_sek")}
+        for line in lines
+    ]
 
 
 def _line_dict(line: rules.Line) -> dict[str, Any]:
