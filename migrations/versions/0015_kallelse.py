@@ -4,7 +4,7 @@ The association gains `notice_days` (default 7): how many days before a meeting 
 kallelse should go out. Mail files are stored once and attached to each message.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlmodel  # noqa: F401 - autogenerate may render sqlmodel types
 from alembic import op
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -102,6 +102,8 @@ class Walk:
         budgets = self.get(f"{base}/budgets")
         for year in budgets["years"] if budgets else []:
             self.get(f"{base}/budgets/{year['year']}")
+            self.get(f"{base}/contribution-keys/{year['year']}")
+            self.get(f"{base}/economy-records/{year['year']}")
         years = [year["year"] for year in budgets["years"]] if budgets else []
         for year in years:
             self.get(f"{base}/statistics?year={year}")
@@ -216,6 +218,7 @@ def test_an_answer_its_model_does_not_describe_is_refused(demo_api: Api, drift: 
         "name": "Jönköpings kommun",
         "party": "municipality",
         "population": None,
+        "active": True,
         "version": 1,
     }
     with demo_api.app.test_request_context("/api/v1/associations/svb/members"):

@@ -19,9 +19,17 @@ from workflow.rules.meetings import latest_decision
 
 @pytest.fixture
 def budgets(session: Session, world: factories.World) -> Callable[..., None]:
-    """`budgets({2025: (contributions, carried, admin, other)})`: rows written and committed."""
+    """`budgets({2025: (contributions, carried, admin, other)})`: rows written and committed.
 
-    def _budgets(figures: dict[int, tuple[int, int, int, int]], association: Any = None) -> None:
+    `board_decision=True`: the board's own change, which may leave granted years below zero.
+    """
+
+    def _budgets(
+        figures: dict[int, tuple[int, int, int, int]],
+        association: Any = None,
+        *,
+        board_decision: bool = False,
+    ) -> None:
         owner = association or world.association
         officer = world.users["officer" if owner.id == world.association.id else "outsider"]
         for year, (contributions, carried, admin, other) in figures.items():
@@ -33,6 +41,7 @@ def budgets(session: Session, world: factories.World) -> Callable[..., None]:
                 carried_over_sek=carried,
                 admin_costs_sek=admin,
                 other_costs_sek=other,
+                board_decision=board_decision,
                 by=officer,
             )
         session.commit()

@@ -31,10 +31,10 @@ def _form(year: int, **values: str) -> dict[str, str]:
 def filled(budgets, decide):
     """Two budgeted years and a decision that takes 2026 below zero.
 
-    The grant was made on an ample budget (no borrowing); the budget was lowered after it.
+    The grant was made on an ample budget (no borrowing); the board lowered the budget after it.
     """
     decide({2025: 5_000_000, 2026: 9_000_000})
-    budgets(FIGURES)
+    budgets(FIGURES, board_decision=True)
 
 
 def test_the_officer_sees_the_table_the_warnings_the_chart_and_the_forms(client, sign_in, filled):
@@ -55,7 +55,7 @@ def test_the_officer_sees_the_table_the_warnings_the_chart_and_the_forms(client,
     # Warnings are words, not a colour.
     assert html.count("<strong>Warning:</strong>") == 4
     assert "is below zero (-280,000 kr)" in html
-    assert "above 20 % of the year" in html
+    assert "recommended for the association's size (20 % of the year" in html
     assert "More is committed than 2025 can carry" in html
     # The chart: server-side SVG with a title and a description, no style, no script.
     svg = re.search(r"<svg .*?</svg>", html, re.S).group(0)

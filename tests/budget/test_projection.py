@@ -11,6 +11,7 @@ from tests.sql import recorded_statements
 from workflow import limits
 from workflow.errors import Conflict, ValidationFailed
 from workflow.models import AssociationBudget, AuditEvent, Decision
+from workflow.operations import associations
 from workflow.operations.budget import set_budget
 from workflow.rules import budget
 from workflow.rules.meetings import latest_decision
@@ -135,13 +136,14 @@ def test_borrowing_problems_lock_the_association(app, session, world, three_year
 
 
 def test_negative_year_and_room_exceeded(session, world, budgets, decide):
-    # Granted on an ample budget (no borrowing); the seed's budget was set after it.
+    # Granted on an ample budget (no borrowing); the board set the seed's budget after it.
     decide({2019: 6_800_000, 2020: 5_979_000})
     budgets(
         {
             2019: (6_072_000, 2_123_000, 845_000, 200_000),
             2020: (6_072_000, 0, 877_000, 200_000),
-        }
+        },
+        board_decision=True,
     )
     rows = budget.projection(session, world.association)
     # The seed's 2019 and 2020 (001): 2019 ends above zero, 2020 below.
@@ -155,15 +157,38 @@ def test_negative_year_and_room_exceeded(session, world, budgets, decide):
     assert "room_exceeded" not in _codes(rows[1])
 
 
-def test_capital_above_twenty_percent_of_the_contributions(session, world, budgets):
-    budgets({2030: (1_000_000, 200_000, 0, 1_000_000), 2031: (1_000_000, 0, 999_999, 0)})
+def test_capital_above_the_recommendation_for_the_size(session, world, budgets):
+    # 1 mkr of contributions: at most 30 % by Nationella rådet's steps.
+    budgets({2030: (1_000_000, 300_000, 0, 1_000_000), 2031: (1_000_000, 0, 999_999, 0)})
     rows = budget.projection(session, world.association)
-    assert rows[0].projected_balance_sek == 200_000
+    assert rows[0].projected_balance_sek == 300_000
     assert "capital_above_recommendation" not in _codes(rows[0])
-    assert rows[1].projected_balance_sek == 200_001
+    assert rows[1].projected_balance_sek == 300_001
     (warning,) = [w for w in rows[1].warnings if w.code == "capital_above_recommendation"]
-    assert "200" in str(warning.message)
-    assert "20 %" in str(warning.message)
+    assert "300" in str(warning.message)
+    assert "30 %" in str(warning.message)
+
+
+@pytest.mark.parametrize(
+    ("contributions", "percent"),
+    [(3_000_000, 30), (3_000_001, 20), (5_520_000, 20), (15_000_000, 20), (15_000_001, 15)],
+)
+def test_the_recommended_capital_follows_the_size(contributions, percent):
+    assert budget.capital_limit_percent(contributions) == percent
+    # seeds/002: "i vår storlek … max 20 %", about 1.1 mkr of 5.52 mkr.
+    assert budget.capital_limit_percent(5_520_000) * 5_520_000 // 100 == 1_104_000
+    assert budget.capital_limit_percent(contributions, 12) == 12
+
+
+def test_the_association_sets_its_own_capital_limit(session, world, budgets):
+    associations.update_settings(
+        session, world.association, capital_limit_percent=20, by=world.users["officer"]
+    )
+    session.commit()
+    budgets({2030: (1_000_000, 200_001, 0, 1_000_000)})
+    (row,) = budget.projection(session, world.association)
+    assert row.capital_limit_sek == 200_000
+    assert "capital_above_recommendation" in _codes(row)
 
 
 def test_a_commitment_without_budget_and_a_new_chain(session, world, budgets, decide):

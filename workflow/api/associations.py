@@ -15,6 +15,7 @@ from workflow.api.schemas import (
     AssociationOut,
     MemberCreate,
     MemberOut,
+    MemberUpdate,
     Page,
     PageQuery,
     UserCreate,
@@ -26,6 +27,7 @@ from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Association, Member, User
 from workflow.operations import associations, users
+from workflow.operations.budget import update_member
 
 SLUG = {"description": "The association's short name, e.g. `svb`."}
 
@@ -88,6 +90,26 @@ def create_member(user: User, slug: str, body: MemberCreate) -> dict[str, Any]:
     """Administrators and the association's officers."""
     association = load_association(slug, user)
     member = associations.add_member(db.session, association, **body.model_dump(), by=user)
+    return member_json(member)
+
+
+@route(
+    "/associations/<slug>/members/<int:member_id>",
+    method="PATCH",
+    summary="Change a member organisation, or deactivate it",
+    tag="associations",
+    body=MemberUpdate,
+    response=MemberOut,
+    errors=(403, 409),
+    params={"slug": SLUG, "member_id": {"description": "The member's id."}},
+)
+def patch_member(user: User, slug: str, member_id: int, body: MemberUpdate) -> dict[str, Any]:
+    """Administrators and the association's officers; a member is never deleted."""
+    association = load_association(slug, user)
+    member = db.session.get(Member, member_id) if member_id < 2**31 else None
+    if member is None or member.association_id != association.id:
+        raise NotFound(_l("No such member."))
+    update_member(db.session, member, **body.model_dump(exclude_unset=True), by=user)
     return member_json(member)
 
 

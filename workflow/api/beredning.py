@@ -94,6 +94,11 @@ class AssociationPatch(Strict):
     notice_days: Annotated[int, Field(ge=0, le=limits.NOTICE_DAYS_MAX)] | None = Field(
         default=None, description="Days before a meeting the kallelse should go out."
     )
+    capital_limit_percent: Annotated[int, Field(ge=0, le=100)] | None = Field(
+        default=None,
+        description="The most eget kapital the association aims at, in percent of a year's"
+        " contributions (by default Nationella rådet's recommendation by size).",
+    )
     expected_version: Version | None = None
 
 
@@ -246,6 +251,7 @@ def update_association(user: User, slug: str, body: AssociationPatch) -> dict[st
         name=body.name,
         require_partner_endorsement=body.require_partner_endorsement,
         notice_days=body.notice_days,
+        capital_limit_percent=body.capital_limit_percent,
         expected_version=body.expected_version,
     )
     return association_json(association, user)

@@ -92,6 +92,18 @@ class MemberCreate(Strict):
     population: Annotated[int, Field(ge=0, le=limits.POPULATION_MAX)] | None = None
 
 
+class MemberUpdate(Strict):
+    """A change of a member organisation; what is left out stays."""
+
+    name: Name | None = None
+    population: Annotated[int, Field(ge=0, le=limits.POPULATION_MAX)] | None = None
+    active: bool | None = Field(
+        default=None,
+        description="false: the member has left (it is kept with its history, never deleted).",
+    )
+    expected_version: Version | None = None
+
+
 class RoleGrantIn(Strict):
     """One role for the new user in this association."""
 
@@ -254,6 +266,9 @@ class AssociationOut(Out):
     notice_days: int = Field(
         description="Days before a meeting the kallelse should go out (a later one warns)."
     )
+    capital_limit_percent: int | None = Field(
+        description="The association's own capital limit in percent; null: by size."
+    )
     created_at: Timestamp
     version: int
     roles: list[RoleName] = Field(description="The caller's roles in this association.")
@@ -265,6 +280,7 @@ class MemberOut(Out):
     name: str
     party: PartyName
     population: int | None
+    active: bool = Field(description="false: the member has left; kept with its history.")
     version: int
 
 

@@ -99,6 +99,7 @@ def association_json(association: Association, user: Any) -> dict[str, Any]:
         "diary_prefix": association.diary_prefix,
         "require_partner_endorsement": association.require_partner_endorsement,
         "notice_days": association.notice_days,
+        "capital_limit_percent": association.capital_limit_percent,
         "created_at": timestamp(association.created_at),
         "version": association.version,
         "roles": sorted(permissions.roles_in(user, association.id)),
@@ -113,6 +114,7 @@ def member_json(member: Member) -> dict[str, Any]:
         "name": member.name,
         "party": member.party,
         "population": member.population,
+        "active": member.active,
         "version": member.version,
     }
 

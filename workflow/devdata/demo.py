@@ -74,15 +74,42 @@ class MemberSpec(_Entry):
     population: int | None = None
 
 
+class LineSpec(_Entry):
+    """One cost line of a budget year, with its outcome where the year is closed."""
+
+    category: Literal["insats", "new_insatser", "structural", "competence", "admin"]
+    label: str
+    budget: int
+    forecast: int | None = None
+    outcome: int | None = None
+
+
+class KeySpec(_Entry):
+    """A year's contribution key: per member name its population (or fixed amount)."""
+
+    basis: Literal["population", "equal", "fixed"]
+    rounding_sek: Literal[1, 1000] = 1
+    figures: dict[str, int] = {}
+
+
 class BudgetSpec(_Entry):
-    """One budget year: a fixed `year` (from the seeds) or a `year_offset` from today's."""
+    """One budget year: a fixed `year` (from the seeds) or a `year_offset` from today's.
+
+    With `lines` the lines are the costs; `closed_on` closes the year (årsbokslut) with the
+    lines' outcome.
+    """
 
     year: int | None = None
     year_offset: int | None = None
     contributions: int
-    carried_over: int
-    admin_costs: int
-    other_costs: int
+    carried_over: int = 0
+    admin_costs: int = 0
+    other_costs: int = 0
+    lines: tuple[LineSpec, ...] = ()
+    key: KeySpec | None = None
+    # The board's budget decision (with the verksamhetsplan), recorded for the year.
+    decided_on: date | None = None
+    closed_on: date | None = None
 
     @model_validator(mode="after")
     def _one_year(self) -> Self:
@@ -568,19 +595,26 @@ def resolve(value: Any, year: int) -> Any:
     return value
 
 
+def budget_specs_for(slug: str, year: int, data: DemoData | None = None) -> dict[int, BudgetSpec]:
+    """Every budget year of one association; a fixed year wins over an offset that meets it."""
+    spec = next(a for a in (data or load()).associations if a.slug == slug)
+    result: dict[int, BudgetSpec] = {}
+    for fixed in (False, True):
+        for b in spec.budgets:
+            if (b.year is not None) == fixed:
+                result[b.year if b.year is not None else year + (b.year_offset or 0)] = b
+    return dict(sorted(result.items()))
+
+
 def budgets_for(slug: str, year: int) -> dict[int, tuple[int, int, int, int]]:
     """Every budget year of one association; a fixed year wins over an offset that meets it.
 
     (contributions, carried over, administration, other costs) in SEK per year.
     """
-    spec = next(a for a in load().associations if a.slug == slug)
-    result: dict[int, tuple[int, int, int, int]] = {}
-    for fixed in (False, True):
-        for b in spec.budgets:
-            if (b.year is not None) == fixed:
-                at = b.year if b.year is not None else year + (b.year_offset or 0)
-                result[at] = (b.contributions, b.carried_over, b.admin_costs, b.other_costs)
-    return dict(sorted(result.items()))
+    return {
+        at: (b.contributions, b.carried_over, b.admin_costs, b.other_costs)
+        for at, b in budget_specs_for(slug, year).items()
+    }
 
 
 # --- Building --------------------------------------------------------------------------
@@ -848,19 +882,60 @@ def build(
         officer = next(
             u for u in world.people.values() if permissions.can_edit_budget(u, association)
         )
-        for budget_year, (contributions, carried, admin_costs, other) in budgets_for(
-            slug, year
-        ).items():
+        specs = budget_specs_for(slug, year, data)
+        for budget_year, spec in specs.items():
             budget.set_budget(
                 session,
                 association,
                 budget_year,
-                contributions_sek=contributions,
-                carried_over_sek=carried,
-                admin_costs_sek=admin_costs,
-                other_costs_sek=other,
+                contributions_sek=spec.contributions,
+                carried_over_sek=spec.carried_over,
+                admin_costs_sek=spec.admin_costs,
+                other_costs_sek=spec.other_costs,
+                lines=[
+                    {
+                        "category": line.category,
+                        "label": line.label,
+                        "budget_sek": line.budget,
+                        "forecast_sek": line.forecast,
+                        "outcome_sek": line.outcome,
+                    }
+                    for line in spec.lines
+                ]
+                or None,
                 by=officer,
             )
+        members = {m.name: m for m in association.members}
+        for budget_year, spec in specs.items():
+            if spec.key is not None:
+                figure = "amount_sek" if spec.key.basis == "fixed" else "population"
+                budget.set_contribution_key(
+                    session,
+                    association,
+                    budget_year,
+                    basis=spec.key.basis,
+                    rounding_sek=spec.key.rounding_sek,
+                    members=[
+                        {"member_id": members[name].id, figure: value}
+                        for name, value in spec.key.figures.items()
+                    ],
+                    by=officer,
+                )
+            if spec.decided_on is not None:
+                budget.record_economy_step(
+                    session,
+                    association,
+                    budget_year,
+                    kind="budget_decision",
+                    held_on=spec.decided_on,
+                    by=officer,
+                )
+        # Closed in order: each closing carries its real result into the next year.
+        for budget_year, spec in specs.items():
+            if spec.closed_on is not None:
+                budget.close_year(
+                    session, association, budget_year, decided_on=spec.closed_on, by=officer
+                )
 
     built: list[Application] = []
     for i, spec_app in enumerate(data.applications):

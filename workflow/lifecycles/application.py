@@ -509,7 +509,9 @@ def _guard_no_borrowing(step: Step) -> list[Problem]:
     elif step.trigger != "delegated_approve" or amount_problems(step.row, _granted(step)):
         return []
     association = association_of(step.session, step.row.association_id)
-    return budget.borrowing_problems(step.session, association, by_year(_granted(step)))
+    return budget.borrowing_problems(
+        step.session, association, by_year(_granted(step)), application_id=step.row.id
+    )
 
 
 def _record_board_decision(step: Step) -> None:

@@ -55,6 +55,20 @@ metadata: MetaData = SQLModel.metadata
 
 PARTIES = ("af", "fk", "region", "municipality")
 KINDS = ("individual", "structural")
+# How a contribution key splits the local half (the förbundsordning's choice, 9 § p. 8).
+KEY_BASES = ("population", "equal", "fixed")
+KEY_ROUNDINGS = (1, 1000)
+# The cost categories of a budget, as the associations' own budgets lay them out.
+LINE_CATEGORIES = ("insats", "new_insatser", "structural", "competence", "admin")
+# The steps of the yearly cycle recorded per year: medlemssamråd on the proposed budget, the
+# board's budget decision, årsredovisning, revisionsberättelse, each member's ansvarsfrihet.
+ECONOMY_RECORD_KINDS = (
+    "member_consultation",
+    "budget_decision",
+    "annual_report",
+    "audit_report",
+    "discharge",
+)
 
 
 # The moment `clock_at` holds the clock at; None: the real time.
@@ -202,6 +216,9 @@ class Association(Versioned, SQLModel, table=True):
     require_partner_endorsement: bool = Field(default=False, nullable=False)
     # How many days before a meeting the kallelse should reach the board (a late one warns).
     notice_days: int = Field(default=limits.NOTICE_DAYS_DEFAULT, nullable=False)
+    # The most eget kapital the association aims at, in percent of a year's contributions;
+    # None: Nationella rådet's recommendation by size (workflow.rules.budget).
+    capital_limit_percent: int | None = None
     created_at: datetime = _stamp()
     version: int = _version()
 
@@ -241,6 +258,8 @@ class Member(Versioned, SQLModel, table=True):
     name: str = Field(sa_column=Column(String(limits.NAME_MAX), nullable=False))
     party: str = Field(sa_column=Column(String(20), nullable=False))
     population: int | None = None
+    # A member that left is deactivated, never deleted: decisions and keys refer to it.
+    active: bool = Field(default=True, nullable=False)
     version: int = _version()
 
     association: "Association" = Relationship(back_populates="members")
@@ -540,6 +559,9 @@ class AssociationBudget(Versioned, SQLModel, table=True):
             " AND admin_costs_sek >= 0 AND other_costs_sek >= 0",
             name="amounts_range",
         ),
+        CheckConstraint(
+            "(closed_on IS NULL) = (closed_result_sek IS NULL)", name="closed_has_result"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -551,7 +573,104 @@ class AssociationBudget(Versioned, SQLModel, table=True):
     carried_over_sek: int = _kronor(default=0)
     admin_costs_sek: int = _kronor(default=0)
     other_costs_sek: int = _kronor(default=0)
+    # Set when the board closes the year (årsbokslut): the real result, carried into the next.
+    closed_on: date | None = None
+    closed_result_sek: int | None = Field(default=None, sa_column=Column(BigInteger))
     version: int = _version()
+
+
+class AssociationBudgetLine(SQLModel, table=True):
+    """One line of a year's budget: a cost with its budget, forecast and outcome."""
+
+    __tablename__ = "association_budget_line"
+    __table_args__ = (
+        UniqueConstraint("budget_id", "position"),
+        CheckConstraint(_in("category", LINE_CATEGORIES), name="category_known"),
+        CheckConstraint(
+            "budget_sek >= 0 AND (forecast_sek IS NULL OR forecast_sek >= 0)"
+            " AND (outcome_sek IS NULL OR outcome_sek >= 0)",
+            name="amounts_range",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    budget_id: int = _fk("association_budget.id", ondelete="CASCADE")
+    position: int
+    category: str = Field(sa_column=Column(String(20), nullable=False))
+    label: str = Field(sa_column=Column(String(limits.TITLE_MAX), nullable=False))
+    # The insats this line budgets; a decision for it draws on this line.
+    application_id: int | None = _fk("application.id", nullable=True)
+    budget_sek: int = _kronor()
+    forecast_sek: int | None = Field(default=None, sa_column=Column(BigInteger))
+    outcome_sek: int | None = Field(default=None, sa_column=Column(BigInteger))
+
+
+class EconomyRecord(SQLModel, table=True):
+    """One step of a year's economic cycle, as recorded by the officer (never changed)."""
+
+    __tablename__ = "economy_record"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ECONOMY_RECORD_KINDS), name="kind_known"),
+        CheckConstraint(
+            "(kind = 'discharge') = (member_id IS NOT NULL AND granted IS NOT NULL)",
+            name="discharge_has_member",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = _fk("association.id")
+    year: int
+    kind: str = Field(sa_column=Column(String(30), nullable=False))
+    held_on: date
+    # Ansvarsfrihet: the member whose fullmäktige decided, and whether it was granted.
+    member_id: int | None = _fk("member.id", nullable=True)
+    granted: bool | None = None
+    # Medlemssamråd: the members present.
+    present_member_ids: list[int] | None = Field(default=None, sa_column=Column(JSON))
+    # The views given, the decision's wording or the auditors' statement.
+    text: str | None = _text()
+    recorded_by_id: int = _fk("app_user.id", index=False)
+    created_at: datetime = _stamp()
+
+
+class ContributionKey(Versioned, SQLModel, table=True):
+    """How one year's local half is shared between the region and the municipalities."""
+
+    __tablename__ = "contribution_key"
+    __table_args__ = (
+        UniqueConstraint("association_id", "year"),
+        CheckConstraint(_in("basis", KEY_BASES), name="basis_known"),
+        CheckConstraint("rounding_sek IN (1, 1000)", name="rounding_known"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    association_id: int = _fk("association.id")
+    year: int
+    basis: str = Field(sa_column=Column(String(20), nullable=False))
+    rounding_sek: int = Field(default=1, nullable=False)
+    # Who takes what rounding leaves over; None: the region.
+    remainder_member_id: int | None = _fk("member.id", nullable=True)
+    version: int = _version()
+
+
+class ContributionKeyMember(SQLModel, table=True):
+    """One member's figure in a contribution key: its population that year, or its amount."""
+
+    __tablename__ = "contribution_key_member"
+    __table_args__ = (
+        UniqueConstraint("key_id", "member_id"),
+        CheckConstraint(
+            f"population IS NULL OR (population >= 0 AND population <= {limits.POPULATION_MAX})",
+            name="population_range",
+        ),
+        CheckConstraint("amount_sek IS NULL OR amount_sek >= 0", name="amount_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    key_id: int = _fk("contribution_key.id", ondelete="CASCADE")
+    member_id: int = _fk("member.id")
+    population: int | None = None
+    amount_sek: int | None = Field(default=None, sa_column=Column(BigInteger))
 
 
 RECOMMENDATIONS = ("approve", "approve_with_conditions", "reject")

@@ -133,9 +133,10 @@ def update_settings(
     name: str | None = None,
     require_partner_endorsement: bool | None = None,
     notice_days: int | None = None,
+    capital_limit_percent: int | None = None,
     expected_version: int | None = None,
 ) -> Association:
-    """Change an association's name, endorsement rule or kallelse days (flushes, audits)."""
+    """Change an association's name, endorsement rule, kallelse days or capital limit."""
     if not permissions.can_manage_association(by, association):
         raise Forbidden(_l("Only administrators and the association's officers may do this."))
     if expected_version is not None and expected_version != association.version:
@@ -143,10 +144,16 @@ def update_settings(
             _l("The association was changed by someone else; reload and try again."),
             code="stale_version",
         )
+    if capital_limit_percent is not None and not 0 <= capital_limit_percent <= 100:
+        raise ValidationFailed(
+            _l("Some fields are invalid."),
+            problems=[Problem("capital_limit_percent", _l("Must be between 0 and 100."))],
+        )
     wanted = {
         "name": name.strip() if name is not None else None,
         "require_partner_endorsement": require_partner_endorsement,
         "notice_days": notice_days,
+        "capital_limit_percent": capital_limit_percent,
     }
     if notice_days is not None and not 0 <= notice_days <= limits.NOTICE_DAYS_MAX:
         raise ValidationFailed(
