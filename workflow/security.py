@@ -9,7 +9,9 @@ from flask.typing import ResponseReturnValue
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+from workflow.errors import Problem, ValidationFailed
 from workflow.extensions import db, limiter
+from workflow.i18n import _l
 
 # Endpoints that take an attachment: their bodies may be as large as a file plus the form.
 UPLOAD_ENDPOINTS = frozenset(
@@ -71,6 +73,23 @@ def _enrolment_first() -> ResponseReturnValue | None:
     return None
 
 
+def _refuse_nul_in_query() -> None:
+    """A NUL character in the query string is a 422 naming the parameter, on pages and API.
+
+    PostgreSQL cannot hold NUL in text, so a search for it would fail in the database.
+    """
+    names = sorted({name for name, value in request.args.items(multi=True) if "\x00" in value})
+    names += sorted(name for name in request.args if "\x00" in name)
+    if names:
+        raise ValidationFailed(
+            _l("Some fields are invalid."),
+            problems=[
+                Problem(name.replace("\x00", ""), _l("Must not contain the NUL character."))
+                for name in names
+            ],
+        )
+
+
 def init_app(app: Flask) -> None:
     """Attach the request class, the pages and hooks, and the rate limits' key prefix."""
     from workflow.web import attachments as attachment_pages
@@ -81,6 +100,7 @@ def init_app(app: Flask) -> None:
     limiter._key_prefix = app.config.get("RATELIMIT_KEY_PREFIX", "")
     app.register_blueprint(twofactor_pages.bp)
     app.register_blueprint(attachment_pages.bp)
+    app.before_request(_refuse_nul_in_query)
     app.before_request(_enrolment_first)
     app.after_request(_hsts)
 
