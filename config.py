@@ -66,6 +66,8 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "12"))
+    # Seconds a client is told to wait (Retry-After) while the database does not answer.
+    DATABASE_RETRY_AFTER = int(os.environ.get("DATABASE_RETRY_AFTER", "30"))
     # argon2id parameters (RFC 9106 second recommended option, lowered for tests).
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 64 * 1024
