@@ -1,4 +1,4 @@
-"""The database is down: 503 with Retry-After (JSON for the API, a plain page otherwise), logged once.
+"""The database is down: 503 with Retry-After (JSON for the API, a plain page), logged once.
 
 An outage is logged when the first request fails and again when a connection is handed out
 once more, not once per request: under load a down database would otherwise fill the log
