@@ -220,6 +220,8 @@ def confirm(session: Session, user: User, code: str) -> list[str] | None:
     row.confirmed_at = utcnow()
     session.add(row)
     codes = new_recovery_codes(session, user)
+    # Sessions and tokens won without the second factor end; the caller signs itself in again.
+    users.end_sessions(session, user)
     audit.record(
         session,
         action="two_factor_enabled",
@@ -256,9 +258,8 @@ def reset(session: Session, user: User, *, by: User) -> bool:
         session.delete(row)
     for code in codes:
         session.delete(code)
-    user.session_epoch += 1
-    session.add(user)
-    session.flush()
+    # A lost phone may be in someone else's hands: its sessions and tokens end too.
+    users.end_sessions(session, user)
     audit.record(
         session,
         action="two_factor_reset",

@@ -17,7 +17,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from forms.auth import LoginForm, LogoutForm
 from workflow import auth
@@ -92,6 +92,9 @@ def logout() -> ResponseReturnValue:
     """Sign out (a POST with CSRF token, so another site cannot do it)."""
     form = LogoutForm()
     if form.validate():
+        if current_user.is_authenticated:
+            # A copy of the cookie taken before now signs in nobody.
+            users.sign_out(db.session, current_user)
         logout_user()
         _renew_session()
         flash(gettext("You are signed out."), "info")
