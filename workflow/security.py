@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from flask import Flask, Request, Response, current_app, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from workflow.errors import Problem, ValidationFailed
 from workflow.extensions import db, limiter
@@ -23,6 +25,28 @@ UPLOAD_ENDPOINTS = frozenset(
     }
 )
 UPLOAD_OVERHEAD = 64 * 1024
+
+
+class TrustedProxies:
+    """Werkzeug's ProxyFix for the TRUSTED_PROXIES reverse proxies in front (none: off).
+
+    Read per request, so the setting is the running app's; with 0 the X-Forwarded-* headers
+    are ignored, as any client could send them.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.wsgi_app = app.wsgi_app
+        self._fixes: dict[int, ProxyFix] = {}
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        """Hand the request on, its client address and scheme taken from trusted headers."""
+        count = int(self.app.config.get("TRUSTED_PROXIES") or 0)
+        if count <= 0:
+            return self.wsgi_app(environ, start_response)
+        if count not in self._fixes:
+            self._fixes[count] = ProxyFix(self.wsgi_app, x_for=count, x_proto=count)
+        return self._fixes[count](environ, start_response)
 
 
 class SecureRequest(Request):
@@ -96,6 +120,7 @@ def init_app(app: Flask) -> None:
     from workflow.web import twofactor as twofactor_pages
 
     app.request_class = SecureRequest
+    app.wsgi_app = TrustedProxies(app)  # type: ignore[method-assign]
     # Flask-Limiter keeps the first app's prefix; each app (each test) gets its own.
     limiter._key_prefix = app.config.get("RATELIMIT_KEY_PREFIX", "")
     app.register_blueprint(twofactor_pages.bp)
