@@ -207,7 +207,16 @@ def create_user(
     problems = []
     email = normalise_email(email)
     if session.exec(select(func.count()).select_from(User).where(User.email == email)).one():
-        problems.append(Problem("email", _l("A user with this e-mail address already exists.")))
+        # An officer learns nothing of other associations' accounts: the same words whether
+        # the address is taken here or elsewhere. An administrator sees every account anyway.
+        if by is None or permissions.is_admin(by):
+            message = _l("A user with this e-mail address already exists.")
+        else:
+            message = _l(
+                "This e-mail address cannot be used for a new user. If the person already has "
+                "an account, an administrator can give it roles here."
+            )
+        problems.append(Problem("email", message))
     grants: list[RoleGrant] = []
     if roles:
         if association is None:
