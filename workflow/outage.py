@@ -10,7 +10,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, current_app, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -52,7 +53,7 @@ def _state(app: Flask) -> dict[str, bool]:
     return app.extensions.setdefault("database_outage", {"down": False})
 
 
-def _answer(exc: Exception) -> Response:
+def _answer(exc: Exception) -> ResponseReturnValue:
     state = _state(current_app)
     if not state["down"]:
         state["down"] = True
@@ -71,12 +72,10 @@ def _answer(exc: Exception) -> Response:
             _l("The database is not answering; nothing was saved. Try again in a while."),
             headers={"Retry-After": retry},
         )
-    return Response(
-        PAGE, status=503, headers={"Retry-After": retry}, content_type="text/html; charset=utf-8"
-    )
+    return PAGE, 503, {"Retry-After": retry, "Content-Type": "text/html; charset=utf-8"}
 
 
-def handle(exc: Exception) -> Response | None:
+def handle(exc: Exception) -> ResponseReturnValue | None:
     """The 503 answer if `exc` is an outage, else None (the caller answers 500)."""
     return _answer(exc) if database_unavailable(exc) else None
 

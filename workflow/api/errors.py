@@ -74,7 +74,7 @@ def _integrity(_exc: IntegrityError) -> Response:
 def _unexpected(exc: Exception) -> Response:
     unavailable = outage.handle(exc)
     if unavailable is not None:
-        return unavailable  # 503 with Retry-After, logged once per outage
+        return unavailable  # type: ignore[return-value]  # the 503 JSON answer, logged once
     # The answer must stay JSON even when the database itself is what failed (the
     # transaction is rolled back already: workflow.transaction).
     current_app.logger.exception(
