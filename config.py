@@ -63,9 +63,21 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30 per minute")
     TWO_FACTOR_RATE_LIMIT = os.environ.get("TWO_FACTOR_RATE_LIMIT", "10 per minute")
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
+    # Failed sign-ins (workflow/auth.py): per account from anywhere and per address and
+    # account refuse the next attempt; per address only a wrong password (never a correct
+    # one of another account: a municipality's NAT shares one address).
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
-    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
+    LOGIN_LIMIT_PER_ADDRESS_ACCOUNT = os.environ.get(
+        "LOGIN_LIMIT_PER_ADDRESS_ACCOUNT", "5 per 15 minutes"
+    )
+    # How many reverse proxies in front of the app set X-Forwarded-For and -Proto (0: none,
+    # the headers are ignored; 1: the README's nginx). Only then is the client's address the
+    # one the sign-in limits count, and never more than there are: a client could forge it.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "12"))
+    # Seconds a client is told to wait (Retry-After) while the database does not answer.
+    DATABASE_RETRY_AFTER = int(os.environ.get("DATABASE_RETRY_AFTER", "30"))
     # argon2id parameters (RFC 9106 second recommended option, lowered for tests).
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 64 * 1024

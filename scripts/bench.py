@@ -84,6 +84,7 @@ def env_for(url: str, *, page_cache: bool = True) -> dict[str, str]:
         # Sign-ins of the bench itself must not be rate-limited away.
         LOGIN_LIMIT_PER_ADDRESS="1000 per minute",
         LOGIN_LIMIT_PER_ACCOUNT="1000 per minute",
+        LOGIN_LIMIT_PER_ADDRESS_ACCOUNT="1000 per minute",
         # The submits share one token: its limit (600 a minute per worker) would cap them.
         API_RATE_LIMIT="1000000 per minute",
         PYTHONPATH=str(ROOT),

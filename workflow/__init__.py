@@ -28,6 +28,9 @@ def create_app(config_class: type = Config, **overrides: object) -> Flask:
     from workflow.extensions import babel, csrf, db, limiter, login_manager, select_locale
 
     db.init_app(app)
+    from workflow import outage
+
+    outage.init_app(app)
     csrf.init_app(app)
     babel.init_app(
         app,

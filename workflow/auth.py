@@ -44,18 +44,29 @@ def bearer_user() -> User | None:
 
 
 # --- sign-in throttling, shared by the sign-in page and POST /api/v1/tokens --------------
-# Failed attempts are counted per client address and per account in the limiter's
-# storage (memory, or Redis when REDIS_URL is set, so all workers share the count).
+# Failed attempts are counted in the limiter's storage (memory, or Redis when REDIS_URL is
+# set, so all workers share the count) per account (guessing one account from many places)
+# and per address and account (one place guessing one account): either refuses the next
+# attempt before the password is looked at. The count per address (one place trying many
+# accounts: a municipality's NAT, the reverse proxy without TRUSTED_PROXIES) never refuses a
+# correct password; over it, a wrong password is answered 429 so a script slows down.
+
+_BEFORE_PASSWORD = ("account", "address-account")
 
 
-def _login_limits() -> list[tuple[Any, str, str]]:
+def _login_limits() -> dict[str, tuple[Any, str]]:
     from flask import current_app
     from limits import parse
 
-    return [
-        (parse(current_app.config["LOGIN_LIMIT_PER_ADDRESS"]), "login-address", "{address}"),
-        (parse(current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]), "login-account", "{email}"),
-    ]
+    config = current_app.config
+    return {
+        "account": (parse(config["LOGIN_LIMIT_PER_ACCOUNT"]), "{email}"),
+        "address-account": (
+            parse(config["LOGIN_LIMIT_PER_ADDRESS_ACCOUNT"]),
+            "{address}|{email}",
+        ),
+        "address": (parse(config["LOGIN_LIMIT_PER_ADDRESS"]), "{address}"),
+    }
 
 
 def _prefix() -> str:
@@ -66,30 +77,42 @@ def _prefix() -> str:
 
 
 def _identifiers(email: str) -> dict[str, str]:
+    # remote_addr is the client's own address behind TRUSTED_PROXIES (workflow.security).
     return {
         "address": request.remote_addr or "unknown",
         "email": users.normalise_email(email or ""),
     }
 
 
-def login_blocked(email: str) -> int | None:
-    """Seconds to wait if this address or account has failed too often, else None."""
+def _wait(scopes: tuple[str, ...], email: str) -> int | None:
     from workflow.extensions import limiter
 
     ids = _identifiers(email)
+    limits = _login_limits()
     waits = []
-    for limit, scope, key in _login_limits():
+    for scope in scopes:
+        limit, key = limits[scope]
         identifier = key.format(**ids)
-        if not limiter.limiter.test(limit, _prefix(), scope, identifier):
-            stats = limiter.limiter.get_window_stats(limit, _prefix(), scope, identifier)
+        if not limiter.limiter.test(limit, _prefix(), "login-" + scope, identifier):
+            stats = limiter.limiter.get_window_stats(limit, _prefix(), "login-" + scope, identifier)
             waits.append(max(1, int(stats.reset_time - time.time())))
     return max(waits) if waits else None
 
 
+def login_blocked(email: str) -> int | None:
+    """Seconds to wait if this account, or this address for this account, failed too often."""
+    return _wait(_BEFORE_PASSWORD, email)
+
+
+def address_blocked(email: str) -> int | None:
+    """Seconds to wait if this address failed too often (asked after a wrong password only)."""
+    return _wait(("address",), email)
+
+
 def record_failed_login(email: str) -> None:
-    """Count one failed attempt against the address and the account."""
+    """Count one failed attempt against the account, the address and account, the address."""
     from workflow.extensions import limiter
 
     ids = _identifiers(email)
-    for limit, scope, key in _login_limits():
-        limiter.limiter.hit(limit, _prefix(), scope, key.format(**ids))
+    for scope, (limit, key) in _login_limits().items():
+        limiter.limiter.hit(limit, _prefix(), "login-" + scope, key.format(**ids))

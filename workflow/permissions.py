@@ -127,6 +127,21 @@ def can_manage_association(user: Any, association: Association) -> bool:
     return is_admin(user) or Role.OFFICER in roles_in(user, association.id)
 
 
+def can_deactivate_user(user: Any, target: Any) -> bool:
+    """Admins; an officer for someone whose every role is in associations the officer manages.
+
+    Nobody ends their own account, and only an admin ends an admin's.
+    """
+    if not getattr(user, "is_authenticated", False) or user.id == target.id:
+        return False
+    if is_admin(user):
+        return True
+    if target.is_admin:
+        return False
+    held = {g.association_id for g in _grants(target)}
+    return bool(held) and all(Role.OFFICER in roles_in(user, a) for a in held)
+
+
 def can_view_association(user: Any, association: Association) -> bool:
     """Anyone with a role there, and admins."""
     return is_admin(user) or association.id in association_ids(user)

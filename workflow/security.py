@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from flask import Flask, Request, Response, current_app, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from workflow.errors import Problem, ValidationFailed
 from workflow.extensions import db, limiter
+from workflow.i18n import _l
 
 # Endpoints that take an attachment: their bodies may be as large as a file plus the form.
 UPLOAD_ENDPOINTS = frozenset(
@@ -21,6 +25,28 @@ UPLOAD_ENDPOINTS = frozenset(
     }
 )
 UPLOAD_OVERHEAD = 64 * 1024
+
+
+class TrustedProxies:
+    """Werkzeug's ProxyFix for the TRUSTED_PROXIES reverse proxies in front (none: off).
+
+    Read per request, so the setting is the running app's; with 0 the X-Forwarded-* headers
+    are ignored, as any client could send them.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.wsgi_app = app.wsgi_app
+        self._fixes: dict[int, ProxyFix] = {}
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        """Hand the request on, its client address and scheme taken from trusted headers."""
+        count = int(self.app.config.get("TRUSTED_PROXIES") or 0)
+        if count <= 0:
+            return self.wsgi_app(environ, start_response)
+        if count not in self._fixes:
+            self._fixes[count] = ProxyFix(self.wsgi_app, x_for=count, x_proto=count)
+        return self._fixes[count](environ, start_response)
 
 
 class SecureRequest(Request):
@@ -71,16 +97,35 @@ def _enrolment_first() -> ResponseReturnValue | None:
     return None
 
 
+def _refuse_nul_in_query() -> None:
+    """A NUL character in the query string is a 422 naming the parameter, on pages and API.
+
+    PostgreSQL cannot hold NUL in text, so a search for it would fail in the database.
+    """
+    names = sorted({name for name, value in request.args.items(multi=True) if "\x00" in value})
+    names += sorted(name for name in request.args if "\x00" in name)
+    if names:
+        raise ValidationFailed(
+            _l("Some fields are invalid."),
+            problems=[
+                Problem(name.replace("\x00", ""), _l("Must not contain the NUL character."))
+                for name in names
+            ],
+        )
+
+
 def init_app(app: Flask) -> None:
     """Attach the request class, the pages and hooks, and the rate limits' key prefix."""
     from workflow.web import attachments as attachment_pages
     from workflow.web import twofactor as twofactor_pages
 
     app.request_class = SecureRequest
+    app.wsgi_app = TrustedProxies(app)  # type: ignore[method-assign]
     # Flask-Limiter keeps the first app's prefix; each app (each test) gets its own.
     limiter._key_prefix = app.config.get("RATELIMIT_KEY_PREFIX", "")
     app.register_blueprint(twofactor_pages.bp)
     app.register_blueprint(attachment_pages.bp)
+    app.before_request(_refuse_nul_in_query)
     app.before_request(_enrolment_first)
     app.after_request(_hsts)
 

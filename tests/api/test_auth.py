@@ -61,7 +61,7 @@ def test_missing_credentials_are_a_validation_error(api, world):
 
 
 def test_repeated_failures_for_an_account_answer_429(api, app, world):
-    allowed = parse(app.config["LOGIN_LIMIT_PER_ACCOUNT"]).amount
+    allowed = parse(app.config["LOGIN_LIMIT_PER_ADDRESS_ACCOUNT"]).amount
     for _ in range(allowed):
         wrong = api.post(
             "/api/v1/tokens", json={"email": "applicant@example.se", "password": "not it at all"}
@@ -80,18 +80,43 @@ def test_repeated_failures_for_an_account_answer_429(api, app, world):
     assert other.status_code == 201
 
 
-def test_repeated_failures_from_one_address_answer_429(api, app, world):
+def test_failures_for_one_account_from_many_addresses_answer_429(api, app, world):
+    app.config["TRUSTED_PROXIES"] = 1
+    allowed = parse(app.config["LOGIN_LIMIT_PER_ACCOUNT"]).amount
+    for i in range(allowed):
+        wrong = api.post(
+            "/api/v1/tokens",
+            json={"email": "applicant@example.se", "password": "not it at all"},
+            headers={"X-Forwarded-For": f"198.51.100.{i + 1}"},
+        )
+        assert wrong.status_code == 401
+    blocked = api.post(
+        "/api/v1/tokens",
+        json={"email": "applicant@example.se", "password": factories.PASSWORD},
+        headers={"X-Forwarded-For": "198.51.100.200"},
+    )
+    assert blocked.status_code == 429
+
+
+def test_failures_from_one_address_never_lock_out_a_correct_password(api, app, world):
+    """A municipality's NAT: many people's typos from one address lock nobody else out."""
     allowed = parse(app.config["LOGIN_LIMIT_PER_ADDRESS"]).amount
     for i in range(allowed):
         wrong = api.post(
             "/api/v1/tokens", json={"email": f"guess{i}@example.se", "password": "not it at all"}
         )
         assert wrong.status_code == 401
-    blocked = api.post(
+    # Over the address's limit a wrong password waits, ...
+    slowed = api.post(
+        "/api/v1/tokens", json={"email": "guess-more@example.se", "password": "not it either"}
+    )
+    assert slowed.status_code == 429
+    assert int(slowed.headers["Retry-After"]) > 0
+    # ... a correct one of another account signs in.
+    signed_in = api.post(
         "/api/v1/tokens", json={"email": "officer@example.se", "password": factories.PASSWORD}
     )
-    assert blocked.status_code == 429
-    assert int(blocked.headers["Retry-After"]) > 0
+    assert signed_in.status_code == 201
 
 
 def _secured_operations(document):

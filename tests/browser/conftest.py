@@ -93,6 +93,7 @@ def live_server(
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
         LOGIN_LIMIT_PER_ADDRESS="1000 per minute",
         LOGIN_LIMIT_PER_ACCOUNT="1000 per minute",
+        LOGIN_LIMIT_PER_ADDRESS_ACCOUNT="1000 per minute",
     )
     with application.app_context():
         assert demo.build(db.session) is not None

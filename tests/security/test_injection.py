@@ -162,3 +162,24 @@ def test_password_hashes_and_secrets_never_leave_the_server(
         assert "ett-langt-losenord-2026" not in body
         for secret in secrets:
             assert secret not in body
+
+
+@pytest.mark.parametrize("query", ["q=%00", "q=a%00b", "state=%00", "%00=x"])
+def test_a_nul_character_in_the_query_string_is_a_422_not_a_500(
+    client, world, login, api_token, make_application, query
+):
+    """PostgreSQL cannot hold NUL in text: the list, the dashboard and the CSV refuse it first."""
+    make_application(state="submitted")
+    token = api_token(world.users["officer"])
+    listing = client.get(
+        f"/api/v1/associations/{world.association.slug}/applications?{query}",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert listing.status_code == 422, listing.get_data(as_text=True)
+    assert listing.get_json()["error"]["code"] == "validation_failed"
+    login(world.users["officer"])
+    for url in (f"/?{query}", f"/applications.csv?{query}"):
+        page = client.get(url)
+        assert page.status_code == 422, (url, page.status_code)
+        assert "NUL" in page.get_data(as_text=True)
+    assert client.get("/?q=Insats").status_code == 200

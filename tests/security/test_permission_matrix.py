@@ -114,9 +114,21 @@ RULES: dict[str, Rule] = {
     "static GET": everyone(),
     "api.openapi_document GET": everyone(),
     "api.create_token POST": everyone(422),
+    "accounts.reset_request GET": everyone(),
+    "accounts.reset_request POST": everyone(422),  # no address given
+    "accounts.reset GET": everyone(404),  # no such link
+    "accounts.reset POST": everyone(404),
+    "api.request_password_reset POST": everyone(422),
+    "api.confirm_password_reset POST": everyone(422),
     "diagram.show GET": Rule(200, 200),
     # the user's own pages
     "main.dashboard GET": Rule(200, 200),
+    "accounts.password GET": Rule(200, 200),
+    "accounts.password POST": Rule(422, 422),  # no passwords given
+    "api.change_password POST": Rule(422, 422),
+    # another association's user: hidden from its roles, ended by the admin
+    "accounts.deactivate POST": Rule(HIDDEN, 303),
+    "api.deactivate_user POST": Rule(HIDDEN, 200),
     "twofactor.account GET": Rule(200, 200),
     "twofactor.setup GET": Rule(200, 200),
     "twofactor.setup POST": Rule(422, 422),
@@ -357,6 +369,7 @@ def _foreign_resources(session: Session, world: factories.World) -> dict[str, An
         "direction": "up",
         "machine": "application",
         "filename": "style.css",
+        "token": "not-a-reset-token",
     }
 
 

@@ -100,3 +100,42 @@ def test_counters_live_in_redis_when_redis_url_is_set(database_url):
             store.delete(key)
         store.close()
         app.extensions["db_engine"].dispose()
+
+
+def _sign_in(client, email: str, password: str, address: str):
+    token = token_of(client, "/login")
+    return client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": token},
+        headers={"X-Forwarded-For": address},
+    )
+
+
+def test_behind_trusted_proxies_the_client_address_is_counted(app, client, world):
+    """With TRUSTED_PROXIES=1, one place's failures do not block the account from another."""
+    app.config["TRUSTED_PROXIES"] = 1
+    app.config["LOGIN_LIMIT_PER_ADDRESS_ACCOUNT"] = "2 per 15 minutes"
+    email = world.users["officer"].email
+    for _ in range(2):
+        assert _sign_in(client, email, "not it at all", "203.0.113.7").status_code == 200
+    assert _sign_in(client, email, factories.PASSWORD, "203.0.113.7").status_code == 429
+    assert _sign_in(client, email, factories.PASSWORD, "198.51.100.9").status_code == 303
+
+
+def test_without_trusted_proxies_a_forwarded_address_is_ignored(app, client, world):
+    """With TRUSTED_PROXIES=0 (the default), a forged X-Forwarded-For escapes no limit."""
+    assert app.config["TRUSTED_PROXIES"] == 0
+    app.config["LOGIN_LIMIT_PER_ADDRESS_ACCOUNT"] = "2 per 15 minutes"
+    email = world.users["officer"].email
+    for _ in range(2):
+        assert _sign_in(client, email, "not it at all", "203.0.113.7").status_code == 200
+    assert _sign_in(client, email, factories.PASSWORD, "198.51.100.9").status_code == 429
+
+
+def test_one_address_over_its_limit_still_signs_in_a_correct_password(app, client, world):
+    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "3 per 15 minutes"
+    for i in range(3):
+        assert _sign_in(client, f"typo{i}@example.se", "fel", "x").status_code == 200
+    assert _sign_in(client, "typo9@example.se", "fel", "x").status_code == 429
+    email = world.users["officer"].email
+    assert _sign_in(client, email, factories.PASSWORD, "x").status_code == 303

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from openpyxl import load_workbook
@@ -178,3 +180,43 @@ def test_the_board_may_not_set_the_parameters(
         from_page="/associations/svb/statistics",
     )
     assert answer.status_code == 403
+
+
+def test_formula_like_text_in_the_xlsx_stays_text(
+    client: Any, world: factories.World, make_application: Callable[..., Any], session: Any
+) -> None:
+    """A title, goal target or reported value starting with = + - @ is never a live formula."""
+    from tests.statistics.conftest import add_report
+
+    link = '=HYPERLINK("http://x","klicka")'
+    application = make_application(
+        state="active",
+        title=link,
+        start_date=date(YEAR - 1, 1, 1),
+        end_date=date(YEAR + 1, 12, 31),
+        budget=[{"year": y, "amount_sek": 500_000} for y in (YEAR - 1, YEAR, YEAR + 1)],
+        goals=[{"description": "@SUM(A1:A9)", "indicator": "Andel", "target": "+1+1"}],
+    )
+    add_report(
+        session,
+        world,
+        application,
+        year=YEAR,
+        participants=(1, 1),
+        new=(1, 1),
+        ended=(0, 0),
+        outcomes={},
+        costs=1,
+        goal_value="=1+1",
+    )
+    session.commit()
+    answer = client.get(f"{URL}.xlsx?year={YEAR}", headers=_bearer(client, world.users["board"]))
+    assert answer.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(answer.get_data())) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert not any(b"<f>" in archive.read(n) for n in sheets)  # no formula anywhere
+    book = load_workbook(io.BytesIO(answer.get_data()))
+    cells = {c.value: c for sheet in book for row in sheet.iter_rows() for c in row if c.value}
+    for text in (link, "=1+1", "+1+1", "@SUM(A1:A9)"):
+        assert cells[text].data_type == "s", text
+        assert cells[text].quotePrefix, text

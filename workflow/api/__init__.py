@@ -6,6 +6,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Importing the modules registers their error handlers and routes on `bp`.
 from workflow.api import (  # noqa: E402
+    accounts,
     annotations,
     applications,
     associations,
@@ -31,6 +32,7 @@ from workflow.security import limit_api  # noqa: E402
 limit_api(bp)
 
 __all__ = [
+    "accounts",
     "annotations",
     "applications",
     "associations",

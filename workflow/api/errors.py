@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
+from workflow import outage
 from workflow.api import bp
 from workflow.errors import DomainError
 from workflow.i18n import _l
@@ -71,6 +72,9 @@ def _integrity(_exc: IntegrityError) -> Response:
 
 @bp.errorhandler(Exception)
 def _unexpected(exc: Exception) -> Response:
+    unavailable = outage.handle(exc)
+    if unavailable is not None:
+        return unavailable  # type: ignore[return-value]  # the 503 JSON answer, logged once
     # The answer must stay JSON even when the database itself is what failed (the
     # transaction is rolled back already: workflow.transaction).
     current_app.logger.exception(

@@ -114,6 +114,33 @@ class RoleGrantIn(Strict):
     substitute: bool = Field(default=False, description="A board grant as ersättare.")
 
 
+NewPassword = Annotated[
+    str, StringConstraints(min_length=limits.PASSWORD_MIN, max_length=limits.PASSWORD_MAX)
+]
+
+
+class PasswordChange(Strict):
+    """The current password and the new one (not one of the common passwords)."""
+
+    old_password: Annotated[str, StringConstraints(min_length=1, max_length=limits.PASSWORD_MAX)]
+    new_password: NewPassword
+
+
+class PasswordResetRequest(Strict):
+    """The address to mail a one-time link to, if it is an account's."""
+
+    email: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.EMAIL_MAX)
+    ]
+
+
+class PasswordResetConfirm(Strict):
+    """The token from the mailed link and the new password."""
+
+    token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    password: NewPassword
+
+
 class UserCreate(Strict):
     """A new user with roles in this association."""
 

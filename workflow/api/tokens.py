@@ -11,7 +11,7 @@ from workflow.api.errors import RateLimited, Unauthorized
 from workflow.api.registry import route
 from workflow.api.schemas import TokenOut, TokenRequest
 from workflow.api.serializers import timestamp
-from workflow.auth import login_blocked, record_failed_login
+from workflow.auth import address_blocked, login_blocked, record_failed_login
 from workflow.errors import Forbidden
 from workflow.extensions import db, limiter
 from workflow.i18n import _l
@@ -38,13 +38,16 @@ def _token_limit() -> str:
 )
 @limiter.limit(_token_limit)  # below @route: the registry's handler calls the limited view
 def create_token(body: TokenRequest) -> dict[str, Any]:
-    """Failed attempts are throttled per address and per account, as on the sign-in page."""
+    """Failed attempts are throttled per account and address, as on the sign-in page."""
     wait = login_blocked(body.email)
     if wait is not None:
         raise RateLimited(_l("Too many failed sign-ins; try again later."), retry_after=wait)
     user = users.authenticate(db.session, body.email, body.password)
     if user is None:
+        wait = address_blocked(body.email)  # asked before this failure counts
         record_failed_login(body.email)
+        if wait is not None:  # this address failed too often: a wrong password waits
+            raise RateLimited(_l("Too many failed sign-ins; try again later."), retry_after=wait)
         raise Unauthorized(_l("Wrong e-mail address or password."), challenge=None)
     if twofactor.is_enabled(db.session, user):
         if not body.otp:

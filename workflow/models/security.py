@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
 
-from workflow.models import _fk, _in, _optional_stamp, _stamp
+from workflow.models import _fk, _in, _optional_stamp, _stamp, _ts
 
 ATTACHMENT_KINDS = ("pdf", "docx", "xlsx", "odt")
 # 20 MB: an evaluation plan or a budget workbook, never a video.
@@ -85,3 +85,16 @@ class Attachment(SQLModel, table=True):
     storage_name: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
     uploaded_by_id: int = _fk("app_user.id", index=False)
     created_at: datetime = _stamp()
+
+
+class PasswordReset(SQLModel, table=True):
+    """A mailed one-time link to set a new password: only its hash kept, short-lived, used once."""
+
+    __tablename__ = "password_reset"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = _fk("app_user.id", ondelete="CASCADE")
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    created_at: datetime = _stamp()
+    expires_at: datetime = _ts(nullable=False)
+    used_at: datetime | None = _optional_stamp()

@@ -11,6 +11,8 @@ import qrcode
 import qrcode.image.svg
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from sqlalchemy import or_, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from states.common import Role
@@ -108,7 +110,12 @@ def _normalise(code: str) -> str:
 
 
 def check_code(session: Session, row: TwoFactor, code: str, *, now: float | None = None) -> bool:
-    """Whether `code` is valid now and newer than the last one used (a replay is refused)."""
+    """Whether `code` is valid now and newer than the last one used (a replay is refused).
+
+    The step is taken with one conditional UPDATE: of two requests racing with the same
+    code, the second finds the step already used (PostgreSQL makes it wait for the first's
+    commit and then re-checks the condition), so one code signs in once.
+    """
     code = _normalise(code)
     if len(code) != 6 or not code.isdigit():
         return False
@@ -118,11 +125,25 @@ def check_code(session: Session, row: TwoFactor, code: str, *, now: float | None
         if row.last_step is not None and step <= row.last_step:
             continue
         if secrets.compare_digest(totp.at(step * STEP_SECONDS), code):
-            row.last_step = step
-            session.add(row)
-            session.flush()
-            return True
+            return _take_step(session, row, step)
     return False
+
+
+def _take_step(session: Session, row: TwoFactor, step: int) -> bool:
+    """Record `step` as used unless a newer or equal one already is; whether it was taken."""
+    taken = session.execute(
+        update(TwoFactor)
+        .where(
+            TwoFactor.user_id == row.user_id,  # type: ignore[arg-type]
+            or_(TwoFactor.last_step.is_(None), TwoFactor.last_step < step),  # type: ignore[union-attr,operator]
+        )
+        .values(last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    set_committed_value(row, "last_step", step)
+    return True
 
 
 def new_recovery_codes(session: Session, user: User) -> list[str]:
@@ -155,9 +176,19 @@ def use_recovery_code(session: Session, user: User, code: str) -> bool:
             hasher.verify(row.code_hash, raw)
         except (VerificationError, InvalidHashError):
             continue
-        row.used_at = utcnow()
-        session.add(row)
-        session.flush()
+        # One conditional UPDATE: of two requests racing with the same code, one spends it.
+        spent = session.execute(
+            update(RecoveryCode)
+            .where(
+                RecoveryCode.id == row.id,  # type: ignore[arg-type]
+                RecoveryCode.used_at.is_(None),  # type: ignore[union-attr]
+            )
+            .values(used_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if spent.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        session.expire(row, ["used_at"])
         audit.record(
             session,
             action="recovery_code_used",
@@ -189,6 +220,8 @@ def confirm(session: Session, user: User, code: str) -> list[str] | None:
     row.confirmed_at = utcnow()
     session.add(row)
     codes = new_recovery_codes(session, user)
+    # Sessions and tokens won without the second factor end; the caller signs itself in again.
+    users.end_sessions(session, user)
     audit.record(
         session,
         action="two_factor_enabled",
@@ -225,9 +258,8 @@ def reset(session: Session, user: User, *, by: User) -> bool:
         session.delete(row)
     for code in codes:
         session.delete(code)
-    user.session_epoch += 1
-    session.add(user)
-    session.flush()
+    # A lost phone may be in someone else's hands: its sessions and tokens end too.
+    users.end_sessions(session, user)
     audit.record(
         session,
         action="two_factor_reset",

@@ -10,6 +10,7 @@ from datetime import UTC, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from sqlalchemy import delete
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, func, select
 
@@ -82,6 +83,24 @@ def issue_token(session: Session, user: User) -> str:
     )
     session.flush()
     return token
+
+
+def end_sessions(session: Session, user: User, *, tokens: bool = True) -> None:
+    """Sign every session of `user` out and, with `tokens`, revoke every API token (flushes).
+
+    The session cookie carries the user's epoch (User.get_id): bumping it makes every cookie
+    issued before, a copied one too, sign in nobody.
+    """
+    user.session_epoch += 1
+    session.add(user)
+    if tokens:
+        session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))  # type: ignore[arg-type]
+    session.flush()
+
+
+def sign_out(session: Session, user: User) -> None:
+    """Sign-out: every session of the user ends, a copy of the cookie too; tokens stay."""
+    end_sessions(session, user, tokens=False)
 
 
 def token_digest(token: str) -> str:
@@ -188,7 +207,16 @@ def create_user(
     problems = []
     email = normalise_email(email)
     if session.exec(select(func.count()).select_from(User).where(User.email == email)).one():
-        problems.append(Problem("email", _l("A user with this e-mail address already exists.")))
+        # An officer learns nothing of other associations' accounts: the same words whether
+        # the address is taken here or elsewhere. An administrator sees every account anyway.
+        if by is None or permissions.is_admin(by):
+            message = _l("A user with this e-mail address already exists.")
+        else:
+            message = _l(
+                "This e-mail address cannot be used for a new user. If the person already has "
+                "an account, an administrator can give it roles here."
+            )
+        problems.append(Problem("email", message))
     grants: list[RoleGrant] = []
     if roles:
         if association is None:

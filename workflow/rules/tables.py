@@ -30,6 +30,11 @@ DECIMAL_FORMAT = "#,##0.0"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def formula_like(value: Any) -> bool:
+    """Whether a text value would be run as a formula by a spreadsheet (CSV and XLSX alike)."""
+    return isinstance(value, str) and value.startswith(_FORMULA_START)
+
+
 def cell_text(value: Any) -> str:
     """One value as CSV text: dates in ISO 8601, decimals with a comma as in Swedish Excel."""
     if value is None:
@@ -44,7 +49,7 @@ def cell_text(value: Any) -> str:
         return str(value)
     text = str(value)
     # A text cell that a spreadsheet would evaluate is quoted with an apostrophe.
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if formula_like(text) else text
 
 
 def csv_lines(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
@@ -72,8 +77,18 @@ class Sheet:
     rows: Sequence[Sequence[Any]]
 
 
+def _as_text(cell: Any) -> None:
+    """Keep a formula-like text a string: openpyxl would store a leading `=` as a live formula.
+
+    The quote prefix is what Excel itself stores for a typed `'=…`: the cell shows the text as
+    written and stays text when edited.
+    """
+    cell.data_type = "s"
+    cell.quotePrefix = True
+
+
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
-    """An XLSX workbook, a sheet per table, bold header, numbers formatted."""
+    """An XLSX workbook, a sheet per table, bold header, numbers formatted, no formulas."""
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     bold = Font(bold=True)
@@ -84,6 +99,8 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
         ws.append([str(h) for h in sheet.header])
         for cell in ws[1]:
             cell.font = bold
+            if formula_like(cell.value):
+                _as_text(cell)
         widths = [len(str(h)) for h in sheet.header]
         for row in sheet.rows:
             values = [float(v) if isinstance(v, Decimal) else v for v in row]
@@ -93,6 +110,9 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
                     widths[index] = max(widths[index], len(cell_text(value)))
         for row_cells in ws.iter_rows(min_row=2):
             for cell in row_cells:
+                if formula_like(cell.value):
+                    _as_text(cell)
+                    continue
                 if isinstance(cell.value, bool):
                     continue
                 if isinstance(cell.value, int):

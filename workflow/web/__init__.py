@@ -55,6 +55,7 @@ def _return_path() -> str:
 def init_app(app: Flask) -> None:
     """Register the page blueprints, error pages, headers and template helpers."""
     from workflow.web import (
+        accounts,
         admin,
         applications,
         auth,
@@ -79,6 +80,7 @@ def init_app(app: Flask) -> None:
     from workflow.web.annotations import bp as annotations_bp
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(accounts.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(applications.bp)
     app.register_blueprint(admin.bp)

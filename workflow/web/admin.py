@@ -206,6 +206,7 @@ def user_list(slug: str) -> ResponseReturnValue:
             association=association,
             people=list(people.values()),
             members={m.id: m for m in member_rows},
+            can_deactivate_user=permissions.can_deactivate_user,
         ),
         status,
     )

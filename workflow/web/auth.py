@@ -17,7 +17,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from forms.auth import LoginForm, LogoutForm
 from workflow import auth
@@ -43,10 +43,25 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _too_many(form: LoginForm, errors: FormErrors, wait: int) -> ResponseReturnValue:
+    """The sign-in form again, 429, saying how many minutes to wait."""
+    minutes = max(1, math.ceil(wait / 60))
+    errors.add(
+        None,
+        "",
+        gettext(
+            "Too many failed sign-in attempts. Wait %(minutes)s minutes and try again.",
+            minutes=minutes,
+        ),
+    )
+    html = render_template("auth/login.html", form=form, errors=errors)
+    return html, 429, {"Retry-After": str(wait)}
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login() -> ResponseReturnValue:
-    """The sign-in form; repeated failures from one address or for one account answer 429."""
+    """The sign-in form; repeated failures for one account (or from one address) answer 429."""
     form = LoginForm()
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next")) or ""
@@ -58,20 +73,13 @@ def login() -> ResponseReturnValue:
     email = form.email.data or ""
     wait = auth.login_blocked(email)
     if wait is not None:
-        minutes = max(1, math.ceil(wait / 60))
-        errors.add(
-            None,
-            "",
-            gettext(
-                "Too many failed sign-in attempts. Wait %(minutes)s minutes and try again.",
-                minutes=minutes,
-            ),
-        )
-        html = render_template("auth/login.html", form=form, errors=errors)
-        return html, 429, {"Retry-After": str(wait)}
+        return _too_many(form, errors, wait)
     user = users.authenticate(db.session, email, form.password.data or "")
     if user is None:
+        wait = auth.address_blocked(email)  # asked before this failure counts
         auth.record_failed_login(email)
+        if wait is not None:  # this address failed too often: a wrong password waits
+            return _too_many(form, errors, wait)
         errors.add(
             "email",
             form.email.label.text,
@@ -92,6 +100,9 @@ def logout() -> ResponseReturnValue:
     """Sign out (a POST with CSRF token, so another site cannot do it)."""
     form = LogoutForm()
     if form.validate():
+        if current_user.is_authenticated:
+            # A copy of the cookie taken before now signs in nobody.
+            users.sign_out(db.session, current_user)
         logout_user()
         _renew_session()
         flash(gettext("You are signed out."), "info")

@@ -45,6 +45,10 @@ def _outbox_link() -> dict[str, Any]:
     return {"can_view_outbox": permissions.can_view_outbox(current_user)}
 
 
+# Mails whose body is a secret of the addressee alone.
+SECRET_EVENTS = frozenset({"password_reset"})
+
+
 def _scope() -> set[int] | None:
     """The associations the user's outbox shows (None: all); 403 for anyone else."""
     if not permissions.can_view_outbox(current_user):
@@ -111,6 +115,8 @@ def detail(message_id: int) -> ResponseReturnValue:
     return render_template(
         "outbox/detail.html",
         message=message,
+        # A reset link signs in as its owner: nobody reads it here, an admin neither.
+        body_hidden=message.event in SECRET_EVENTS,
         status_labels=STATUS_LABELS,
         associations=_association_names({message.association_id}),
     )

@@ -179,6 +179,7 @@ def setup() -> ResponseReturnValue:
     if codes is None:
         errors.add("code", form.code.label.text, gettext("The code is wrong; try the next one."))
         return _render_setup(form, errors, 422)
+    login_user(current_user._get_current_object())  # this session goes on, the others ended
     return _no_store(render_template("twofactor/codes.html", codes=codes, first=True))
 
 
