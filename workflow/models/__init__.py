@@ -912,4 +912,11 @@ class ParagraphCounter(SQLModel, table=True):
 
 # The tables of later stages live in their own modules; importing them here registers
 # them on SQLModel.metadata wherever `workflow.models` is imported.
-from workflow.models import liv, protocols, reports, security, statistics  # noqa: E402, F401
+from workflow.models import (  # noqa: E402, F401
+    idempotency,
+    liv,
+    protocols,
+    reports,
+    security,
+    statistics,
+)
