@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
 from workflow import audit_checkpoint, dbroles, transaction
@@ -26,6 +27,7 @@ def migration_url() -> str:
 
 
 @click.command("create-app-role")
+@with_appcontext
 @click.argument("role")
 @click.option(
     "--password",
@@ -59,6 +61,7 @@ def create_app_role(role: str, password: str | None, ask_password: bool) -> None
 
 
 @click.command("audit-checkpoint")
+@with_appcontext
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
