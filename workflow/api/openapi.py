@@ -115,6 +115,8 @@ def _operation(
                 parameter["description"] = description
             parameter["schema"] = schema
             parameters.append(parameter)
+    for name, spec in op.headers.items():
+        parameters.append({"name": name, "in": "header", "required": False, **spec})
     success: dict[str, Any] = {"description": HTTPStatus(op.status).phrase}
     if op.media_type != "application/json":
         success["content"] = {op.media_type: {"schema": {"type": "string", "format": "binary"}}}

@@ -80,6 +80,8 @@ class Operation:
     params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     # A document (e.g. "application/pdf") instead of JSON: the view returns the Response.
     media_type: str = "application/json"
+    # Optional request headers the view reads (name: OpenAPI parameter, schema and all).
+    headers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -135,6 +137,7 @@ def route(
     errors: tuple[int, ...] = (),
     params: Mapping[str, Mapping[str, Any]] | None = None,
     media_type: str = "application/json",
+    headers: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `view` under the API blueprint and in the registry.
 
@@ -162,6 +165,7 @@ def route(
             errors=tuple(errors),
             params=dict(params or {}),
             media_type=media_type,
+            headers=dict(headers or {}),
         )
 
         @wraps(view)
