@@ -173,7 +173,12 @@ def _write_file(directory: Path, checkpoint: dict[str, Any]) -> Path:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(dumps(checkpoint))
-        os.link(temporary, path)  # fails rather than replace a checkpoint of the same moment
+        try:
+            os.link(temporary, path)  # fails rather than replace a checkpoint of the same moment
+        except FileExistsError:
+            raise
+        except OSError:
+            os.replace(temporary, path)  # a share without hard links (SMB)
     finally:
         Path(temporary).unlink(missing_ok=True)
     return path

@@ -162,3 +162,17 @@ def test_on_sqlite_there_are_no_roles(tmp_path) -> None:
     app.extensions["db_engine"].dispose()
     assert result.exit_code == 1
     assert "PostgreSQL only" in result.output
+
+
+def test_init_db_migrates_the_owners_database(tmp_path) -> None:
+    """init-db follows MIGRATION_DATABASE_URL, not the application's own URL."""
+    owner = f"sqlite:///{tmp_path / 'owner.db'}"
+    served = f"sqlite:///{tmp_path / 'served.db'}"
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=served, MIGRATION_DATABASE_URL=owner)
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["init-db"])
+    app.extensions["db_engine"].dispose()
+    assert result.exit_code == 0, result.output
+    assert "owner.db" in result.output
+    assert (tmp_path / "owner.db").stat().st_size > 0
+    assert not (tmp_path / "served.db").exists() or (tmp_path / "served.db").stat().st_size == 0
