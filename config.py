@@ -38,6 +38,14 @@ class Config:
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'finsam.db'}")
     )
+    # Migrations (init-db, create-app-role) connect as the schema's owner; the application
+    # may connect as a role that only appends to the audit log (README, "Database roles").
+    # Empty: the same URL as the application's.
+    MIGRATION_DATABASE_URL = (
+        normalise_database_url(os.environ["MIGRATION_DATABASE_URL"])
+        if os.environ.get("MIGRATION_DATABASE_URL")
+        else None
+    )
     SQLALCHEMY_ECHO = _bool("SQLALCHEMY_ECHO")
     # Sessions: signed cookies, so any app instance can serve any request.
     SESSION_COOKIE_HTTPONLY = True
@@ -117,6 +125,11 @@ class Config:
     DOCUMENTS_DIR = os.environ.get("DOCUMENTS_DIR") or str(INSTANCE_DIR / "documents")
     # The name the authenticator app shows beside the code.
     TWO_FACTOR_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "Finsam")
+    # Signed audit checkpoints (workflow/audit_checkpoint.py): a folder and/or an address the
+    # revisor keeps; the HMAC key defaults to SECRET_KEY.
+    AUDIT_CHECKPOINT_DIR = os.environ.get("AUDIT_CHECKPOINT_DIR") or None
+    AUDIT_CHECKPOINT_MAIL = os.environ.get("AUDIT_CHECKPOINT_MAIL") or None
+    AUDIT_CHECKPOINT_KEY = os.environ.get("AUDIT_CHECKPOINT_KEY") or None
 
 
 class _Fresh:
@@ -163,3 +176,7 @@ class TestConfig(Config):
     MAIL_RETRY_SECONDS = 60
     MAIL_MAX_ATTEMPTS = 8
     APP_BASE_URL = "http://127.0.0.1:5000"
+    AUDIT_CHECKPOINT_DIR = None
+    AUDIT_CHECKPOINT_MAIL = None
+    AUDIT_CHECKPOINT_KEY = None
+    MIGRATION_DATABASE_URL = None

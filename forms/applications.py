@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from wtforms.fields import (
@@ -76,6 +77,11 @@ def _plan(label: Any, description: Any) -> TextAreaField:
     )
 
 
+def new_idempotency_key() -> str:
+    """A random key for a new draft's form."""
+    return secrets.token_urlsafe(24)
+
+
 class ApplicationForm(BaseForm):
     """Every field an applicant fills in; all optional while the application is a draft."""
 
@@ -85,6 +91,9 @@ class ApplicationForm(BaseForm):
         invalid_value_message=_l("The form is incomplete; reload the page."),
         validators=[Optional()],
     )
+
+    # A new draft's form: the same key in a second post (a double click) makes no second draft.
+    idempotency_key = StringField(widget=HiddenInput(), validators=[Optional()])
 
     title = StringField(_l("Title"), render_kw={"maxlength": limits.TITLE_MAX})
     kind = RadioField(

@@ -112,9 +112,11 @@ def record(
         hash="",
     )
     event.hash = event_hash(event)
+    # The event first: the database lets the head move only onto a stored event.
+    session.add(event)
+    session.flush()
     head.seq = event.seq
     head.hash = event.hash
-    session.add(event)
     session.add(head)
     session.flush()
     return event

@@ -17,7 +17,7 @@ from flask_babel import force_locale
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from workflow import audit, limits, mail, transaction
+from workflow import audit, audit_checkpoint, limits, mail, transaction
 from workflow.db import make_engine
 from workflow.devdata import demo
 from workflow.errors import DomainError
@@ -36,6 +36,9 @@ def init_app(app: Flask) -> None:
     from workflow import cli_backup
 
     cli_backup.init_app(app)
+    from workflow import cli_audit
+
+    cli_audit.init_app(app)
 
 
 def _fail(error: DomainError) -> click.ClickException:
@@ -57,7 +60,11 @@ def _current_revision(url: str) -> str | None:
 @click.command("init-db")
 def init_db() -> None:
     """Create or migrate the database to the newest schema (safe to run again)."""
-    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    # As the schema's owner: the application's own role may not create tables.
+    url = (
+        current_app.config.get("MIGRATION_DATABASE_URL")
+        or current_app.config["SQLALCHEMY_DATABASE_URI"]
+    )
     parsed = make_url(url)
     shown = parsed.render_as_string(hide_password=True)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
@@ -156,10 +163,34 @@ def demo_data() -> None:
 
 
 @click.command("verify-audit")
-def verify_audit() -> None:
-    """Check the hash chains of the audit log; exit code 1 if any is broken."""
+@click.option(
+    "--checkpoint",
+    "checkpoints",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="A checkpoint file or a folder of them (repeatable); the newest genuine one is used.",
+)
+def verify_audit(checkpoints: tuple[Path, ...]) -> None:
+    """Check the hash chains of the audit log; exit code 1 if any is broken.
+
+    With --checkpoint, also that every chain still holds the event the newest checkpoint
+    anchored: a chain cut short or rewritten since is reported.
+    """
+    anchor = None
+    if checkpoints:
+        try:
+            anchor = audit_checkpoint.newest(checkpoints)
+        except audit_checkpoint.CheckpointError as exc:
+            raise click.ClickException(str(exc)) from None
     result = audit.verify(db.session)
-    if result.ok:
+    findings = audit_checkpoint.compare(db.session, anchor[1]) if anchor else []
+    if anchor:
+        path, checkpoint = anchor
+        click.echo(
+            f"checkpoint {path.name} of {checkpoint['created_at']}:"
+            f" {checkpoint['events']} events in {len(checkpoint['chains'])} chain(s)"
+        )
+    if result.ok and not findings:
         click.echo(f"ok: {result.events} events")
         return
     for broken in result.broken:
@@ -168,7 +199,19 @@ def verify_audit() -> None:
             f"broken: chain {broken['chain_id']} at seq {broken['seq']} ({where}):"
             f" {broken['problem']}"
         )
-    click.echo(f"{len(result.broken)} broken chain(s) in {result.events} events")
+    for finding in findings:
+        if finding.problem == "shortened":
+            detail = (
+                f"the checkpoint anchors seq {finding.seq}, the log ends at {finding.stored_seq}"
+            )
+        else:
+            detail = "the event the checkpoint anchors has another hash now"
+        click.echo(
+            f"broken: chain {finding.chain_id} at seq {finding.seq} (checkpoint):"
+            f" {finding.problem}; {detail}"
+        )
+    chains = {b["chain_id"] for b in result.broken} | {f.chain_id for f in findings}
+    click.echo(f"{len(chains)} broken chain(s) in {result.events} events")
     raise click.exceptions.Exit(1)
 
 

@@ -24,6 +24,17 @@ Count = Annotated[int, Field(ge=0, le=limits.PARTICIPANTS_MAX)]
 Amount = Annotated[int, Field(ge=0, le=limits.AMOUNT_MAX)]
 Year = Annotated[int, Field(ge=limits.YEAR_MIN, le=limits.YEAR_MAX)]
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+DATE_MIN = date(limits.YEAR_MIN, 1, 1)
+DATE_MAX = date(limits.YEAR_MAX, 12, 31)
+# An insats's period: within the years a budget line may name (a year 9999 is a typing error).
+Period = Annotated[
+    date,
+    Field(
+        ge=DATE_MIN,
+        le=DATE_MAX,
+        description=f"Between {DATE_MIN.isoformat()} and {DATE_MAX.isoformat()}.",
+    ),
+]
 
 
 class Strict(BaseModel):
@@ -66,8 +77,8 @@ class ApplicationFields(Strict):
     age_max: Age | None = None
     participants_women: Count | None = None
     participants_men: Count | None = None
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: Period | None = None
+    end_date: Period | None = None
     budget: Annotated[list[BudgetLineIn], Field(max_length=limits.BUDGET_YEARS_MAX)] | None = None
     cofunding: Annotated[list[CofundingLineIn], Field(max_length=limits.COFUNDING_MAX)] | None = (
         None
@@ -130,6 +141,15 @@ def _message_for(err: Any) -> Any:
         return _l("Must not be empty.")
     if kind == "too_long":
         return _l("At most %(n)s items.", n=ctx.get("max_length"))
+    # A date's bound (pydantic hands it over as a date or as its ISO text), not a number's.
+    if kind in {"greater_than_equal", "less_than_equal"} and not isinstance(
+        ctx.get("ge", ctx.get("le")), int | float
+    ):
+        return _l(
+            "Must be a date between %(first)s and %(last)s.",
+            first=DATE_MIN.isoformat(),
+            last=DATE_MAX.isoformat(),
+        )
     if kind == "greater_than_equal":
         return _l("Must be at least %(n)s.", n=ctx.get("ge"))
     if kind == "less_than_equal":

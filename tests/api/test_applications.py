@@ -207,7 +207,7 @@ BAD_INPUT = [
     ({"follow_up_plan": "x" * (limits.PLAN_MAX + 1)}, ["follow_up_plan"]),
     ({"gender_equality_plan": 5}, ["gender_equality_plan"]),
     ({"age_min": "18"}, ["age_min"]),
-    ({"age_min": 18.0}, ["age_min"]),
+    ({"age_min": 18.5}, ["age_min"]),  # 18.0 is the integer 18 (test_numbers_and_dates.py)
     ({"age_min": True}, ["age_min"]),
     ({"age_min": 15}, ["age_min"]),
     ({"age_max": 68}, ["age_max"]),
@@ -216,6 +216,7 @@ BAD_INPUT = [
     ({"start_date": "2026-05-01", "end_date": "2026-04-30"}, ["end_date"]),
     ({"start_date": "01/05/2026"}, ["start_date"]),
     ({"start_date": "2026-02-30"}, ["start_date"]),
+    ({"start_date": "0001-01-01", "end_date": "9999-12-31"}, ["end_date", "start_date"]),
     ({"kind": "other"}, ["kind"]),
     ({"budget": [{"year": 2026, "amount_sek": -1}]}, ["budget.0.amount_sek"]),
     ({"budget": [{"year": 2026, "amount_sek": limits.AMOUNT_MAX + 1}]}, ["budget.0.amount_sek"]),

@@ -188,6 +188,8 @@ def test_end_before_start_is_named_at_the_end_date(client, world, login, post, s
         ("age_max", "68", "Får vara högst 67."),
         ("age_min", "tjugo", "Måste vara ett heltal."),
         ("start_date", "1 januari", "Måste vara ett datum skrivet ÅÅÅÅ-MM-DD."),
+        ("start_date", "0001-01-01", "Måste vara ett datum mellan 2000-01-01 och 2100-12-31."),
+        ("end_date", "9999-12-31", "Måste vara ett datum mellan 2000-01-01 och 2100-12-31."),
         ("budget-0-amount_sek", "100000001", "Får vara högst 100000000."),
         ("participants_women", "-1", "Måste vara minst 0."),
         ("follow_up_plan", "x" * 20_001, "Högst 20000 tecken."),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from sqlmodel import select
 
 from states.application import BY_TRIGGER, PUBLIC_TRIGGERS
@@ -26,10 +27,23 @@ from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.lifecycles.application import ADDED_BESIDE, APPLICATION
 from workflow.models import Application, AuditEvent, User
-from workflow.operations import applications
+from workflow.operations import applications, idempotency
 from workflow.schemas import ApplicationFields
 
 APPLICATION_PATH = f"/applications/<{ID}:application_id>"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_PARAMETER = {
+    "description": (
+        "Any random string (a UUID): a repeat of the request with the same key creates"
+        " nothing new and answers with the draft the first request made."
+    ),
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": idempotency.KEY_MAX,
+        "pattern": idempotency.KEY_PATTERN.pattern,
+    },
+}
 TRIGGER = {
     "enum": sorted(PUBLIC_TRIGGERS),
     "description": "The step to take; any other name answers 404.",
@@ -46,11 +60,16 @@ TRIGGER = {
     status=201,
     errors=(403,),
     params={"slug": SLUG},
+    headers={IDEMPOTENCY_HEADER: IDEMPOTENCY_PARAMETER},
 )
 def create_application(user: User, slug: str, body: ApplicationFields) -> dict[str, Any]:
-    """Applicants only; every field is optional while the application is a draft."""
+    """Applicants only; every field is optional while the application is a draft.
+
+    A request repeated with the same `Idempotency-Key` answers with the draft the first made.
+    """
     association = load_association(slug, user)
-    app = applications.create_draft(db.session, association, body, by=user)
+    key = idempotency.check_key(request.headers.get(IDEMPOTENCY_HEADER), IDEMPOTENCY_HEADER)
+    app = applications.create_draft(db.session, association, body, by=user, idempotency_key=key)
     return _stored_json(app, user)
 
 

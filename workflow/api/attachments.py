@@ -150,7 +150,8 @@ def list_report_attachments(user: User, report_id: int) -> dict[str, Any]:
     ATTACHMENT,
     summary="Download an attachment (Content-Disposition: attachment, in its own type)",
     tag="attachments",
-    media_type="application/octet-stream",
+    # In its own type, as the upload was recognised (docs/api.md), never a generic one.
+    media_type=tuple(service.CONTENT_TYPES.values()),
 )
 def download_attachment(user: User, attachment_id: int) -> Response:
     """The bytes; 404 for anyone who may not see the application (or the report)."""

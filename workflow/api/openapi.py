@@ -115,9 +115,13 @@ def _operation(
                 parameter["description"] = description
             parameter["schema"] = schema
             parameters.append(parameter)
+    for name, spec in op.headers.items():
+        parameters.append({"name": name, "in": "header", "required": False, **spec})
     success: dict[str, Any] = {"description": HTTPStatus(op.status).phrase}
     if op.media_type != "application/json":
-        success["content"] = {op.media_type: {"schema": {"type": "string", "format": "binary"}}}
+        types = (op.media_type,) if isinstance(op.media_type, str) else op.media_type
+        binary = {"schema": {"type": "string", "format": "binary"}}
+        success["content"] = dict.fromkeys(types, binary)
     elif op.response is not None:  # every JSON route declares one (registry.route)
         success["content"] = {"application/json": {"schema": refs[(op.response, "serialization")]}}
     responses = {str(op.status): success}

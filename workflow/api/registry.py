@@ -9,6 +9,7 @@ through the route's response model, the one the OpenAPI document shows.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -78,8 +79,11 @@ class Operation:
     status: int
     errors: tuple[int, ...]
     params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    # A document (e.g. "application/pdf") instead of JSON: the view returns the Response.
-    media_type: str = "application/json"
+    # A document (e.g. "application/pdf") instead of JSON: the view returns the Response;
+    # several types when the answer is one of them (an attachment in its own type).
+    media_type: str | tuple[str, ...] = "application/json"
+    # Optional request headers the view reads (name: OpenAPI parameter, schema and all).
+    headers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -134,7 +138,8 @@ def route(
     status: int = 200,
     errors: tuple[int, ...] = (),
     params: Mapping[str, Mapping[str, Any]] | None = None,
-    media_type: str = "application/json",
+    media_type: str | tuple[str, ...] = "application/json",
+    headers: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `view` under the API blueprint and in the registry.
 
@@ -162,6 +167,7 @@ def route(
             errors=tuple(errors),
             params=dict(params or {}),
             media_type=media_type,
+            headers=dict(headers or {}),
         )
 
         @wraps(view)
@@ -226,6 +232,14 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(name)  # NaN and Infinity are not JSON
 
 
+def _number(text: str) -> int | float:
+    """A JSON number with a fraction or exponent: an int when it is whole (123.0, 1e3)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)  # 1e999: no number a field could hold
+    return int(value) if value.is_integer() else value
+
+
 def _nul_fields(data: Any) -> list[str]:
     """Paths of every string (or key) holding a NUL character, which PostgreSQL cannot store."""
     found = []
@@ -257,7 +271,7 @@ def read_body(schema: type[M]) -> M:
     if not raw.strip():
         raw = b"{}"
     try:
-        data = json.loads(raw, parse_constant=_reject_constant)
+        data = json.loads(raw, parse_constant=_reject_constant, parse_float=_number)
     except (ValueError, RecursionError):
         raise BadRequest(_l("The body is not valid JSON.")) from None
     # A list body only where the schema is a list (PUT /meetings/{id}/attendance).
@@ -271,8 +285,10 @@ def read_body(schema: type[M]) -> M:
             problems=[Problem(path, _l("Must not contain the NUL character.")) for path in nul],
         )
     try:
-        # From the raw JSON, so strict mode still reads ISO dates (a "12" stays no number).
-        return schema.model_validate_json(raw)
+        # As JSON, so strict mode still reads ISO dates (a "12" stays no number); written
+        # again from the parsed body, in which a whole number is an int however it was sent:
+        # JSON has one number type, and an `integer` field takes 123.0 as 123.
+        return schema.model_validate_json(json.dumps(data))
     except ValidationError as exc:
         if any(err["type"] == "json_invalid" for err in exc.errors(include_url=False)):
             raise BadRequest(_l("The body is not valid JSON.")) from None

@@ -281,6 +281,8 @@ def _after_close(step: Step) -> None:
 
 # Builds and stores a signed protocol's PDFs (workflow/operations/documents.py).
 DOCUMENTS_JOB = "workflow.operations.documents.build_protocol_documents"
+# Anchors the audit log outside the database (workflow/audit_checkpoint.py).
+CHECKPOINT_JOB = "workflow.audit_checkpoint.checkpoint_job"
 
 
 def record_chair_signature(session: Session, meeting: Meeting, by: User) -> None:
@@ -296,6 +298,7 @@ def record_chair_signature(session: Session, meeting: Meeting, by: User) -> None
     )
     session.flush()
     jobs.after_commit(DOCUMENTS_JOB, meeting.id)
+    jobs.after_commit(CHECKPOINT_JOB)
 
 
 def _may_fire(user: Any, meeting: Meeting, trigger: str) -> bool:

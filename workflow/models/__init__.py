@@ -1112,6 +1112,7 @@ class ParagraphCounter(SQLModel, table=True):
 # them on SQLModel.metadata wherever `workflow.models` is imported.
 from workflow.models import (  # noqa: E402, F401
     delegations,
+    idempotency,
     kallelse,
     liv,
     protocols,

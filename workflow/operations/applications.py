@@ -32,8 +32,12 @@ from workflow.models import (
     User,
     utcnow,
 )
+from workflow.operations import idempotency
 from workflow.rules.versions import SCALAR_FIELDS, content
 from workflow.schemas import ApplicationFields
+
+# The idempotency keys of new drafts (workflow/operations/idempotency.py).
+CREATE_KEY = "create_application"
 
 
 def _association_members(session: Session, association_id: int) -> dict[int, Member]:
@@ -193,11 +197,23 @@ def _apply(app: Application, fields: ApplicationFields) -> list[str]:
 
 
 def create_draft(
-    session: Session, association: Association, fields: ApplicationFields, *, by: User
+    session: Session,
+    association: Association,
+    fields: ApplicationFields,
+    *,
+    by: User,
+    idempotency_key: str | None = None,
 ) -> Application:
-    """Create a draft for the caller's member organisation (flushes, never commits)."""
+    """Create a draft for the caller's member organisation (flushes, never commits).
+
+    With an idempotency key the caller sent before, the draft that request made comes back.
+    """
     if not permissions.can_create_application(by, association):
         raise Forbidden(_l("Only applicants of a member organisation can create applications."))
+    key = idempotency.check_key(idempotency_key)
+    done = idempotency.claim(session, by=by, action=CREATE_KEY, key=key)
+    if done is not None and (earlier := session.get(Application, done)) is not None:
+        return earlier
     own = permissions.member_ids_for(by, association.id, Role.APPLICANT)
     lead = fields.lead_member_id
     if lead is None:
@@ -228,6 +244,7 @@ def create_draft(
         actor=by,
         to_state=app.state,
     )
+    idempotency.complete(session, by=by, action=CREATE_KEY, key=key, entity_id=app.id)
     return app
 
 

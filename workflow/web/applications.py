@@ -11,7 +11,13 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from forms.applications import BLANK_ROWS, ROW_GROUPS, ApplicationForm, TransitionForm
+from forms.applications import (
+    BLANK_ROWS,
+    ROW_GROUPS,
+    ApplicationForm,
+    TransitionForm,
+    new_idempotency_key,
+)
 from forms.base import options
 from states import application as machine
 from states.common import Role
@@ -40,7 +46,7 @@ TEXT_FIELDS = (
 NUMBER_FIELDS = ("age_min", "age_max", "participants_women", "participants_men")
 DATE_FIELDS = ("start_date", "end_date")
 # Form fields that never carry an application field.
-NOT_CONTENT = {"version", "save", "add_rows", "csrf_token"}
+NOT_CONTENT = {"version", "save", "add_rows", "csrf_token", "idempotency_key"}
 
 
 # --- loading --------------------------------------------------------------------------------
@@ -113,7 +119,11 @@ def _build_form(association: Association, app: Application | None) -> Applicatio
     own_ids = permissions.member_ids_for(current_user, association.id, Role.APPLICANT)
     own = [m for m in members if m.id in own_ids]
     if request.method == "GET":
-        initial = _initial(app) if app is not None else {"lead_member_id": own[0].id}
+        initial = (
+            _initial(app)
+            if app is not None
+            else {"lead_member_id": own[0].id, "idempotency_key": new_idempotency_key()}
+        )
         form = ApplicationForm(data=initial)
     else:
         form = ApplicationForm()
@@ -243,7 +253,13 @@ def new(slug: str) -> ResponseReturnValue:
         return _render_form(form, FormErrors(), association, None)
 
     def write(fields: schemas.ApplicationFields) -> Application:
-        return applications.create_draft(db.session, association, fields, by=current_user)
+        return applications.create_draft(
+            db.session,
+            association,
+            fields,
+            by=current_user,
+            idempotency_key=form.idempotency_key.data or None,
+        )
 
     app, errors = _save(form, write)
     if app is None:
