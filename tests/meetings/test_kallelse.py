@@ -18,11 +18,11 @@ from tests.meetings.conftest import Board
 from tests.web.conftest import text
 from workflow import mail
 from workflow.errors import Conflict, Forbidden
-from workflow.models import Association, MailMessage, Meeting
+from workflow.models import ZONE, Association, MailMessage, Meeting
+from workflow.models import today as local_today
 from workflow.models.kallelse import MeetingCall, MeetingRsvp
 from workflow.operations import kallelse
 from workflow.rules import kallelse as kallelse_rules
-from workflow.rules.protocols import ZONE, local_today
 
 
 @pytest.fixture

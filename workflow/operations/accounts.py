@@ -19,11 +19,10 @@ from zxcvbn.frequency_lists import FREQUENCY_LISTS
 from workflow import audit, limits, mail, permissions
 from workflow.errors import Forbidden, Problem, ValidationFailed
 from workflow.i18n import _l
-from workflow.models import User, utcnow
+from workflow.models import ZONE, User, utcnow
 from workflow.models.security import PasswordReset
 from workflow.notifications import render
 from workflow.operations import users
-from workflow.rules.protocols import ZONE
 
 RESET_MINUTES = 15
 

@@ -24,12 +24,12 @@ from workflow import audit, mail, notifications, pdf, permissions
 from workflow.errors import Conflict, Forbidden, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import Meeting, User, utcnow
+from workflow.models import today as local_today
 from workflow.models.kallelse import MailDocument, MeetingCall, MeetingRsvp
 from workflow.operations import attachments, meetings, proposals
 from workflow.rules import kallelse as rules
 from workflow.rules import meetings as meetings_rules
 from workflow.rules.meetings import BoardMember
-from workflow.rules.protocols import local_today
 
 PDF_TEMPLATE = "meetings/kallelse_pdf.html"
 ICS_TYPE = "text/calendar; method=PUBLISH; charset=utf-8"

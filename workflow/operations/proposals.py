@@ -12,9 +12,8 @@ from sqlmodel import Session
 from workflow import labels
 from workflow.errors import NotFound
 from workflow.i18n import _l
-from workflow.models import Application, Association, Recommendation
+from workflow.models import Application, Association, Recommendation, local_date
 from workflow.operations import endorsements
-from workflow.rules.protocols import local_date
 
 # How much of each plan the proposal quotes; the board reads the application for the rest.
 PLAN_SUMMARY_MAX = 400

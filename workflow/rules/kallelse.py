@@ -11,10 +11,10 @@ from typing import Any
 from icalendar import Calendar, Event
 from sqlmodel import Session, select
 
-from workflow.models import Meeting, utcnow
+from workflow.models import ZONE, Meeting, local_date, utcnow
+from workflow.models import today as local_today
 from workflow.models.kallelse import MeetingCall, MeetingRsvp
 from workflow.rules.meetings import BoardMember, roster
-from workflow.rules.protocols import ZONE, local_date, local_today
 
 # A meeting with a start but no end is shown in calendars as this long.
 DEFAULT_LENGTH = timedelta(hours=2)
