@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from flask import current_app
 from sqlmodel import Session, select
@@ -52,6 +51,8 @@ class AgendaLine:
     diary_number: str | None
     proposal: proposals.ProposalDocument | None = None
     files: list[str] = field(default_factory=list)
+    # An item by title: the office's proposed decision, or the information given.
+    text: str | None = None
 
 
 @dataclass
@@ -86,28 +87,18 @@ def _time_text(meeting: Meeting) -> str | None:
     return f"kl. {starts:%H.%M}–{ends:%H.%M}"
 
 
-def _entry_title(entry: Any) -> str:
-    # Items of other kinds than applications carry their own title (tolerated when absent).
-    own = getattr(entry.item, "title", None)
-    application = getattr(entry, "application", None)
-    return own or (application.title if application is not None else None) or "(utan titel)"
-
-
-def _entry_diary(entry: Any) -> str | None:
-    own = getattr(entry.item, "diary_number", None)
-    application = getattr(entry, "application", None)
-    return own or (application.diary_number if application is not None else None)
-
-
 def document(session: Session, meeting: Meeting, *, sender: User | None = None) -> KallelseDocument:
     """Read the meeting into the kallelse: agenda, handlingar, the board called."""
     association = meetings_rules.association_of(session, meeting.association_id)
     lines = []
     for number, entry in enumerate(meetings_rules.agenda(session, meeting), start=1):
-        application = getattr(entry, "application", None)
-        kind = entry.item.kind
+        application, kind = entry.application, entry.item.kind
         line = AgendaLine(
-            number=number, kind=kind, title=_entry_title(entry), diary_number=_entry_diary(entry)
+            number=number,
+            kind=kind,
+            title=entry.title,
+            diary_number=application.diary_number if application else entry.item.diary_number,
+            text=entry.item.proposal,
         )
         if application is not None and kind != "delegation_report":
             line.proposal = proposals.document(session, application)
