@@ -36,7 +36,7 @@ def test_a_planned_meeting_is_audited(session, world, plan):
     meeting = plan(on=date(YEAR, 4, 2), location="Jönköping")
     assert (meeting.state, meeting.location, meeting.version) == ("planned", "Jönköping", 1)
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "create_meeting")).one()
-    assert event.data == {"date": f"{YEAR}-04-02", "location": "Jönköping"}
+    assert event.data == {"date": f"{YEAR}-04-02", "starts_at": "13:00", "location": "Jönköping"}
 
 
 def test_only_officers_plan_meetings(session, world):

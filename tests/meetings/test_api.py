@@ -199,8 +199,9 @@ def test_open_decide_close_and_sign(api, bearer, session, board, budgets, plan, 
         json={"application_id": app.id, "outcome": "reject"},
     )
     assert (twice.status_code, error_code(twice)) == (409, "already_decided")
-    closed = api.post(f"{base}/transitions/close", token=bearer("chair"))
+    closed = api.post(f"{base}/transitions/close", token=bearer("chair"), json={"ends_at": "15:30"})
     assert closed.get_json()["paragraphs"] == {"first": 1, "last": 6}
+    assert closed.get_json()["ends_at"] == "15:30"
     # Justering: the justerare signs first, the chair's signature completes it.
     justered = api.post(f"{base}/protocol/justering", token=bearer(board.ledamot["habo"]))
     assert justered.status_code == 201
