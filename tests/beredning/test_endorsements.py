@@ -316,7 +316,7 @@ def test_the_settings_page_switches_the_endorsement_rule(
     stale = post(url, {**data, "require_partner_endorsement": ""}, from_page=url)
     assert stale.status_code == 409
     assert session.get(Association, world.association.id).require_partner_endorsement is True
-    invalid = post(url, {**data, "name": " "}, from_page=url)
+    invalid = post(url, {**data, "name": "x" * 201}, from_page=url)
     assert invalid.status_code == 422
 
 

@@ -117,7 +117,9 @@ def test_a_referral_back_by_the_board_tells_the_preparers(
         association = s.get(Association, row.association_id)
         meeting = meetings.create_meeting(s, association, on=date.today(), by=officer)
         meetings.add_to_agenda(s, meeting, [row.id], by=officer)
-        meetings.record_attendance(s, meeting, [meetings.AttendanceIn(board_id, True)], by=chair)
+        # The two seats: the board member's (af) and the chair's own (fk).
+        present = [meetings.AttendanceIn(board_id, True), meetings.AttendanceIn(chair_id, True)]
+        meetings.record_attendance(s, meeting, present, by=chair)
         engine.fire(MEETING, meeting, "open", by=chair, session=s)
         meetings.decide(
             s,
