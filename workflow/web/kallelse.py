@@ -73,6 +73,7 @@ def send(meeting_id: int) -> ResponseReturnValue:
     meeting = meetings.load(db.session, meeting_id, current_user)
     if not permissions.can_send_kallelse(current_user, meeting.association_id):
         abort(403)
+    # No fields: validating checks the CSRF token (a bad one is a 400 page).
     KallelseSendForm().validate()
     errors = FormErrors()
     with transaction.step() as refusal:
