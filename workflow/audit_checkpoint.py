@@ -25,13 +25,13 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from workflow import mail, transaction
+from workflow import jobs, mail, transaction
 from workflow.extensions import db
 from workflow.models import AuditEvent, utcnow
 
 FORMAT = "finsam-audit-checkpoint/1"
 FILE_PREFIX = "audit-checkpoint-"
-# The after-commit job of the meeting's `sign` step (workflow/lifecycles/meeting.py).
+# The job the meeting's `sign` step queues after its commit (workflow/lifecycles/meeting.py).
 JOB = "workflow.audit_checkpoint.checkpoint_job"
 
 
@@ -213,10 +213,21 @@ def write(session: Session) -> Written:
     return Written(checkpoint, file, address or None)
 
 
+def _configured() -> bool:
+    config = current_app.config
+    return bool(config.get("AUDIT_CHECKPOINT_DIR") or config.get("AUDIT_CHECKPOINT_MAIL"))
+
+
+def after_commit() -> None:
+    """Queue a checkpoint for after the request's commit, when there is a place for it."""
+    if _configured():
+        jobs.after_commit(JOB)
+
+
 def checkpoint_job() -> None:
     """The job after a signed protocol: anchor the log as it stands with the signature."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if not (app.config.get("AUDIT_CHECKPOINT_DIR") or app.config.get("AUDIT_CHECKPOINT_MAIL")):
+    if not _configured():
         return
     try:
         write(db.session)

@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from states import meeting as spec
-from workflow import engine, jobs, labels, permissions
+from workflow import audit_checkpoint, engine, jobs, labels, permissions
 from workflow.engine import Lifecycle, Step
 from workflow.errors import Conflict, Problem
 from workflow.i18n import _l
@@ -281,8 +281,6 @@ def _after_close(step: Step) -> None:
 
 # Builds and stores a signed protocol's PDFs (workflow/operations/documents.py).
 DOCUMENTS_JOB = "workflow.operations.documents.build_protocol_documents"
-# Anchors the audit log outside the database (workflow/audit_checkpoint.py).
-CHECKPOINT_JOB = "workflow.audit_checkpoint.checkpoint_job"
 
 
 def record_chair_signature(session: Session, meeting: Meeting, by: User) -> None:
@@ -298,7 +296,7 @@ def record_chair_signature(session: Session, meeting: Meeting, by: User) -> None
     )
     session.flush()
     jobs.after_commit(DOCUMENTS_JOB, meeting.id)
-    jobs.after_commit(CHECKPOINT_JOB)
+    audit_checkpoint.after_commit()  # anchors the log outside the database, when configured
 
 
 def _may_fire(user: Any, meeting: Meeting, trigger: str) -> bool:
