@@ -8,7 +8,7 @@ from pydantic import Field
 
 from workflow.api.associations import SLUG, load_association
 from workflow.api.registry import route
-from workflow.api.schemas import Out
+from workflow.api.schemas import Out, Reason
 from workflow.extensions import db
 from workflow.models import User
 from workflow.models.delegations import Delegation
@@ -42,7 +42,7 @@ class DelegationRow(Strict):
         default=True,
         description="Whether the delegate's decisions are reported on the next meeting's agenda.",
     )
-    note: str | None = Field(default=None, max_length=5_000, description="The row's wording.")
+    note: Reason | None = Field(default=None, description="The row's wording.")
 
 
 class DelegationsIn(Strict):
