@@ -85,8 +85,8 @@ def test_the_kallelse_mails_every_ledamot_and_ersattare_a_pdf_and_a_calendar_fil
         event = calendar.walk("VEVENT")[0]
         assert str(event["SUMMARY"]).startswith("Styrelsemöte")
         assert str(event["LOCATION"]) == "Stadshuset, sal 3"
-        # No start time on the meeting: an all-day event on its date.
-        assert event.decoded("DTSTART") == meeting.date
+        # The meeting starts at 13.00 Swedish time (the plan fixture's start).
+        assert event.decoded("DTSTART") == datetime.combine(meeting.date, time(13, 0), ZONE)
 
     rows = session.exec(select(MeetingCall).where(MeetingCall.meeting_id == meeting.id)).all()
     assert {(r.email, r.kind, r.seat) for r in rows} == {
