@@ -345,3 +345,21 @@ def test_a_reported_decision_and_a_tabled_application_cannot_be_decided_again(
     assert item.paragraph is not None
     with pytest.raises(Conflict):
         meetings.remove_from_agenda(session, meeting, app.id, by=world.users["officer"])
+
+
+def test_granting_more_than_applied_for_over_the_api(api, bearer, held):
+    """Wrong 8 through the API: refused without a reason, printed in the protocol with one."""
+    meeting, (app,) = held()
+    url = f"/api/v1/meetings/{meeting.id}/decisions"
+    more = [{"year": a.year, "amount_sek": a.amount_sek + 50_000} for a in app.budget_lines]
+    body = {"application_id": app.id, "outcome": "approve", "amounts": more}
+    refused = api.post(url, token=bearer("chair"), json=body)
+    assert refused.status_code == 422
+    assert "excess_reason" in problem_fields(refused)
+    body["excess_reason"] = "Styrelsen vill att insatsen når även Habo."
+    decided = api.post(url, token=bearer("chair"), json=body)
+    assert decided.status_code == 201, decided.get_json()
+    assert decided.get_json()["excess_reason"] == body["excess_reason"]
+    protocol = api.get(f"/api/v1/meetings/{meeting.id}/protocol", token=bearer("board"))
+    (paragraph,) = [p for p in protocol.get_json()["items"] if p["kind"] == "application"]
+    assert body["excess_reason"] in paragraph["excess_reason"]
