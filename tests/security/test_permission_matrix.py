@@ -142,6 +142,8 @@ RULES: dict[str, Rule] = {
     "beredning.association_settings GET": hidden(),
     "beredning.association_settings POST": hidden(422),
     "admin.members GET": hidden(),
+    "delegations.edit GET": hidden(),
+    "delegations.edit POST": hidden(303),  # an empty list is a delegationsordning too
     "admin.members POST": hidden(422),
     "admin.user_list GET": hidden(),
     "admin.user_list POST": hidden(422),
@@ -234,6 +236,8 @@ RULES: dict[str, Rule] = {
     "api.update_association PATCH": hidden(),
     "api.create_member POST": hidden_write(),
     "api.list_members GET": hidden(),
+    "api.list_delegations GET": hidden(),
+    "api.replace_delegations PUT": hidden_write(),
     "api.create_user POST": hidden_write(),
     "api.list_budgets GET": hidden(403),
     "api.put_budget PUT": hidden_write(),
