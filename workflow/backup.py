@@ -16,7 +16,7 @@ import gzip
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -33,6 +33,7 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     Table,
+    Time,
     func,
     insert,
     select,
@@ -91,7 +92,7 @@ def _encode(value: Any) -> Any:
         # SQLite returns the stored UTC timestamps naive; PostgreSQL in its session zone.
         aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
         return aware.isoformat()
-    if isinstance(value, date):
+    if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
@@ -106,6 +107,8 @@ def _decoder(column_type: Any) -> Callable[[Any], Any]:
         return datetime.fromisoformat
     if isinstance(column_type, Date):
         return date.fromisoformat
+    if isinstance(column_type, Time):
+        return time.fromisoformat
     if isinstance(column_type, LargeBinary):
         return base64.b64decode
     if isinstance(column_type, Numeric) and not isinstance(column_type, Integer):

@@ -35,6 +35,7 @@ from workflow.models.reports import Report
 from workflow.models.security import Attachment
 from workflow.operations.applications import create_draft
 from workflow.operations.meetings import create_meeting
+from workflow.rules import meetings as meeting_rules
 from workflow.schemas import ApplicationFields
 
 ROLES = (
@@ -184,6 +185,7 @@ RULES: dict[str, Rule] = {
     "liv.propose GET": hidden(404),
     "liv.propose POST": hidden(404),
     "protocols.extract_pdf GET": hidden(404),
+    "protocols.decision_extract_pdf GET": hidden(404),
     "reports.new GET": hidden(404),
     "reports.new POST": hidden(404),
     "reports.start POST": hidden(404),
@@ -215,6 +217,11 @@ RULES: dict[str, Rule] = {
     "meetings.attendance GET": hidden(403),
     "meetings.attendance POST": hidden(403),
     "meetings.decide POST": hidden(403),
+    "meetings.decide_item POST": hidden(403),
+    "meetings.table_item POST": hidden(403),
+    "meetings.add_item POST": hidden(403),
+    "meetings.move_item POST": hidden(403),
+    "meetings.remove_item POST": hidden(403),
     "meetings.transition POST": hidden(404),
     "protocols.show GET": hidden(),
     "protocols.protocol_pdf GET": hidden(),
@@ -271,6 +278,8 @@ RULES: dict[str, Rule] = {
     "api.post_agreement POST": hidden_write(),
     "api.proposal_draft GET": hidden(404),
     "api.get_extract_pdf GET": hidden(404),
+    "api.get_decision_extract_pdf GET": hidden(404),
+    "api.list_decisions GET": hidden(),
     "api.list_recommendations GET": hidden(404),
     "api.create_report POST": hidden(404),
     "api.list_reports GET": hidden(404),
@@ -287,6 +296,10 @@ RULES: dict[str, Rule] = {
     "api.order_agenda PUT": hidden_write(),
     "api.put_attendance PUT": hidden_write(),
     "api.create_decision POST": hidden_write(),
+    "api.add_item POST": hidden_write(),
+    "api.remove_item DELETE": hidden(403),
+    "api.decide_item POST": hidden(403),
+    "api.table_item POST": hidden(403),
     "api.get_protocol GET": hidden(),
     "api.get_protocol_pdf GET": hidden(),
     "api.get_protocol_docx GET": hidden(),
@@ -361,6 +374,8 @@ def _foreign_resources(session: Session, world: factories.World) -> dict[str, An
         "annotation_id": note.id,
         "attachment_id": attachment.id,
         "meeting_id": meeting.id,
+        "item_id": meeting_rules.items_of(session, meeting)[0].id,
+        "decision_id": 1,
         "message_id": message.id,
         "report_id": report.id,
         "user_id": world.users["outsider"].id,

@@ -93,7 +93,7 @@ def test_the_decisions_of_a_year_page_and_csv(
         "Beviljat (kr)",
     ]
     assert [(r[0], r[1], r[2], r[4], r[6], r[7]) for r in rows[1:]] == [
-        ("1", f"{year}-01-10", "Styrelsen", "Styrelsens insats", "Beviljad", "1500000"),
+        ("5", f"{year}-01-10", "Styrelsen", "Styrelsens insats", "Beviljad", "1500000"),
         ("", today, "Delegation", "Delegerad insats", "Avslagen", "0"),
     ]
 

@@ -179,7 +179,8 @@ def test_user_errors_are_inline_and_keep_input(client, world, login, post, sessi
     )
     assert response.status_code == 422
     body = text(response)
-    assert "Det finns redan en användare med den här e-postadressen." in body
+    # An officer learns nothing of other associations' accounts: the neutral words.
+    assert "E-postadressen kan inte användas för en ny användare." in body
     assert "Rollen innehas för en medlemsorganisation: ange vilken." in body
     assert 'id="roles-1-member_id-error"' in body
     assert 'value="Dubblett"' in body

@@ -180,7 +180,18 @@ TWO_FACTOR_EVERY = 10
 
 # Template rows never copied: mail is not sent again; counters and chain heads are written
 # where the copies end.
-SKIPPED = frozenset({"mail_message", "diary_counter", "paragraph_counter", "audit_chain_head"})
+SKIPPED = frozenset(
+    {
+        "mail_message",
+        "mail_document",
+        "mail_attachment",
+        "diary_counter",
+        "paragraph_counter",
+        "audit_chain_head",
+        "idempotency_key",
+        "password_reset",
+    }
+)
 # The association's own rows, and a meeting's; every other row belongs to an application.
 ASSOCIATION_TABLES = frozenset(
     {
@@ -193,6 +204,10 @@ ASSOCIATION_TABLES = frozenset(
         "security_setting",
         "two_factor",
         "recovery_code",
+        "delegation",
+        "contribution_key",
+        "contribution_key_member",
+        "economy_record",
     }
 )
 MEETING_TABLES = frozenset({"meeting", "attendance", "protocol_signature", "protocol_posting"})
@@ -640,7 +655,9 @@ class Seeder:
         if plan is None:
             # "INSERT INTO t (a, b, ...) VALUES (?, ?, ...)", the columns in the table's order.
             statement = str(table.insert().compile(dialect=connection.dialect, column_keys=columns))
-            processors = [c.type.bind_processor(connection.dialect) for c in table.c]
+            dialect = connection.dialect
+            # The dialect's own type (SQLite's TIME writes text; the generic Time has none).
+            processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.c]
             plan = self._plans[name] = (statement, list(zip(columns, processors, strict=True)))
         statement, converters = plan
         values = [tuple(row[c] if p is None else p(row[c]) for c, p in converters) for row in rows]

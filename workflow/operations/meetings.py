@@ -646,6 +646,8 @@ def decide_item(
     session: Session, meeting: Meeting, item_id: int, text: str | None, *, by: User
 ) -> AgendaItem:
     """The chair writes the board's decision on an item by title (again, to correct it)."""
+    if not permissions.can_chair(by, meeting.association_id):
+        raise Forbidden(_l("Only the chair records the board's decisions."))
     meeting = _lock_meeting(session, meeting)
     item = _item(session, meeting, item_id)
     if item.application_id is not None:

@@ -232,6 +232,19 @@ class ItemView:
         return self.entry.application
 
     @property
+    def tabled(self) -> bool:
+        return self.entry.item.state == meeting_machine.ItemState.TABLED
+
+    @property
+    def decided(self) -> bool:
+        return self.entry.item.state == meeting_machine.ItemState.DECIDED
+
+    @property
+    def tableable(self) -> bool:
+        """An item by title the board may still leave undecided (bordläggning)."""
+        return self.entry.undecided and self.entry.application is None
+
+    @property
     def anchor(self) -> str:
         """The item's id on the page: by application for an application, else by item."""
         app = self.entry.application
