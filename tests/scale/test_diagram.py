@@ -11,7 +11,7 @@ def test_the_command_prints_the_application_lifecycle_as_mermaid(runner) -> None
     assert result.exit_code == 0, result.output
     assert "stateDiagram-v2" in result.output
     assert "draft --> submitted: submit (applicant)" in result.output
-    assert "on_agenda --> approved: board_approve (chair)" in result.output
+    assert "on_agenda --> approved: board_approve (chair, vice_chair)" in result.output
     assert "[*] --> draft" in result.output
     for state in application_spec.State:
         assert f'state "{state.value}" as {state.value}' in result.output
@@ -20,7 +20,7 @@ def test_the_command_prints_the_application_lifecycle_as_mermaid(runner) -> None
 def test_the_command_draws_the_meeting_machine_and_a_table(runner) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(args=["diagram", "--machine", "meeting"])
     assert result.exit_code == 0, result.output
-    assert "planned --> open: open (chair)" in result.output
+    assert "planned --> open: open (chair, vice_chair)" in result.output
     table = runner.invoke(args=["diagram", "--machine", "meeting", "--format", "table"])
     assert table.exit_code == 0
     assert len(table.output.strip().splitlines()) == len(meeting_spec.TRANSITIONS)

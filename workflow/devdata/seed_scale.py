@@ -896,9 +896,9 @@ class Seeder:
                 if name == "meeting":
                     assoc.meeting_at[new["date"]] = new["id"]
                 elif name == "agenda_item":
-                    # The meeting's own items keep their places; applications follow them.
+                    # The meeting's own items first, then its applications: positions 1..n.
                     meeting = new["meeting_id"]
-                    assoc.agenda[meeting] = max(assoc.agenda.get(meeting, 0), new["position"])
+                    new["position"] = assoc.agenda[meeting] = assoc.agenda.get(meeting, 0) + 1
                     if new["paragraph"] is not None:
                         new["paragraph"] = self._paragraph(assoc, new["paragraph_year"])
         for event in unit.events:
