@@ -589,45 +589,6 @@ def add_item(session: Session, meeting: Meeting, data: ItemIn, *, by: User) -> A
     return item
 
 
-def update_item(
-    session: Session, meeting: Meeting, item_id: int, data: ItemIn, *, by: User
-) -> AgendaItem:
-    """Change an item's title, proposal or diary number before the meeting opens."""
-    _require_planner(by, meeting)
-    meeting = _lock_meeting(session, meeting)
-    _require_agenda_editable(meeting)
-    item = _item(session, meeting, item_id)
-    if item.application_id is not None:
-        raise Conflict(
-            _l("An application's item shows the application: change the application instead."),
-            code="invalid_state",
-        )
-    kind = item.kind if item.kind == spec.STANDARD_ITEM else data.kind
-    problems = _item_problems(
-        ItemIn(spec.DECISION_ITEM, data.title, data.proposal, data.diary_number)
-    )
-    if kind != spec.STANDARD_ITEM and kind not in spec.ADDABLE_KINDS:
-        problems += _item_problems(data)[:1]
-    if problems:
-        raise ValidationFailed(_l("Some fields are invalid."), problems=problems)
-    item.kind = kind
-    item.title = clean(data.title)
-    item.proposal = clean(data.proposal)
-    item.diary_number = clean(data.diary_number)
-    session.add(item)
-    session.flush()
-    audit.record(
-        session,
-        action="update_item",
-        entity_type="meeting",
-        entity_id=meeting.id,
-        association_id=meeting.association_id,
-        actor=by,
-        data={"item_id": item.id, "kind": item.kind, "title": item.title},
-    )
-    return item
-
-
 def _item(session: Session, meeting: Meeting, item_id: int) -> AgendaItem:
     item = own_item(session, meeting, item_id)
     if item is None:
