@@ -253,6 +253,13 @@ def can_lead(user: Any, meeting: Meeting, recused_user_ids: Iterable[int] = ()) 
     return all(c.user_id in absent or c.user_id in recused for c in chairs)
 
 
+def can_lead_an_item(user: Any, meeting: Meeting) -> bool:
+    """Whether the user leads the meeting, or would lead an item the chair is jävig on (the
+    vice chair: the decision form records the chair's jäv, so the vice chair needs it too)."""
+    chairs = meetings_rules.office_holders(_session_of(meeting), meeting.association_id, Role.CHAIR)
+    return can_lead(user, meeting) or can_lead(user, meeting, (c.user_id for c in chairs))
+
+
 def can_fire_meeting(user: Any, meeting: Meeting, trigger: str) -> bool:
     """Whether the user may take this step of the meeting (the state checked apart)."""
     spec = meeting_machine.BY_TRIGGER.get(trigger)
@@ -272,8 +279,18 @@ def can_fire_item(user: Any, item: Any, trigger: str) -> bool:
     roles = spec.roles & roles_in(user, item.association_id)
     if Role.OFFICER in roles:
         return True
-    meeting = _session_of(item).get(Meeting, item.meeting_id)
-    return bool(roles) and meeting is not None and can_lead(user, meeting)
+    session = _session_of(item)
+    meeting = session.get(Meeting, item.meeting_id)
+    if not roles or meeting is None:
+        return False
+    # An application's item is led by whoever leads it given who is jävig on it (recorded
+    # with the application's decision step, before the item's).
+    recused = (
+        meetings_rules.recused_user_ids(session, meeting.id, item.application_id)
+        if item.application_id is not None
+        else set()
+    )
+    return can_lead(user, meeting, recused)
 
 
 def can_decide_delegated(user: Any, application: Application) -> bool:

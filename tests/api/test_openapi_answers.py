@@ -41,6 +41,7 @@ NOT_WALKED = {
     "/api/v1/applications/{application_id}/proposal.pdf",
     "/api/v1/applications/{application_id}/proposal.docx",
     "/api/v1/applications/{application_id}/protocol-extract.pdf",
+    "/api/v1/applications/{application_id}/decisions/{decision_id}/protocol-extract.pdf",
     "/api/v1/associations/{slug}/statistics.csv",
     "/api/v1/associations/{slug}/statistics.xlsx",
     "/api/v1/openapi.json",
@@ -131,6 +132,7 @@ class Walk:
         self.get(f"{base}/recommendations")
         self.get(f"{base}/proposal-draft")
         self.get(f"{base}/liv")
+        self.get(f"{base}/decisions")
         attachments = self.get(f"{base}/attachments")
         for attachment in attachments["items"] if attachments else []:
             self.get(f"/api/v1/attachments/{attachment['id']}/metadata")

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 
 from states.application import State
+from states.meeting import STANDARD_OPENING
 from tests import factories
 from tests.meetings.conftest import YEAR
 from workflow import audit, engine
@@ -125,7 +126,12 @@ def test_reorder_and_move_up_and_down(session, world, plan, place, proposed):
     meetings.move(session, meeting, b.id, "up", by=officer)
     session.commit()
     assert _order(session, meeting) == [c.id, b.id, a.id]
-    meetings.move(session, meeting, c.id, "up", by=officer)  # already first: unchanged
+    # One step up passes the standard item above it, not another application.
+    meetings.move(session, meeting, c.id, "up", by=officer)
+    session.commit()
+    keys = [e.item.application_id or e.item.standard for e in meetings_rules.agenda(session, meeting)]
+    assert keys.index(c.id) == keys.index(STANDARD_OPENING[-1]) - 1
+    meetings.move(session, meeting, c.id, "down", by=officer)
     meetings.move(session, meeting, c.id, "down", by=officer)
     session.commit()
     assert _order(session, meeting) == [b.id, c.id, a.id]

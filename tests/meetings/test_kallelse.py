@@ -18,7 +18,7 @@ from tests.meetings.conftest import Board
 from tests.web.conftest import text
 from workflow import mail
 from workflow.errors import Conflict, Forbidden
-from workflow.models import ZONE, Association, MailMessage, Meeting
+from workflow.models import ZONE, Association, MailMessage, Meeting, clock_at
 from workflow.models import today as local_today
 from workflow.models.kallelse import MeetingCall, MeetingRsvp
 from workflow.operations import kallelse
@@ -252,7 +252,7 @@ def test_a_ledamot_not_coming_has_the_ersattare_called_in(
 
 
 def test_rsvp_over_the_api_refuses_bad_input_and_outsiders(
-    api, bearer, session, world, board: Board, plan, step
+    api, bearer, api_token, session, world, board: Board, plan, step
 ):
     meeting = plan(on=_soon())
     url = f"/api/v1/meetings/{meeting.id}/rsvp"
@@ -263,17 +263,23 @@ def test_rsvp_over_the_api_refuses_bad_input_and_outsiders(
     # The chair holds a ledamot seat and answers like any ledamot; the auditor has no seat.
     assert api.post(url, token=bearer("chair"), json={"attending": True}).status_code == 200
     assert api.post(url, token=bearer("auditor"), json={"attending": True}).status_code == 403
-    assert session.exec(select(MeetingRsvp)).all() == []
+    answered = [r.user_id for r in session.exec(select(MeetingRsvp)).all()]
+    assert answered == [world.users["chair"].id]
     assert api.post(url, token=who, json={"attending": True}).status_code == 200
     assert api.post(url, token=who, json={"attending": False}).status_code == 200
-    row = session.exec(select(MeetingRsvp)).one()
+    row = session.exec(
+        select(MeetingRsvp).where(MeetingRsvp.user_id == board.ledamot["af"].id)
+    ).one()
     assert row.attending is False
     assert row.changed_at is not None
-    step(meeting, "open")
-    refused = api.post(url, token=who, json={"attending": True})
-    assert refused.status_code == 409
-    with pytest.raises(Conflict):
-        kallelse.respond(session, meeting, attending=True, by=board.ledamot["af"])
+    # On the meeting's day it opens; answers are closed from then on.
+    with clock_at(datetime.combine(meeting.date, time(13, 0), ZONE)):
+        step(meeting, "open")
+        that_day = api_token(board.ledamot["af"])  # the token above has expired by then
+        refused = api.post(url, token=that_day, json={"attending": True})
+        assert refused.status_code == 409
+        with pytest.raises(Conflict):
+            kallelse.respond(session, meeting, attending=True, by=board.ledamot["af"])
 
 
 def test_rsvp_on_the_page_is_shown_to_the_officer(

@@ -433,6 +433,16 @@ def named(people: Iterable[BoardMember]) -> str:
     return ", ".join(p.user.name for p in people)
 
 
+def recused_user_ids(session: Session, meeting_id: int, application_id: int) -> set[int]:
+    """Who is recorded jävig on this application at this meeting."""
+    rows = session.exec(
+        select(Recusal.user_id).where(
+            Recusal.meeting_id == meeting_id, Recusal.application_id == application_id
+        )
+    )
+    return set(rows)
+
+
 def recusal_problems(
     recusals: Sequence[RecusalIn], people: dict[int, BoardMember]
 ) -> list[Problem]:

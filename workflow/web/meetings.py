@@ -328,9 +328,10 @@ def _render_show(
     association = meetings_rules.association_of(session, meeting.association_id)
     entries = meetings_rules.agenda(session, meeting)
     present = _present(session, meeting)
-    can_decide = permissions.can_lead(current_user, meeting) and (
-        meeting.state in meeting_machine.DECIDING
-    )
+    deciding = meeting.state in meeting_machine.DECIDING
+    can_decide = deciding and permissions.can_lead(current_user, meeting)
+    # The vice chair decides an application the chair is jävig on, recorded in its form.
+    can_decide_applications = deciding and permissions.can_lead_an_item(current_user, meeting)
     items = []
     for entry in entries:
         view = ItemView(entry)
@@ -348,7 +349,7 @@ def _render_show(
             view.impact = meetings_rules.budget_impact(
                 session, association, meetings_rules.requested_amounts(app)
             )
-        if undecided and can_decide:
+        if undecided and can_decide_applications:
             if refused_item is not None and refused_item[0] == app.id:
                 view.form, view.errors = refused_item[1], refused_item[2]
             else:
