@@ -129,7 +129,9 @@ def test_reorder_and_move_up_and_down(session, world, plan, place, proposed):
     # One step up passes the standard item above it, not another application.
     meetings.move(session, meeting, c.id, "up", by=officer)
     session.commit()
-    keys = [e.item.application_id or e.item.standard for e in meetings_rules.agenda(session, meeting)]
+    keys = [
+        e.item.application_id or e.item.standard for e in meetings_rules.agenda(session, meeting)
+    ]
     assert keys.index(c.id) == keys.index(STANDARD_OPENING[-1]) - 1
     meetings.move(session, meeting, c.id, "down", by=officer)
     meetings.move(session, meeting, c.id, "down", by=officer)
