@@ -13,6 +13,7 @@ from tests import factories
 from tests.api.conftest import api, token  # noqa: F401 - fixtures, used by name
 from tests.web.conftest import compiled_catalog, post  # noqa: F401 - fixtures, used by name
 from workflow.models import Decision
+from workflow.operations import associations
 from workflow.operations.budget import set_budget
 from workflow.rules.meetings import latest_decision
 
@@ -75,3 +76,23 @@ def sign_in(client: Any, login: Callable[[Any], Any], world: factories.World) ->
             browser["lang"] = "en"
 
     return _sign_in
+
+
+@pytest.fixture
+def vatterbygden(session, world):
+    """Södra Vätterbygden's four municipalities: the world's Habo and Jönköping, and two more."""
+    officer = world.users["officer"]
+    mullsjo = associations.add_member(
+        session, world.association, name="Mullsjö kommun", party="municipality", by=officer
+    )
+    vaggeryd = associations.add_member(
+        session, world.association, name="Vaggeryds kommun", party="municipality", by=officer
+    )
+    session.commit()
+    return {
+        "habo": world.members["habo"].id,
+        "jonkoping": world.members["jonkoping"].id,
+        "mullsjo": mullsjo.id,
+        "vaggeryd": vaggeryd.id,
+        "region": world.members["region"].id,
+    }

@@ -12,12 +12,10 @@ import io
 import re
 from types import SimpleNamespace
 
-import pytest
 from sqlmodel import select
 
 from tests.api.helpers import problem_fields
 from workflow.models import AssociationBudget, AuditEvent, ContributionKey
-from workflow.operations import associations
 from workflow.rules.budget import KeyFigures, split_by_key
 
 URL = "/api/v1/associations/svb"
@@ -73,26 +71,6 @@ def test_the_key_refuses_a_region_it_does_not_know(api, token):
     )
     assert answer.status_code == 422
     assert problem_fields(answer) == ["members.0.member_id"]
-
-
-@pytest.fixture
-def vatterbygden(session, world):
-    """Södra Vätterbygden's four municipalities: the world's Habo and Jönköping, and two more."""
-    officer = world.users["officer"]
-    mullsjo = associations.add_member(
-        session, world.association, name="Mullsjö kommun", party="municipality", by=officer
-    )
-    vaggeryd = associations.add_member(
-        session, world.association, name="Vaggeryds kommun", party="municipality", by=officer
-    )
-    session.commit()
-    return {
-        "habo": world.members["habo"].id,
-        "jonkoping": world.members["jonkoping"].id,
-        "mullsjo": mullsjo.id,
-        "vaggeryd": vaggeryd.id,
-        "region": world.members["region"].id,
-    }
 
 
 # seeds/002 section 9: Budget 2018, 2019, 2020 (kronor), the cost lines in the seed's order.

@@ -61,7 +61,10 @@ def test_the_officer_sees_the_table_the_warnings_the_chart_and_the_forms(client,
     svg = re.search(r"<svg .*?</svg>", html, re.S).group(0)
     assert 'role="img"' in svg
     assert '<title id="budget-chart-title">' in svg
-    assert "2026: committed 9,000 tkr, projected balance -280 tkr." in svg
+    assert (
+        "2026: income 9,960 tkr, costs 10,240 tkr, capital at the end of the year -280 tkr"
+        " (at most 1,560 tkr recommended)." in svg
+    )
     assert "budget-chart__point--negative" in svg
     assert "style=" not in html
     assert re.findall(r"<script(?![^>]*\bsrc=)", html) == []  # only external scripts

@@ -47,6 +47,7 @@ from workflow.errors import Problem, ValidationFailed
 from workflow.i18n import Kronor, _l
 from workflow.models import (
     LINE_CATEGORIES,
+    Application,
     Association,
     AssociationBudget,
     AssociationBudgetLine,
@@ -994,3 +995,23 @@ def figure_problems(year: int, figures: Mapping[str, Any]) -> list[Problem]:
 
 def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def granted_applications(session: Session, association_id: int) -> list[Application]:
+    """The association's applications a granting decision has given money, by diary number:
+    the insatser a budget line may stand for."""
+    granted = (
+        select(Decision.application_id)
+        .where(
+            Decision.association_id == association_id,
+            Decision.outcome.in_(GRANTING_OUTCOMES),  # type: ignore[attr-defined]
+        )
+        .distinct()
+    )
+    return list(
+        session.exec(
+            select(Application)
+            .where(Application.id.in_(granted))  # type: ignore[union-attr]
+            .order_by(Application.diary_year, Application.diary_seq, Application.id)  # type: ignore[arg-type]
+        ).all()
+    )

@@ -9,21 +9,39 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal, gettext
 from flask_login import current_user, login_required
 
-from forms.budget import BudgetForm, OutcomeForm, key_form
+from forms.base import options
+from forms.budget import (
+    BLANK_LINES,
+    RECORD_KINDS,
+    BudgetForm,
+    CloseYearForm,
+    EconomyRecordForm,
+    LinesForm,
+    OutcomeForm,
+    key_form,
+)
 from workflow import http, limits, permissions, transaction
-from workflow.errors import NotFound, ValidationFailed
+from workflow.errors import NotFound, Problem, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import LINE_CATEGORIES, Association, today
 from workflow.operations import associations
-from workflow.operations.budget import record_outcome, set_budget, set_contribution_key
+from workflow.operations.budget import (
+    budget_row,
+    close_year,
+    economy_records,
+    record_economy_step,
+    record_outcome,
+    set_budget,
+    set_contribution_key,
+)
 from workflow.pagecache import cached_page
 from workflow.rules import budget
 from workflow.rules.budget import BudgetWarning, YearBudget
 from workflow.rules.outcome import parse_outcome
 from workflow.rules.tables import Sheet
 from workflow.web.budget_chart import balance_chart
-from workflow.web.formerrors import FormErrors
+from workflow.web.formerrors import FormErrors, row_caption
 
 bp = Blueprint("budget", __name__)
 
@@ -143,6 +161,7 @@ def _render(
     *,
     posted: tuple[int, BudgetForm] | None = None,
     posted_key: tuple[int, Any] | None = None,
+    posted_other: tuple[str, int, Any] | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
     rows = budget.projection(db.session, association, years=years)
@@ -163,26 +182,34 @@ def _render(
     chart = balance_chart(
         rows,
         title=gettext(
-            "Committed amounts and projected balance, %(first)s–%(last)s",
+            "Income, costs and capital, %(first)s–%(last)s",
             first=years.start,
             last=years.stop - 1,
         ),
         description=" ".join(
             gettext(
-                "%(year)s: committed %(committed)s tkr, projected balance %(balance)s tkr.",
+                "%(year)s: income %(income)s tkr, costs %(costs)s tkr, capital at the end"
+                " of the year %(balance)s tkr (at most %(limit)s tkr recommended).",
                 year=row.year,
-                committed=tkr(row.committed_sek),
+                income=tkr(row.income_total_sek),
+                costs=tkr(row.cost_total_sek),
                 balance=tkr(row.projected_balance_sek),
+                limit=tkr(row.capital_limit_sek),
             )
             for row in rows
         ),
         labels={
             "unit": gettext("tkr"),
-            "committed": gettext("Committed insatser"),
-            "balance": gettext("Projected balance in December"),
+            "income": gettext("Total income"),
+            "costs": gettext("Total costs"),
+            "balance": gettext("Capital at the end of the year"),
+            "limit": gettext("Most capital recommended"),
         },
         tkr=tkr,
     )
+    year_forms = _year_forms(association, rows) if editable else {}
+    if posted_other is not None and posted_other[:2] in year_forms:
+        year_forms[posted_other[:2]] = posted_other[2]
     return (
         render_template(
             "budget/index.html",
@@ -210,6 +237,11 @@ def _render(
                 and not row.stored.closed
             },
             lined=any(row.stored is not None and row.stored.lines for row in rows),
+            year_forms=year_forms,
+            records={row.year: economy_records(db.session, association, row.year) for row in rows},
+            record_labels=dict(RECORD_KINDS),
+            members_by_id={m.id: m for m in association.members},
+            posted_other=posted_other[:2] if posted_other is not None else None,
             category_labels=CATEGORY_LABELS,
             category_totals=budget.category_totals,
             tkr=tkr,
@@ -392,6 +424,235 @@ def import_outcome(slug: str, year: int) -> ResponseReturnValue:
         "budget.show", slug=association.slug, **{"from": years.start, "to": years.stop - 1}
     )
     return redirect(f"{target}#outcome-{year}", code=303)
+
+
+def _year_forms(association: Association, rows: list[YearBudget]) -> dict[tuple[str, int], Any]:
+    """The forms of each year by (kind, year): its lines, the årsbokslut, the cycle's records."""
+    insatser, categories = _insats_choices(association), _category_choices()
+    members = [m for m in association.members if m.active]
+    forms: dict[tuple[str, int], Any] = {}
+    for row in rows:
+        stored = row.stored
+        if stored is not None and not stored.closed:
+            data = {
+                "version": _version(association, row.year),
+                "lines": [
+                    {name: getattr(line, name) for name in LINE_FIELD_NAMES}
+                    for line in stored.lines
+                ]
+                + [{} for _ in range(BLANK_LINES)],
+            }
+            lines_form = LinesForm(prefix=f"l{row.year}", formdata=None, data=data)
+            _line_choices(lines_form, categories, insatser)
+            forms[("lines", row.year)] = lines_form
+            if stored.lines:
+                forms[("close", row.year)] = CloseYearForm(
+                    prefix=f"c{row.year}", formdata=None, data={"decided_on": today()}
+                )
+        record = EconomyRecordForm(prefix=f"r{row.year}", formdata=None)
+        _record_choices(record, members)
+        forms[("record", row.year)] = record
+    return forms
+
+
+LINE_FIELD_NAMES = (
+    "category",
+    "label",
+    "application_id",
+    "budget_sek",
+    "forecast_sek",
+    "outcome_sek",
+)
+
+
+def _version(association: Association, year: int) -> int | None:
+    row = budget_row(db.session, association, year)
+    return row.version if row is not None else None
+
+
+def _category_choices() -> list[Any]:
+    return options(list(CATEGORY_LABELS.items()))
+
+
+def _insats_choices(association: Association) -> list[Any]:
+    """The insatser a line may stand for: the applications granted money, by diary number."""
+    applications = budget.granted_applications(db.session, association.id)
+    return options(
+        [
+            ("", gettext("None")),
+            *(
+                (a.id, f"{a.diary_number or f'#{a.id}'} {a.title or ''}".strip())
+                for a in applications
+            ),
+        ]
+    )
+
+
+def _line_choices(form: LinesForm, categories: list[Any], insatser: list[Any]) -> None:
+    for entry in form.lines.entries:
+        entry.form.category.choices = categories
+        entry.form.application_id.choices = insatser
+
+
+def _record_choices(form: EconomyRecordForm, members: list[Any]) -> None:
+    form.present_member_ids.choices = options((m.id, m.name) for m in members)
+    form.member_id.choices = options([("", gettext("Choose…")), *((m.id, m.name) for m in members)])
+
+
+def _page_years(year: int) -> range:
+    """The years shown around a posted form: those of the page it came from, if they hold it."""
+    years = _years(FormErrors())
+    return years if year in years else range(year, min(year + 4, limits.YEAR_MAX + 1))
+
+
+def _back(association: Association, years: range, anchor: str) -> ResponseReturnValue:
+    target = url_for(
+        "budget.show", slug=association.slug, **{"from": years.start, "to": years.stop - 1}
+    )
+    return redirect(f"{target}#{anchor}", code=303)
+
+
+def _editable(slug: str) -> Association:
+    association = _association(slug)
+    if not permissions.can_edit_budget(current_user, association):
+        abort(403)
+    return association
+
+
+@bp.route(f"/associations/<slug>/budget/<{YEAR}:year>/lines", methods=["POST"])
+@login_required
+def save_lines(slug: str, year: int) -> ResponseReturnValue:
+    """Replace one year's cost lines (officers); empty rows are dropped."""
+    association = _editable(slug)
+    years = _page_years(year)
+    form = LinesForm(prefix=f"l{year}")
+    _line_choices(form, _category_choices(), _insats_choices(association))
+    errors = FormErrors()
+    if not form.validate():
+        errors.add_form(form)
+        return _render(association, years, errors, posted_other=("lines", year, form), status=422)
+    kept = [(i, e.form) for i, e in enumerate(form.lines.entries) if not e.form.is_blank()]
+    lines = [{name: row[name].data for name in LINE_FIELD_NAMES} for _, row in kept]
+    for line in lines:
+        line["label"] = (line["label"] or "").strip()
+    stored = budget_row(db.session, association, year)
+    with transaction.step() as refusal:
+        if stored is None:
+            raise ValidationFailed(
+                _l("Some fields are invalid."),
+                problems=[Problem("lines", _l("Enter the year's budget first."))],
+            )
+        set_budget(
+            db.session,
+            association,
+            year,
+            contributions_sek=stored.contributions_sek,
+            carried_over_sek=stored.carried_over_sek,
+            admin_costs_sek=stored.admin_costs_sek,
+            other_costs_sek=stored.other_costs_sek,
+            lines=lines,
+            by=current_user,
+            expected_version=form.version.data,
+        )
+    if (exc := refusal.error) is not None:
+        origins = [index for index, _ in kept]
+
+        def locate(name: str) -> tuple[str | None, Any, str | None]:
+            head, *rest = name.split(".")
+            if head == "lines" and len(rest) == 2 and rest[0].isdigit():
+                position = int(rest[0])
+                if position < len(origins) and rest[1] in LINE_FIELD_NAMES:
+                    field = form.lines.entries[origins[position]].form[rest[1]]
+                    label = row_caption(form.lines.label.text, origins[position])
+                    return field.id, f"{label}: {field.label.text}", None
+            return None, "", None
+
+        if exc.problems:
+            errors.add_problems(exc.problems, locate)
+        else:
+            errors.add(None, "", exc.message)
+        return _render(
+            _association(slug), years, errors, posted_other=("lines", year, form), status=exc.status
+        )
+    flash(gettext("The budget lines for %(year)s are saved.", year=year), "success")
+    return _back(association, years, f"lines-{year}")
+
+
+@bp.route(f"/associations/<slug>/budget/<{YEAR}:year>/close", methods=["POST"])
+@login_required
+def close(slug: str, year: int) -> ResponseReturnValue:
+    """Record the board's årsbokslut for the year (officers)."""
+    association = _editable(slug)
+    years = _page_years(year)
+    form = CloseYearForm(prefix=f"c{year}")
+    errors = FormErrors()
+    if not form.validate():
+        errors.add_form(form)
+        return _render(association, years, errors, posted_other=("close", year, form), status=422)
+    with transaction.step() as refusal:
+        close_year(db.session, association, year, decided_on=form.decided_on.data, by=current_user)
+    if (exc := refusal.error) is not None:
+        for problem in exc.problems or ():
+            errors.add(form.decided_on.id, form.decided_on.label.text, problem.message)
+        if not exc.problems:
+            errors.add(None, "", exc.message)
+        return _render(
+            _association(slug), years, errors, posted_other=("close", year, form), status=exc.status
+        )
+    flash(
+        gettext("%(year)s is closed; its result is carried into the next year.", year=year),
+        "success",
+    )
+    return _back(association, years, f"col-{year}")
+
+
+@bp.route(f"/associations/<slug>/budget/<{YEAR}:year>/records", methods=["POST"])
+@login_required
+def add_record(slug: str, year: int) -> ResponseReturnValue:
+    """Record a step of the year's cycle (officers): medlemssamråd, decisions, reports."""
+    association = _editable(slug)
+    years = _page_years(year)
+    form = EconomyRecordForm(prefix=f"r{year}")
+    _record_choices(form, [m for m in association.members if m.active])
+    errors = FormErrors()
+    if not form.validate():
+        errors.add_form(form)
+        return _render(association, years, errors, posted_other=("record", year, form), status=422)
+    granted = {"yes": True, "no": False}.get(form.granted.data or "")
+    with transaction.step() as refusal:
+        record_economy_step(
+            db.session,
+            association,
+            year,
+            kind=form.kind.data or "",
+            held_on=form.held_on.data,
+            member_id=form.member_id.data,
+            granted=granted,
+            present_member_ids=form.present_member_ids.data or None,
+            text=form.text.data,
+            by=current_user,
+        )
+    if (exc := refusal.error) is not None:
+
+        def locate(name: str) -> tuple[str | None, Any, str | None]:
+            head = name.split(".")[0]
+            if head in form._fields:
+                return form[head].id, form[head].label.text, None
+            return None, "", None
+
+        if exc.problems:
+            errors.add_problems(exc.problems, locate)
+        else:
+            errors.add(None, "", exc.message)
+        return _render(
+            _association(slug),
+            years,
+            errors,
+            posted_other=("record", year, form),
+            status=exc.status,
+        )
+    flash(gettext("Recorded for %(year)s.", year=year), "success")
+    return _back(association, years, f"records-{year}")
 
 
 def _export(association: Association) -> tuple[list[str], list[list[Any]], range]:

@@ -1,4 +1,4 @@
-"""The budget chart: committed amounts and projected balance per year, as server-side SVG.
+"""The budget chart: income, costs and the capital per year, as server-side SVG.
 
 Plain SVG built here, so it needs no JavaScript and passes a strict CSP: geometry is in
 presentation attributes, colours and type in classes of static/style.css (no style
@@ -20,7 +20,7 @@ from workflow.rules.budget import YearBudget
 
 WIDTH = 720
 HEIGHT = 340
-LEFT, RIGHT, TOP, BOTTOM = 80, 16, 56, 40
+LEFT, RIGHT, TOP, BOTTOM = 80, 16, 64, 40
 
 
 @dataclass(frozen=True)
@@ -83,12 +83,18 @@ def balance_chart(
     labels: dict[str, str],
     tkr: Callable[[int | None], str],
 ) -> Markup:
-    """The chart as an inline `<svg>`; `labels` holds the translated legend and unit."""
+    """The chart as an inline `<svg>`: per year a bar of income and one of costs, the line of
+    the capital at the year's end and, dashed, the most capital recommended; `labels` holds
+    the translated legend and unit."""
     if not years:
         return Markup("")
     balances = [y.projected_balance_sek for y in years]
-    committed = [y.committed_sek for y in years]
-    scale = Scale.around(balances + committed)
+    scale = Scale.around(
+        balances
+        + [y.income_total_sek for y in years]
+        + [y.cost_total_sek for y in years]
+        + [y.capital_limit_sek for y in years]
+    )
     band = (WIDTH - LEFT - RIGHT) / len(years)
     zero = scale.y(0)
     svg = ET.Element(
@@ -128,16 +134,25 @@ def balance_chart(
     points = []
     for index, row in enumerate(years):
         centre = LEFT + (index + 0.5) * band
-        top = scale.y(row.committed_sek)
-        if row.committed_sek:
+        # Income left of the centre, costs right of it: told apart by place and by fill
+        # (solid against outlined), not by colour alone.
+        for value, css, left in (
+            (row.income_total_sek, "budget-chart__bar", centre - band * 0.3),
+            (row.cost_total_sek, "budget-chart__bar budget-chart__bar--costs", centre),
+        ):
+            if value > 0:
+                top = scale.y(value)
+                _add(svg, "rect", class_=css, x=left, y=top, width=band * 0.3, height=zero - top)
+        if row.capital_limit_sek:
+            y = scale.y(row.capital_limit_sek)
             _add(
                 svg,
-                "rect",
-                class_="budget-chart__bar",
-                x=centre - band * 0.25,
-                y=top,
-                width=band * 0.5,
-                height=zero - top,
+                "line",
+                class_="budget-chart__limit",
+                x1=centre - band * 0.45,
+                y1=y,
+                x2=centre + band * 0.45,
+                y2=y,
             )
         _add(
             svg,
@@ -183,19 +198,44 @@ def balance_chart(
                 y=y - 12,
                 text_anchor="middle",
             )
-    legend = 18
-    _add(svg, "rect", class_="budget-chart__bar", x=LEFT, y=legend - 10, width=14, height=14)
-    _add(svg, "text", labels["committed"], class_="budget-chart__legend", x=LEFT + 20, y=legend + 2)
+    _legend(svg, labels)
+    # ElementTree escapes every text and attribute value, so the markup is safe to inline.
+    return Markup(ET.tostring(svg, encoding="unicode"))  # noqa: S704
+
+
+def _legend(svg: ET.Element, labels: dict[str, str]) -> None:
+    """The legend in two rows above the plot: the bars, then the two lines."""
+    first, second = 14, 36
+    _add(svg, "rect", class_="budget-chart__bar", x=LEFT, y=first - 10, width=14, height=14)
+    _add(svg, "text", labels["income"], class_="budget-chart__legend", x=LEFT + 20, y=first + 2)
+    _add(
+        svg,
+        "rect",
+        class_="budget-chart__bar budget-chart__bar--costs",
+        x=LEFT + 300,
+        y=first - 10,
+        width=14,
+        height=14,
+    )
+    _add(svg, "text", labels["costs"], class_="budget-chart__legend", x=LEFT + 320, y=first + 2)
     _add(
         svg,
         "line",
         class_="budget-chart__line",
-        x1=LEFT + 300,
-        y1=legend - 3,
-        x2=LEFT + 330,
-        y2=legend - 3,
+        x1=LEFT,
+        y1=second - 3,
+        x2=LEFT + 30,
+        y2=second - 3,
     )
-    _add(svg, "circle", class_="budget-chart__point", cx=LEFT + 315, cy=legend - 3, r=5)
-    _add(svg, "text", labels["balance"], class_="budget-chart__legend", x=LEFT + 338, y=legend + 2)
-    # ElementTree escapes every text and attribute value, so the markup is safe to inline.
-    return Markup(ET.tostring(svg, encoding="unicode"))  # noqa: S704
+    _add(svg, "circle", class_="budget-chart__point", cx=LEFT + 15, cy=second - 3, r=5)
+    _add(svg, "text", labels["balance"], class_="budget-chart__legend", x=LEFT + 38, y=second + 2)
+    _add(
+        svg,
+        "line",
+        class_="budget-chart__limit",
+        x1=LEFT + 300,
+        y1=second - 3,
+        x2=LEFT + 330,
+        y2=second - 3,
+    )
+    _add(svg, "text", labels["limit"], class_="budget-chart__legend", x=LEFT + 338, y=second + 2)
