@@ -97,4 +97,15 @@ class AssociationSettingsForm(BaseForm):
             ),
         ],
     )
+    capital_limit_percent = IntField(
+        _l("Most eget kapital (percent of a year's contributions)"),
+        description=_l(
+            "The budget warns when the capital at a year's end is above this share. Empty:"
+            " Nationella rådet's recommendation for the association's size."
+        ),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=100, message=_l("Must be between %(min)s and %(max)s.")),
+        ],
+    )
     submit = SubmitField(_l("Save settings"))

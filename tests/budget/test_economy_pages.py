@@ -186,3 +186,19 @@ def test_the_chart_shows_income_costs_capital_and_the_limit(
     assert '<th scope="row">2018</th><td class="num">7,788</td><td class="num">7,699</td>' in data
     assert '<td class="num">90</td><td class="num">1,214</td>' in data
     assert CONTRIBUTIONS[2018] * 20 // 100 == 1_214_400
+
+
+def test_the_capital_limit_is_set_on_the_settings_page(world, session, post, sign_in, client):
+    sign_in("officer")
+    url = "/admin/associations/svb"
+    data = {"name": world.association.name, "notice_days": "7", "capital_limit_percent": "101"}
+    refused = post(url, data, from_page=url)
+    assert refused.status_code == 422
+    assert 'value="101"' in text(refused)
+    session.refresh(world.association)
+    assert world.association.capital_limit_percent is None
+    data["capital_limit_percent"] = "15"
+    assert post(url, data, from_page=url).status_code == 303
+    session.refresh(world.association)
+    assert world.association.capital_limit_percent == 15
+    assert 'value="15"' in text(client.get(url))

@@ -63,8 +63,9 @@ GRANTING_OUTCOMES = ("approve", "approve_with_conditions")
 # capital, in percent of a year's contributions, for contributions up to the first figure.
 # Source: Nationella rådets rekommendation 2013-10-02 ("trappa" för rimlig storlek på eget
 # kapital, referred to by Försäkringskassan's fördelningsmodell 2015-01-22); seeds/002 quotes
-# it for an association of 5.5 mkr: "i vår storlek ... max 20 %". An association may set its
-# own limit (Association.capital_limit_percent).
+# it for an association of 5.5 mkr: "i vår storlek ... max 20 %". Only that step is confirmed
+# by a source at hand; the 30 % and 15 % steps still need checking against the text. An
+# association sets its own limit on the settings page (Association.capital_limit_percent).
 CAPITAL_RECOMMENDATION_STEPS: tuple[tuple[int | None, int], ...] = (
     (3_000_000, 30),
     (15_000_000, 20),

@@ -264,6 +264,7 @@ def association_settings(slug: str) -> ResponseReturnValue:
                 "name": association.name,
                 "require_partner_endorsement": association.require_partner_endorsement,
                 "notice_days": association.notice_days,
+                "capital_limit_percent": association.capital_limit_percent,
             },
         )
         return _render_settings(association, form, errors)
@@ -279,6 +280,7 @@ def association_settings(slug: str) -> ResponseReturnValue:
             name=form.name.data,
             require_partner_endorsement=bool(form.require_partner_endorsement.data),
             notice_days=form.notice_days.data,
+            capital_limit_percent=form.capital_limit_percent.data,
             expected_version=form.version.data,
         )
     if (exc := refusal.error) is not None:
