@@ -127,6 +127,10 @@ def test_the_vice_chair_sees_the_decision_form_on_the_page(
     page = text(client.get(f"/meetings/{meeting.id}"))
     assert f'name="item-{app.id}-outcome"' in page
     assert "Vice chair" in page
+    assert "You record the decision only if the chair is jävig on it" in page
+    sign_in("chair")
+    page = text(client.get(f"/meetings/{meeting.id}"))
+    assert "You record the decision only if the chair is jävig on it" not in page
 
 
 def test_a_chair_grant_names_the_seat(session, world):

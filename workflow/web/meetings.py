@@ -391,6 +391,8 @@ def _render_show(
             if can_decide
             else None,
             action=ActionForm(formdata=None),
+            # The vice chair while the chair leads: decides only items the chair is jävig on.
+            stand_in=can_decide_applications and not can_decide,
             can_plan=permissions.can_plan_meetings(current_user, meeting.association_id),
             can_record_attendance=permissions.can_record_attendance(
                 current_user, meeting.association_id
