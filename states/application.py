@@ -73,7 +73,8 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         "request_completion",
         (S.IN_PREPARATION,),
         S.COMPLETION_REQUESTED,
-        _PREPARER,
+        # The förbundschef may ask too: during beredning it is their only step otherwise.
+        _PREPARER | _OFFICER,
         guards=("reason_given",),
         requires=("reason",),
     ),

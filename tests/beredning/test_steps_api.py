@@ -78,7 +78,8 @@ def test_accept_for_preparation(api, bearer, make_application):
     assert response.status_code == 200
     body = response.get_json()
     assert body["state"] == "in_preparation"
-    assert body["allowed_transitions"] == []  # the officer's part waits for the group
+    # The officer waits for the group's recommendation, but may ask the applicant to complete.
+    assert body["allowed_transitions"] == ["request_completion"]
 
 
 def test_recommend_names_what_is_missing(api, bearer, make_application, session):
@@ -273,7 +274,7 @@ def test_a_step_from_the_wrong_state_is_409(
         ("return_for_completion", State.SUBMITTED, "preparer"),
         ("return_for_completion", State.SUBMITTED, "applicant"),
         ("accept_for_preparation", State.SUBMITTED, "preparer"),
-        ("request_completion", State.IN_PREPARATION, "officer"),
+        ("request_completion", State.IN_PREPARATION, "board"),
         ("recommend", State.IN_PREPARATION, "officer"),
         ("recommend", State.IN_PREPARATION, "board"),
         ("propose", State.PREPARED, "preparer"),

@@ -41,6 +41,8 @@ def _textarea(body: str, name: str) -> str:
     [
         ("return_for_completion", State.SUBMITTED, "officer"),
         ("request_completion", State.IN_PREPARATION, "preparer"),
+        # Issue 19, friction 4: during beredning the förbundschef has this step too.
+        ("request_completion", State.IN_PREPARATION, "officer"),
     ],
 )
 def test_steps_that_ask_the_applicant_need_a_reason_on_the_page(
@@ -199,7 +201,7 @@ def test_resubmit_on_the_page_freezes_a_new_version(
     ("trigger", "state", "who", "status"),
     [
         ("return_for_completion", State.SUBMITTED, "preparer", 403),
-        ("request_completion", State.IN_PREPARATION, "officer", 403),
+        ("request_completion", State.IN_PREPARATION, "applicant", 403),
         ("recommend", State.IN_PREPARATION, "officer", 403),
         ("accept_for_preparation", State.IN_PREPARATION, "officer", 409),
         ("request_completion", State.COMPLETION_REQUESTED, "preparer", 409),
