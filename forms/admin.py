@@ -150,3 +150,9 @@ class UserForm(BaseForm):
     roles = FieldList(FormField(RoleRowForm), label=_l("Roles"), max_entries=len(Role) * 10)
     submit = SubmitField(_l("Create user"))
     add_rows = SubmitField(_l("Add rows"))
+
+
+class RevokeRoleForm(BaseForm):
+    """A confirmed POST that removes one role grant of a user."""
+
+    submit = SubmitField(_l("Remove the role"))

@@ -142,6 +142,23 @@ def can_deactivate_user(user: Any, target: Any) -> bool:
     return bool(held) and all(Role.OFFICER in roles_in(user, a) for a in held)
 
 
+def can_revoke_role(user: Any, grant: Any, holder: Any) -> bool:
+    """Admins and the grant's association's officers remove a role grant.
+
+    Nobody removes their own officer role (another officer or an admin does), and only an
+    admin removes an admin's roles. (The association's last officer is a 409, not this.)
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if grant.role == Role.OFFICER and holder.id == user.id:
+        return False
+    if is_admin(user):
+        return True
+    if holder.is_admin:
+        return False
+    return Role.OFFICER in roles_in(user, grant.association_id)
+
+
 def can_view_association(user: Any, association: Association) -> bool:
     """Anyone with a role there, and admins."""
     return is_admin(user) or association.id in association_ids(user)

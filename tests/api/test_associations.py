@@ -169,10 +169,11 @@ def test_an_officer_creates_a_substitute_board_member(api, token, world, session
     assert response.status_code == 201
     body = response.get_json()
     assert body["email"] == "ersattare@example.se"
-    assert body["roles"] == [
+    assert [{k: v for k, v in role.items() if k != "id"} for role in body["roles"]] == [
         {"role": "board", "member_id": world.members["fk"].id, "substitute": True},
         {"role": "preparer", "member_id": None, "substitute": False},
     ]
+    assert len({role["id"] for role in body["roles"]}) == 2  # each grant by its own id
     assert "password" not in str(body)
     signed_in = api.post(
         "/api/v1/tokens", json={"email": "ersattare@example.se", "password": "ett långt lösenord"}

@@ -98,6 +98,7 @@ class Walk:
     def association(self, slug: str) -> None:
         base = f"/api/v1/associations/{slug}"
         self.pages(f"{base}/members")
+        self.pages(f"{base}/users")
         self.get(f"{base}/delegations")
         self.get(f"{base}/queues/inbox")
         self.get(f"{base}/queues/preparation")

@@ -148,6 +148,8 @@ RULES: dict[str, Rule] = {
     "admin.members POST": hidden(422),
     "admin.user_list GET": hidden(),
     "admin.user_list POST": hidden(422),
+    # the other association's only officer: the admin is refused the last officer role
+    "admin.revoke_role POST": hidden(409),
     "twofactor.settings GET": hidden(),
     "twofactor.settings POST": hidden(303),
     "twofactor.admin_user GET": Rule(403, 200),
@@ -253,6 +255,10 @@ RULES: dict[str, Rule] = {
     "api.list_delegations GET": hidden(),
     "api.replace_delegations PUT": hidden_write(),
     "api.create_user POST": hidden_write(),
+    "api.list_users GET": hidden(),
+    # walked after api.deactivate_user: the outsider's account has ended, so the admin may
+    # remove the officer role it no longer uses (the last officer of an active account stays)
+    "api.revoke_role DELETE": hidden(),
     "api.list_budgets GET": hidden(403),
     "api.put_budget PUT": hidden_write(),
     "api.get_budget GET": hidden(403),
@@ -392,6 +398,7 @@ def _foreign_resources(session: Session, world: factories.World) -> dict[str, An
         "message_id": message.id,
         "report_id": report.id,
         "user_id": world.users["outsider"].id,
+        "grant_id": world.users["outsider"].grants[0].id,
         "member_id": world.other_members["nassjo"].id,
         "a": 1,
         "b": 1,

@@ -22,10 +22,10 @@ from workflow.api.schemas import (
     UserOut,
 )
 from workflow.api.serializers import association_json, member_json, user_json
-from workflow.errors import NotFound
+from workflow.errors import Forbidden, NotFound
 from workflow.extensions import db
 from workflow.i18n import _l
-from workflow.models import Association, Member, User
+from workflow.models import Association, Member, RoleGrant, User
 from workflow.operations import associations, users
 from workflow.operations.budget import update_member
 
@@ -152,3 +152,56 @@ def create_user(user: User, slug: str, body: UserCreate) -> dict[str, Any]:
         by=user,
     )
     return user_json(created, association)
+
+
+def _managed(slug: str, user: User) -> Association:
+    """The association if `user` manages it: 404 if hidden, 403 if only working there."""
+    association = load_association(slug, user)
+    if not permissions.can_manage_association(user, association):
+        raise Forbidden(_l("Only the association's officers and administrators manage its users."))
+    return association
+
+
+@route(
+    "/associations/<slug>/users",
+    summary="List the users with a role in the association, with their roles there",
+    tag="associations",
+    query=PageQuery,
+    response=Page[UserOut],
+    errors=(403,),
+    params={"slug": SLUG},
+)
+def list_users(user: User, slug: str, query: PageQuery) -> dict[str, Any]:
+    """Administrators and the association's officers; by name. Each role carries its `id`."""
+    association = _managed(slug, user)
+    holders = select(RoleGrant.user_id).where(RoleGrant.association_id == association.id)
+    statement = (
+        select(User)
+        .where(User.id.in_(holders))  # type: ignore[union-attr]
+        .order_by(User.name, User.id)
+    )
+    return paginate(db.session, statement, query, lambda u: user_json(u, association))
+
+
+@route(
+    "/associations/<slug>/users/<int:user_id>/roles/<int:grant_id>",
+    method="DELETE",
+    summary="Remove one of a user's roles in the association (their sessions and tokens end)",
+    tag="associations",
+    response=UserOut,
+    errors=(403, 409),
+    params={
+        "slug": SLUG,
+        "user_id": {"description": "The user's id."},
+        "grant_id": {"description": "The role grant's id (`roles[].id` of the user)."},
+    },
+)
+def revoke_role(user: User, slug: str, user_id: int, grant_id: int) -> dict[str, Any]:
+    """Administrators and the association's officers; the user is mailed, the audit log keeps
+    the grant. Nobody removes their own officer role (`403 own_officer_role`), only an admin an
+    admin's; the last officer role of the association stays (`409 last_officer`)."""
+    association = _managed(slug, user)
+    grant = users.find_grant(db.session, association, user_id, grant_id)
+    users.revoke_role(db.session, grant, by=user)
+    holder = db.session.get(User, user_id)
+    return user_json(holder, association)

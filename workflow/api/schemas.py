@@ -312,6 +312,7 @@ class MemberOut(Out):
 
 
 class RoleGrantOut(Out):
+    id: int = Field(description="The grant's id: `DELETE .../roles/{grant_id}` removes it.")
     role: RoleName
     member_id: int | None
     substitute: bool

@@ -126,7 +126,7 @@ def user_json(user: User, association: Association) -> dict[str, Any]:
         "email": user.email,
         "name": user.name,
         "roles": [
-            {"role": g.role, "member_id": g.member_id, "substitute": g.substitute}
+            {"id": g.id, "role": g.role, "member_id": g.member_id, "substitute": g.substitute}
             for g in sorted(user.grants, key=lambda g: (g.role, g.member_id or 0))
             if g.association_id == association.id
         ],

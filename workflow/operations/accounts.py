@@ -16,12 +16,11 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from workflow import audit, limits, mail, permissions
+from workflow import audit, limits, permissions
 from workflow.errors import Forbidden, Problem, ValidationFailed
 from workflow.i18n import _l
-from workflow.models import ZONE, User, utcnow
+from workflow.models import User, utcnow
 from workflow.models.security import PasswordReset
-from workflow.notifications import render
 from workflow.operations import users
 
 RESET_MINUTES = 15
@@ -45,21 +44,9 @@ def password_problems(password: str, user: User | None = None, field: str = "pas
     return []
 
 
-def _when() -> str:
-    return utcnow().astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
-
-
-def _mail_user(session: Session, user: User, template: str, **context: object) -> None:
-    subject, body = render(template, {"name": user.name, "email": user.email, **context})
-    mail.queue(
-        session,
-        to=user.email,
-        subject=subject,
-        body=body,
-        event=template.removeprefix("mail/").removesuffix(".txt"),
-        association_id=None,
-        application_id=None,
-    )
+# The account mails live with the users (a removed role mails the same way).
+_when = users.local_now
+_mail_user = users.mail_user
 
 
 def _set_password(session: Session, user: User, new_password: str, *, action: str) -> None:

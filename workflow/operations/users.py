@@ -15,10 +15,11 @@ from sqlalchemy.orm import joinedload
 from sqlmodel import Session, func, select
 
 from states.common import MEMBER_BOUND_ROLES, Role
-from workflow import audit, permissions
-from workflow.errors import Forbidden, Problem, ValidationFailed
+from workflow import audit, labels, mail, permissions
+from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from workflow.i18n import _l
-from workflow.models import ApiToken, Association, Member, RoleGrant, User, utcnow
+from workflow.models import ZONE, ApiToken, Association, Member, RoleGrant, User, utcnow
+from workflow.notifications import render
 from workflow.operations.associations import require_manager
 
 # A hash to verify against when the e-mail is unknown, so timing does not tell.
@@ -285,3 +286,102 @@ def grant_roles(
         },
     )
     return grants
+
+
+def local_now() -> str:
+    """The time now as the mails to a user write it (Swedish local time)."""
+    return utcnow().astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
+
+
+def mail_user(session: Session, user: User, template: str, **context: object) -> None:
+    """Queue a mail about the user's own account (password, deactivation, a removed role)."""
+    subject, body = render(template, {"name": user.name, "email": user.email, **context})
+    mail.queue(
+        session,
+        to=user.email,
+        subject=subject,
+        body=body,
+        event=template.removeprefix("mail/").removesuffix(".txt"),
+        association_id=None,
+        application_id=None,
+    )
+
+
+def find_grant(
+    session: Session, association: Association, user_id: int, grant_id: int
+) -> RoleGrant:
+    """The grant `grant_id` of user `user_id` in `association`, or NotFound (`role_not_held`).
+
+    A grant of another association, of another user, or one already removed is the same
+    answer: the user holds no such role here.
+    """
+    grant = session.get(RoleGrant, grant_id) if 0 < grant_id < 2**31 else None
+    if grant is None or grant.association_id != association.id or grant.user_id != user_id:
+        raise NotFound(_l("The user holds no such role here."), code="role_not_held")
+    return grant
+
+
+def revoke_role(session: Session, grant: RoleGrant, *, by: User) -> None:
+    """Remove one role grant (flushes): the holder's sessions and tokens end, the holder is
+    mailed, and the audit log keeps what was held.
+
+    Admins and the association's officers; nobody removes their own officer role (another
+    officer or an admin does), only an admin removes an admin's roles, and the association's
+    last officer role of an active account stays (give the successor the role first).
+    """
+    holder = session.get(User, grant.user_id)
+    association = session.get(Association, grant.association_id)
+    if holder is None or association is None:
+        raise NotFound(_l("The user holds no such role here."), code="role_not_held")
+    if grant.role == Role.OFFICER and holder.id == by.id:
+        raise Forbidden(
+            _l("You cannot remove your own officer role: another officer or an administrator can."),
+            code="own_officer_role",
+        )
+    if not permissions.can_revoke_role(by, grant, holder):
+        raise Forbidden(_l("You may not remove this role."))
+    if grant.role == Role.OFFICER and holder.active:
+        # Two officers removing each other at once: the association's row orders them.
+        session.exec(
+            select(Association.id).where(Association.id == association.id).with_for_update()
+        ).one()
+        others = session.exec(
+            select(func.count())
+            .select_from(RoleGrant)
+            .join(User, User.id == RoleGrant.user_id)  # type: ignore[arg-type]
+            .where(
+                RoleGrant.association_id == association.id,
+                RoleGrant.role == Role.OFFICER,
+                RoleGrant.id != grant.id,
+                User.active.is_(True),  # type: ignore[attr-defined]
+            )
+        ).one()
+        if not others:
+            raise Conflict(
+                _l("This is the association's last officer: give the role to the successor first."),
+                code="last_officer",
+            )
+    held = {"role": grant.role, "member_id": grant.member_id, "substitute": grant.substitute}
+    member = session.get(Member, grant.member_id) if grant.member_id is not None else None
+    holder.grants.remove(grant)  # delete-orphan: the row goes, the audit event keeps it
+    session.add(holder)
+    end_sessions(session, holder)
+    audit.record(
+        session,
+        action="revoke_role",
+        entity_type="user",
+        entity_id=holder.id,
+        association_id=association.id,
+        actor=by,
+        data={"email": holder.email, "grant_id": grant.id, "roles": [held]},
+    )
+    mail_user(
+        session,
+        holder,
+        "mail/role_revoked.txt",
+        when=local_now(),
+        by=by.name,
+        association=association.name,
+        role=labels.ROLE_LABELS.get(grant.role, grant.role),
+        member=member.name if member is not None else None,
+    )

@@ -10,12 +10,13 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from forms.admin import ROLE_ROWS, AssociationForm, MemberForm, UserForm
+from forms.admin import ROLE_ROWS, AssociationForm, MemberForm, RevokeRoleForm, UserForm
 from forms.base import options
 from workflow import permissions, transaction
-from workflow.errors import NotFound, ValidationFailed
+from workflow.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
+from workflow.labels import role_label
 from workflow.models import Association, Member, RoleGrant, User
 from workflow.operations import associations, users
 from workflow.web.formerrors import FormErrors, row_caption
@@ -144,17 +145,8 @@ def _user_locator(form: UserForm, rows: list[int]) -> Any:
 def user_list(slug: str) -> ResponseReturnValue:
     """The people with a role in the association, and the form to create one."""
     association = _managed(slug)
-    member_rows = db.session.exec(
-        select(Member).where(Member.association_id == association.id).order_by(Member.name)
-    ).all()
-    form = UserForm()
-    if request.method == "GET" or form.add_rows.data:
-        target = min(len(form.roles.entries) + ROLE_ROWS, form.roles.max_entries or ROLE_ROWS)
-        while len(form.roles.entries) < target:
-            form.roles.append_entry()
-    choices = options([("", gettext("(none)")), *((m.id, m.name) for m in member_rows)])
-    for entry in form.roles.entries:
-        entry.form.member_id.choices = choices
+    member_rows = _member_rows(association)
+    form = _user_form(member_rows, UserForm())
     errors = FormErrors()
     status = 200
     if request.method == "POST" and not form.add_rows.data:
@@ -189,6 +181,37 @@ def user_list(slug: str) -> ResponseReturnValue:
                 return redirect(url_for("admin.user_list", slug=association.slug), code=303)
         else:
             errors.add_form(form)
+    return _users_page(association, member_rows, form, errors, status)
+
+
+def _user_form(member_rows: list[Member], form: UserForm, *, blank: bool = False) -> UserForm:
+    """The new-user form with its role rows (more when asked, or `blank`) and the members."""
+    if blank or request.method == "GET" or form.add_rows.data:
+        target = min(len(form.roles.entries) + ROLE_ROWS, form.roles.max_entries or ROLE_ROWS)
+        while len(form.roles.entries) < target:
+            form.roles.append_entry()
+    choices = options([("", gettext("(none)")), *((m.id, m.name) for m in member_rows)])
+    for entry in form.roles.entries:
+        entry.form.member_id.choices = choices
+    return form
+
+
+def _member_rows(association: Association) -> list[Member]:
+    return list(
+        db.session.exec(
+            select(Member).where(Member.association_id == association.id).order_by(Member.name)
+        ).all()
+    )
+
+
+def _users_page(
+    association: Association,
+    member_rows: list[Member],
+    form: UserForm,
+    errors: FormErrors,
+    status: int,
+) -> ResponseReturnValue:
+    """The users page: who holds which role, their accounts, and the new-user form."""
     grants = db.session.exec(
         select(RoleGrant, User)
         .join(User, User.id == RoleGrant.user_id)  # type: ignore[arg-type]
@@ -207,6 +230,37 @@ def user_list(slug: str) -> ResponseReturnValue:
             people=list(people.values()),
             members={m.id: m for m in member_rows},
             can_deactivate_user=permissions.can_deactivate_user,
+            can_revoke_role=permissions.can_revoke_role,
+            revoke_form=RevokeRoleForm(),
         ),
         status,
     )
+
+
+@bp.route("/associations/<slug>/users/<int:user_id>/roles/<int:grant_id>/revoke", methods=["POST"])
+@login_required
+def revoke_role(slug: str, user_id: int, grant_id: int) -> ResponseReturnValue:
+    """Remove one role of a user; a refusal shows the users page with its reason."""
+    association = _managed(slug)
+    form = RevokeRoleForm()
+    if not form.validate():
+        abort(400)
+    grant = users.find_grant(db.session, association, user_id, grant_id)
+    holder = db.session.get(User, user_id)
+    with transaction.step(Forbidden, Conflict) as refusal:
+        users.revoke_role(db.session, grant, by=current_user._get_current_object())  # type: ignore[attr-defined]
+    if (exc := refusal.error) is not None:
+        errors = FormErrors()
+        errors.add(None, "", exc.message)
+        member_rows = _member_rows(association)
+        page_form = _user_form(member_rows, UserForm(formdata=None), blank=True)
+        return _users_page(association, member_rows, page_form, errors, exc.status)
+    flash(
+        gettext(
+            "The role %(role)s of %(name)s is removed; their sessions have ended.",
+            role=role_label(grant.role),
+            name=holder.name if holder is not None else "",
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.user_list", slug=association.slug), code=303)
