@@ -230,8 +230,13 @@ def _texts(value: Any) -> list[str]:
     """Every piece of text a section value holds (numbers as written, lists and rows walked)."""
     if value is None or isinstance(value, bool):
         return []
-    if isinstance(value, str | int):
-        return [str(value)]
+    if isinstance(value, int):
+        # As stored and as the pages show it: 900000, 900 000 (Swedish), 900,000 (English).
+        grouped = f"{value:,}"
+        shown = [str(value), grouped.replace(",", " "), grouped]
+        return shown + [f"{text} kr" for text in shown]
+    if isinstance(value, str):
+        return [value]
     if isinstance(value, dict):
         return [text for item in value.values() for text in _texts(item)]
     if isinstance(value, list):
