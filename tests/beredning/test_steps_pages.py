@@ -120,7 +120,7 @@ def test_an_open_completion_request_needs_an_override_reason_on_the_page(
     refused = _step(post, app_row, "recommend", **fields)
     assert refused.status_code == 422
     body = text(refused)
-    assert "shared requests for completion are still open" in _refusal(body)
+    assert "1 shared request for completion is still open" in _refusal(body)
     assert _textarea(body, "recommend-conditions") == "Indikatorer läggs till före start."
     done = _step(
         post, app_row, "recommend", override_reason="Villkoret täcker kompletteringen.", **fields

@@ -353,3 +353,51 @@ def test_edit_by_someone_who_may_only_read(client, world, login, make_applicatio
     assert client.get(f"/applications/{draft.id}/edit").status_code == 404
     login(world.users["other_applicant"])
     assert client.get(f"/applications/{draft.id}/edit").status_code == 404
+
+
+def test_saving_after_a_completion_request_does_not_call_it_a_draft(
+    client, world, login, post, make_application
+):
+    """Issue 19, friction 7: "Utkastet är sparat." was said of a submitted application."""
+    app_row = make_application(state=State.COMPLETION_REQUESTED)
+    login(world.users["applicant"])
+    url = f"/applications/{app_row.id}/edit"
+    response = post(
+        url, _form(world, title="Kompletterad", version=str(app_row.version)), from_page=url
+    )
+    assert response.status_code == 303
+    page = text(client.get(response.headers["Location"]))
+    assert "Dina ändringar är sparade. Skicka in ansökan igen när den är komplett." in page
+    assert "Utkastet är sparat." not in page
+    draft = make_application()
+    url = f"/applications/{draft.id}/edit"
+    response = post(url, _form(world, title="Utkast", version=str(draft.version)), from_page=url)
+    assert "Utkastet är sparat." in text(client.get(response.headers["Location"]))
+
+
+def test_the_words_the_officials_found_unclear_are_gone():
+    """Issue 19, friction 7: the Swedish read by klarspråk."""
+    from babel.messages.pofile import read_po
+
+    from tests.web.test_translations import PO
+
+    with PO.open("rb") as source:
+        catalog = read_po(source, locale="sv")
+    strings = [
+        s
+        for m in catalog
+        if m.id
+        for s in (m.string if isinstance(m.string, tuple) else (m.string,))
+    ]
+    for unclear in ("Bifoga en plan", "Avvecklad", "Beslutförhet", "Beslutsförhet", "1 delade"):
+        assert not [s for s in strings if unclear in s], unclear
+    plural = catalog.get(
+        (
+            "%(num)s shared request for completion is still open: resolve it, or say why the"
+            " group recommends anyway.",
+            "%(num)s shared requests for completion are still open: resolve them, or say why"
+            " the group recommends anyway.",
+        )
+    )
+    assert plural is not None
+    assert plural.string[0].startswith("%(num)s delad begäran")

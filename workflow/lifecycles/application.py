@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_ngettext
 from sqlmodel import Session, select
 
 from states import application as spec
@@ -114,10 +115,12 @@ def _guard_completion_requests_answered(step: Step) -> list[Problem]:
     return [
         Problem(
             "override_reason",
-            _l(
-                "%(n)s shared requests for completion are still open: resolve them, or say why"
+            lazy_ngettext(
+                "%(num)s shared request for completion is still open: resolve it, or say why"
                 " the group recommends anyway.",
-                n=open_requests,
+                "%(num)s shared requests for completion are still open: resolve them, or say"
+                " why the group recommends anyway.",
+                open_requests,
             ),
         )
     ]

@@ -147,7 +147,7 @@ CHECKLIST: tuple[CheckItem, ...] = (
     CheckItem(
         "follow_up_plan",
         _l("Follow-up and evaluation plan"),
-        _required("follow_up_plan", _l("Attach a plan for follow-up and evaluation.")),
+        _required("follow_up_plan", _l("Write a plan for follow-up and evaluation.")),
     ),
     CheckItem(
         "gender_equality_plan",

@@ -292,7 +292,14 @@ def edit(application_id: int) -> ResponseReturnValue:
         return _render_form(form, errors, association, app, exc.status)
     if saved is None:
         return _render_form(form, errors, association, app, 422)
-    flash(gettext("The draft is saved."), "success")
+    if saved.state == machine.State.DRAFT:
+        flash(gettext("The draft is saved."), "success")
+    else:
+        # Asked to complete it, the applicant sends it again with the resubmit step.
+        flash(
+            gettext("Your changes are saved. Send the application again when it is complete."),
+            "success",
+        )
     return redirect(url_for("applications.show", application_id=app.id), code=303)
 
 
