@@ -401,3 +401,41 @@ def test_the_words_the_officials_found_unclear_are_gone():
     )
     assert plural is not None
     assert plural.string[0].startswith("%(num)s delad begäran")
+
+
+def test_a_save_with_a_problem_keeps_the_valid_rest(
+    client, world, login, post, make_application, session
+):
+    """Issue 19, friction 8: a draft save with one bad field stored nothing."""
+    app_row = make_application()
+    login(world.users["applicant"])
+    url = f"/applications/{app_row.id}/edit"
+    changed = _form(
+        world,
+        title="Nytt namn",
+        age_min="tjugo",
+        target_group="Nya målgruppen",
+        version=str(app_row.version),
+        **{"budget-1-amount_sek": "-5"},
+    )
+    response = post(url, changed, from_page=url)
+    assert response.status_code == 422
+    body = text(response)
+    assert "Allt annat är sparat." in body
+    assert "Måste vara ett heltal." in body
+    assert 'value="tjugo"' in body  # the refused input is still there to correct
+    session.expire_all()
+    fresh = session.get(Application, app_row.id)
+    assert (fresh.title, fresh.target_group) == ("Nytt namn", "Nya målgruppen")
+    assert fresh.age_min == app_row.age_min  # the refused field keeps what was stored
+    # The budget group with a refused row keeps its stored rows.
+    assert [(b.year, b.amount_sek) for b in fresh.budget_lines] == [
+        (b.year, b.amount_sek) for b in app_row.budget_lines
+    ]
+    # The form carries the new version: correcting and saving again is no conflict.
+    assert f'name="version" type="hidden" value="{fresh.version}"' in body
+    corrected = {**changed, "age_min": "20", "budget-1-amount_sek": "5", "version": fresh.version}
+    again = post(url, corrected, from_page=url)
+    assert again.status_code == 303
+    session.expire_all()
+    assert session.get(Application, app_row.id).age_min == 20

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -199,27 +199,68 @@ def _locator(
 
 
 def _save(
-    form: ApplicationForm, write: Callable[[schemas.ApplicationFields], Application]
+    form: ApplicationForm,
+    write: Callable[[schemas.ApplicationFields], Application],
+    *,
+    partly: bool = False,
 ) -> tuple[Application | None, FormErrors]:
-    """Parse the form, validate through the schema and the service, write; or gather errors."""
+    """Parse the form, validate through the schema and the service, and write.
+
+    With `partly` (a stored application) a field or group of rows with a problem is left out
+    and keeps what is stored, so a save never loses the rest of the applicant's work; else
+    any problem writes nothing. The problems come back in `errors`; None when nothing was
+    written.
+    """
     errors = FormErrors()
     form.validate()
     errors.add_form(form)
     data, rows = _collect(form)
+    if errors and not partly:
+        return None, errors
+    # A group with a refused row keeps its stored rows: its valid rows alone would replace them.
+    for name in ROW_GROUPS:
+        if any(any(f.errors for f in e.form) for e in form[name].entries):
+            data.pop(name, None)
     locate = _locator(form, rows)
-    try:
-        fields = schemas.parse(schemas.ApplicationFields, data)
-    except ValidationFailed as exc:
+    for _attempt in range(3):
+        try:
+            fields = schemas.parse(schemas.ApplicationFields, data)
+        except ValidationFailed as exc:
+            errors.add_problems(exc.problems, locate)
+            if not partly or not _leave_out(data, exc.problems):
+                return None, errors
+            continue
+        with transaction.step(ValidationFailed) as refusal:
+            app = write(fields)
+        if (exc := refusal.error) is None:
+            if errors:
+                # The valid part stays saved although the answer is a refusal of the rest.
+                transaction.keep_writes()
+            return app, errors
         errors.add_problems(exc.problems, locate)
-        return None, errors
-    if errors:
-        return None, errors
-    with transaction.step(ValidationFailed) as refusal:
-        app = write(fields)
-    if (exc := refusal.error) is not None:
-        errors.add_problems(exc.problems, locate)
-        return None, errors
-    return app, errors
+        if not partly or not _leave_out(data, exc.problems):
+            return None, errors
+    return None, errors
+
+
+def _leave_out(data: dict[str, Any], problems: Sequence[Any]) -> bool:
+    """Drop the fields the problems name from `data`; whether any was there to drop."""
+    heads = {problem.field.split(".")[0] for problem in problems}
+    dropped = heads & data.keys()
+    for head in dropped:
+        del data[head]
+    return bool(dropped)
+
+
+def _partly_saved(form: ApplicationForm, errors: FormErrors, app: Application) -> None:
+    """The form after a save that left fields out: the new version, and what happened."""
+    form.version.data = app.version
+    form.version.raw_data = [str(app.version)]
+    errors.add(
+        None,
+        "",
+        _l("Everything else is saved. Correct the fields marked and save again."),
+    )
 
 
 def _render_form(
@@ -285,13 +326,16 @@ def edit(application_id: int) -> ResponseReturnValue:
         )
 
     with transaction.step(Conflict) as refusal:
-        saved, errors = _save(form, write)
+        saved, errors = _save(form, write, partly=True)
     if (exc := refusal.error) is not None:
         errors = FormErrors()
         errors.add(None, "", exc.message)
         return _render_form(form, errors, association, app, exc.status)
     if saved is None:
         return _render_form(form, errors, association, app, 422)
+    if errors:
+        _partly_saved(form, errors, saved)
+        return _render_form(form, errors, association, saved, 422)
     if saved.state == machine.State.DRAFT:
         flash(gettext("The draft is saved."), "success")
     else:
