@@ -248,4 +248,8 @@ def proposal(d: Any) -> bytes:
             run = paragraph.add_run(line)
             if index < len(block) - 1:
                 run.add_break()
+    # The signature block: the förbundschef who wrote it, for the association.
+    document.add_paragraph()
+    document.add_paragraph(d.author or "")
+    document.add_paragraph(f"Förbundschef, {d.association}")
     return _save(document)

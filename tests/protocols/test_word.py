@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import docx
+from pypdf import PdfReader
 
 from tests.meetings.conftest import proposed_with_preparation  # noqa: F401 - a fixture
 from workflow.operations import protocols
@@ -73,6 +74,7 @@ def test_the_tjansteskrivelse_as_pdf_and_docx(
     api,
     bearer,
     sign_in,
+    world,
     proposed_with_preparation,  # noqa: F811
 ):
     app_row = proposed_with_preparation(title="Hälsoskola")
@@ -84,9 +86,16 @@ def test_the_tjansteskrivelse_as_pdf_and_docx(
     assert "Tjänsteskrivelse" in text
     assert "Förslag till beslut: bevilja." in text
     assert app_row.diary_number in text
+    # Issue 19, friction 9: date, reference and a signature block, in Word and in the PDF.
+    officer = world.users["officer"].name
+    assert f"Förbundschef, {world.association.name}" in text
+    assert officer in text.split("Förslag till beslut")[-1]
     pdf = client.get(f"/api/v1/applications/{app_row.id}/proposal.pdf", headers=auth)
     assert pdf.status_code == 200
     assert pdf.mimetype == "application/pdf"
+    printed = "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert f"Förbundschef, {world.association.name}" in printed
+    assert "Datum" in printed
     sign_in("officer")
     page = client.get(f"/applications/{app_row.id}").get_data(as_text=True)
     assert f'href="/applications/{app_row.id}/proposal.docx"' in page
