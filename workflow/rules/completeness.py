@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from workflow.errors import Problem
 from workflow.i18n import _l
-from workflow.models import Application, Association, Member
+from workflow.models import KINDS, Application, Association, Member
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,14 @@ def _parties(app: Application, members: dict[int, Member]) -> list[Problem]:
     return []
 
 
+# A structural insats (seminars, competence days, Psykiatriveckan) reaches people who are not
+# its participants: no age range and no expected women and men are asked of it.
+STRUCTURAL = KINDS[1]
+
+
 def _ages(app: Application, _members: dict[int, Member]) -> list[Problem]:
+    if app.kind == STRUCTURAL:
+        return []
     problems = []
     if app.age_min is None:
         problems.append(Problem("age_min", _l("Give the lowest age of the target group.")))
@@ -68,6 +75,8 @@ def _ages(app: Application, _members: dict[int, Member]) -> list[Problem]:
 
 
 def _participants(app: Application, _members: dict[int, Member]) -> list[Problem]:
+    if app.kind == STRUCTURAL:
+        return []
     problems = []
     if app.participants_women is None:
         problems.append(
