@@ -464,11 +464,43 @@ def choose_years(year: int | None, first: int | None, last: int | None, default:
 # --- the API's shape and the exports --------------------------------------------------------------
 
 
+def parameters_json(params: Parameters) -> dict[str, Any]:
+    """The parameters, each with its source (seeds/000 for a default)."""
+    return {
+        "full_time_month_sek": params.full_time_month_sek,
+        "subsidised_share": float(params.subsidised_share),
+        "studies_share": float(params.studies_share),
+        "taxable_month_sek": params.taxable_month_sek,
+        "region_tax_percent": float(params.region_tax_percent),
+        "municipal_tax_percent": float(params.municipal_tax_percent),
+        "source": params.source,
+        "sources": {name: params.source_of(name) for name in PARAMETER_NAMES},
+        "version": params.version,
+    }
+
+
+def socioeconomic_json(socio: Socioeconomic, persons_without_heltider: int) -> dict[str, Any]:
+    """The estimate of a year as the API gives it."""
+    return {
+        "heltider": {name: float(socio.heltider[name]) for name in FULL_TIME_OUTCOMES},
+        "persons_without_heltider": persons_without_heltider,
+        "work_value_month_sek": socio.work_value_month_sek,
+        "region_tax_month_sek": socio.region_tax_month_sek,
+        "municipal_tax_month_sek": socio.municipal_tax_month_sek,
+        "monthly_value_sek": socio.monthly_value_sek,
+        "work_value_year_sek": socio.work_value_year_sek,
+        "region_tax_year_sek": socio.region_tax_year_sek,
+        "municipal_tax_year_sek": socio.municipal_tax_year_sek,
+        "yearly_value_sek": socio.yearly_value_sek,
+        "payback_months": float(socio.payback_months) if socio.payback_months is not None else None,
+        "parameters": parameters_json(socio.parameters),
+    }
+
+
 def year_json(row: YearFigures) -> dict[str, Any]:
     """One year as API.md's "Statistics" gives it, plus the support shift when reported."""
     socio = row.socioeconomic
     assert socio is not None  # `figures` always estimates
-    params = socio.parameters
     return {
         "year": row.year,
         "participants": row.participants.as_dict(),
@@ -477,18 +509,7 @@ def year_json(row: YearFigures) -> dict[str, Any]:
         "outcomes": {name: row.outcomes[name].as_dict() for name in OUTCOMES},
         "costs_sek": row.costs_sek,
         "cost_per_participant_sek": row.cost_per_participant_sek,
-        "socioeconomic": {
-            "monthly_value_sek": socio.monthly_value_sek,
-            "yearly_value_sek": socio.yearly_value_sek,
-            "payback_months": float(socio.payback_months)
-            if socio.payback_months is not None
-            else None,
-            "parameters": {
-                "full_time_month_sek": params.full_time_month_sek,
-                "subsidised_share": float(params.subsidised_share),
-                "studies_share": float(params.studies_share),
-            },
-        },
+        "socioeconomic": socioeconomic_json(socio, row.persons_without_heltider),
         "insatser": [
             {
                 "application_id": i.application_id,
@@ -552,28 +573,38 @@ def sheets(rows: list[YearFigures]) -> list[Sheet]:
             str(_l("Year")),
             str(_l("Costs (SEK)")),
             str(_l("Cost per participant (SEK)")),
+            str(_l("Heltider in work")),
+            str(_l("Heltider in subsidised work")),
+            str(_l("Heltider in studies")),
+            str(_l("Value of the work and studies, a year (SEK)")),
+            str(_l("Increased tax to the region, a year (SEK)")),
+            str(_l("Increased tax to the municipality, a year (SEK)")),
             str(_l("Monthly value (SEK)")),
             str(_l("Yearly value (SEK)")),
             str(_l("Payback (months)")),
-            str(_l("Full-time job a month (SEK)")),
-            str(_l("Subsidised work, share")),
-            str(_l("Studies, share")),
         ],
         [
             [
                 row.year,
                 row.costs_sek,
                 row.cost_per_participant_sek,
+                *(row.socioeconomic.heltider[name] for name in FULL_TIME_OUTCOMES),
+                row.socioeconomic.work_value_year_sek,
+                row.socioeconomic.region_tax_year_sek,
+                row.socioeconomic.municipal_tax_year_sek,
                 row.socioeconomic.monthly_value_sek,
                 row.socioeconomic.yearly_value_sek,
                 row.socioeconomic.payback_months,
-                row.socioeconomic.parameters.full_time_month_sek,
-                row.socioeconomic.parameters.subsidised_share,
-                row.socioeconomic.parameters.studies_share,
             ]
             for row in rows
             if row.socioeconomic is not None
         ],
+    )
+    params = rows[-1].socioeconomic.parameters if rows and rows[-1].socioeconomic else Parameters()
+    parameter_sheet = Sheet(
+        str(_l("Parameters")),
+        [str(_l("Parameter")), str(_l("Value")), str(_l("Source"))],
+        [[name, getattr(params, name), params.source_of(name)] for name in PARAMETER_NAMES],
     )
     insatser = Sheet(
         str(_l("Insatser")),
@@ -622,7 +653,7 @@ def sheets(rows: list[YearFigures]) -> list[Sheet]:
             for source in SUPPORT_SOURCES
         ],
     )
-    return [people, outcomes, costs, insatser, goals, support]
+    return [people, outcomes, costs, parameter_sheet, insatser, goals, support]
 
 
 def csv_rows(rows: list[YearFigures]) -> tuple[list[str], list[list[Any]]]:
@@ -660,6 +691,12 @@ def csv_rows(rows: list[YearFigures]) -> tuple[list[str], list[list[Any]]]:
         for label, value in (
             (_l("Costs (SEK)"), row.costs_sek),
             (_l("Cost per participant (SEK)"), row.cost_per_participant_sek),
+            (_l("Heltider in work"), socio.heltider["work"]),
+            (_l("Heltider in subsidised work"), socio.heltider["subsidised_work"]),
+            (_l("Heltider in studies"), socio.heltider["studies"]),
+            (_l("Value of the work and studies, a year (SEK)"), socio.work_value_year_sek),
+            (_l("Increased tax to the region, a year (SEK)"), socio.region_tax_year_sek),
+            (_l("Increased tax to the municipality, a year (SEK)"), socio.municipal_tax_year_sek),
             (_l("Monthly value (SEK)"), socio.monthly_value_sek),
             (_l("Yearly value (SEK)"), socio.yearly_value_sek),
             (_l("Payback (months)"), socio.payback_months),
