@@ -15,10 +15,11 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from forms.base import BaseForm, DateInput, IntField, MultiCheckboxField, options
+from forms.statistics import ShareField
 from workflow import labels, limits
 from workflow.i18n import _l
 from workflow.models import Goal
-from workflow.models.reports import OUTCOMES, SUPPORT_PHASES, SUPPORT_SOURCES
+from workflow.models.reports import FULL_TIME_OUTCOMES, OUTCOMES, SUPPORT_PHASES, SUPPORT_SOURCES
 from workflow.operations import reports as service
 from workflow.rules import reports as reports_rules
 
@@ -41,6 +42,11 @@ def _version_field() -> IntegerField:
         invalid_value_message=INCOMPLETE,
         validators=[Optional()],
     )
+
+
+def heltider_field(outcome: str) -> str:
+    """The form field name of an outcome's heltider."""
+    return f"outcome_{outcome}_heltider"
 
 
 def outcome_field(outcome: str, gender: str) -> str:
@@ -133,6 +139,15 @@ def report_form(goals: list[Goal], *, new: bool, **kwargs: Any) -> BaseForm:
             attrs[outcome_field(outcome, gender)] = IntField(
                 f"{labels.OUTCOME_LABELS[outcome]}, {GENDER_LABELS[gender]}"
             )
+    for outcome in FULL_TIME_OUTCOMES:
+        attrs[heltider_field(outcome)] = ShareField(
+            _l("%(outcome)s, heltider", outcome=labels.OUTCOME_LABELS[outcome]),
+            description=_l(
+                "Full-time equivalents, for example 1,5 for one full-time and one half-time."
+            ),
+            places=2,
+            validators=[Optional()],
+        )
     for phase in SUPPORT_PHASES:
         for source in SUPPORT_SOURCES:
             for gender in service.GENDERS:
@@ -164,6 +179,7 @@ def form_input(form: BaseForm, goals: list[Goal], *, new: bool) -> service.Repor
     data.outcomes = {
         o: {g: form[outcome_field(o, g)].data or 0 for g in service.GENDERS} for o in OUTCOMES
     }
+    data.heltider = {o: form[heltider_field(o)].data for o in FULL_TIME_OUTCOMES}
     data.support = {
         p: {
             s: {g: form[support_field(p, s, g)].data or 0 for g in service.GENDERS}
@@ -188,6 +204,8 @@ def form_data(report: Any) -> dict[str, Any]:
     for outcome, by_gender in service.outcome_table(report).items():
         for gender, value in by_gender.items():
             data[outcome_field(outcome, gender)] = value
+    for outcome, heltider in reports_rules.heltider_table(report).items():
+        data[heltider_field(outcome)] = heltider
     for phase, sources in reports_rules.support_table(report).items():
         for source, by_gender in sources.items():
             for gender, value in by_gender.items():
@@ -200,6 +218,8 @@ def form_data(report: Any) -> dict[str, Any]:
 def field_for_problem(name: str) -> str | None:
     """The form field that shows a service problem (`outcomes.work.women` → its input)."""
     parts = name.split(".")
+    if parts[0] == "heltider" and len(parts) == 2:
+        return heltider_field(parts[1])
     if parts[0] == "outcomes" and len(parts) == 3:
         return outcome_field(parts[1], parts[2])
     if parts[0] == "outcomes" and len(parts) == 2:

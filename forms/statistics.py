@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from wtforms.fields import DecimalField, IntegerField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.fields import DecimalField, IntegerField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from forms.admin import REQUIRED
+from forms.admin import REQUIRED, TOO_LONG
 from forms.base import BaseForm, IntField
 from workflow.i18n import _l
+from workflow.models.statistics import SOURCE_MAX
 
 BETWEEN = _l("Must be between %(min)s and %(max)s.")
 
@@ -36,7 +37,7 @@ class ShareField(DecimalField):
 
 
 class ParametersForm(BaseForm):
-    """What a full-time job is worth a month, and the shares for subsidised work and studies."""
+    """The seeds' method: what a heltid is worth a month, the shares, and the tax part."""
 
     version = IntegerField(
         widget=HiddenInput(),
@@ -58,4 +59,29 @@ class ParametersForm(BaseForm):
         description=_l("For example 0,5."),
         places=3,
         validators=[InputRequired(message=REQUIRED), NumberRange(0, 1, BETWEEN)],
+    )
+    taxable_month_sek = IntField(
+        _l("Taxable wage of a full-time job, a month (SEK)"),
+        validators=[InputRequired(message=REQUIRED), NumberRange(0, 10_000_000, BETWEEN)],
+    )
+    region_tax_percent = ShareField(
+        _l("Tax to the region (%)"),
+        description=_l("For example 11,76."),
+        places=2,
+        validators=[InputRequired(message=REQUIRED), NumberRange(0, 100, BETWEEN)],
+    )
+    municipal_tax_percent = ShareField(
+        _l("Tax to the municipality (%)"),
+        description=_l("For example 21,64."),
+        places=2,
+        validators=[InputRequired(message=REQUIRED), NumberRange(0, 100, BETWEEN)],
+    )
+    source = StringField(
+        _l("Source of the association's own figures"),
+        description=_l(
+            "Required when a figure differs from the seeds' method, for example a board"
+            " decision or an evaluation."
+        ),
+        validators=[Length(max=SOURCE_MAX, message=TOO_LONG)],
+        render_kw={"maxlength": SOURCE_MAX},
     )

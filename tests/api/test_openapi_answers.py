@@ -112,6 +112,7 @@ class Walk:
             self.get(f"{base}/statistics?year={year}")
         if years:
             self.get(f"{base}/statistics?from={years[0]}&to={years[-1]}")
+        self.get(f"{base}/statistics/parameters")
         for meeting in self.pages(f"{base}/meetings"):
             self.get(f"/api/v1/meetings/{meeting['id']}")
             self.get(f"/api/v1/meetings/{meeting['id']}/protocol")

@@ -25,10 +25,27 @@ def test_applicant_creates_an_annual_report(call: Any, world: Any, active_app: A
     assert data["state"] == "draft"
     assert data["due_date"] == "2025-02-28"
     assert data["granted_sek"] == 800_000
-    assert data["outcomes"]["work"] == {"women": 3, "men": 2}
+    assert data["outcomes"]["work"] == {"women": 3, "men": 2, "heltider": None}
     assert data["outcomes"]["other"] == {"women": 0, "men": 0}
     assert [g["value"] for g in data["goal_results"]] == ["45 %", "85 %"]
     assert data["allowed_transitions"] == ["submit"]
+
+
+def test_a_report_carries_heltider_of_work_and_studies(
+    call: Any, world: Any, active_app: Any
+) -> None:
+    """seeds/000 counts work in heltider: 5 persons in work may be 3,5 full-time equivalents."""
+    outcomes = {
+        "work": {"women": 3, "men": 2, "heltider": 3.5},
+        "studies": {"women": 2, "men": 1, "heltider": 1.25},
+        "job_seeking": {"women": 3, "men": 3},
+    }
+    response = _create(call, world, active_app, outcomes=outcomes)
+    assert response.status_code == 201, response.get_json()
+    data = response.get_json()
+    assert data["outcomes"]["work"] == {"women": 3, "men": 2, "heltider": 3.5}
+    assert data["outcomes"]["studies"]["heltider"] == 1.25
+    assert data["outcomes"]["subsidised_work"] == {"women": 0, "men": 0, "heltider": None}
 
 
 @pytest.mark.parametrize(
@@ -44,6 +61,16 @@ def test_applicant_creates_an_annual_report(call: Any, world: Any, active_app: A
         (
             {"outcomes": {"work": {"women": -1, "men": 6}}},
             {"outcomes.work.women"},
+        ),
+        (
+            {
+                "outcomes": {
+                    "work": {"women": 3, "men": 2, "heltider": 5.5},
+                    "studies": {"women": 2, "men": 1},
+                    "job_seeking": {"women": 3, "men": 3},
+                }
+            },
+            {"heltider.work"},
         ),
         ({"costs_sek": 1500.5}, {"costs_sek"}),
         ({"costs_sek": "750000"}, {"costs_sek"}),

@@ -49,6 +49,7 @@ def _post_new(client: Any, app: Any, **overrides: Any) -> Any:
         ({"participants_women": "-2"}, "Måste vara minst 0."),
         ({"costs_sek": "12,5"}, "Måste vara ett heltal."),
         ({"year": "2031"}, "Rapporteringsplanen har ingen årsrapport för det året."),
+        ({"outcome_work_heltider": "5,5"}, "Högst en heltid per person (5 personer)."),
     ],
 )
 def test_a_refused_form_keeps_the_input_and_names_the_problem(
@@ -67,10 +68,13 @@ def test_write_submit_and_accept_on_the_pages(
     client: Any, login: Any, world: Any, active_app: Any
 ) -> None:
     login(world.users["applicant"])
-    created = _post_new(client, active_app)
+    created = _post_new(client, active_app, outcome_work_heltider="3,5")
     assert created.status_code == 303, created.get_data(as_text=True)[:2000]
     report_url = created.headers["Location"]
     page = client.get(report_url).get_data(as_text=True)
+    # 5 persons in work make 3,5 heltider; studies were given without heltider
+    assert 'data-heltider="work">3,5<' in page
+    assert 'data-heltider="studies">–<' in page
     # Goals with their targets, costs against the grant, the split by gender.
     assert "Andel till arbete eller studier" in page
     assert "40 %" in page

@@ -277,6 +277,8 @@ RULES: dict[str, Rule] = {
     "api.get_statistics GET": hidden(403),
     "api.get_statistics_csv GET": hidden(403),
     "api.get_statistics_xlsx GET": hidden(403),
+    "api.get_parameters GET": hidden(403),
+    "api.put_parameters PUT": hidden_write(),
     "api.get_application GET": hidden(404),
     "api.update_application PATCH": hidden(404),
     "api.list_annotations GET": hidden(404),

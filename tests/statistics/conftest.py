@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -36,6 +37,7 @@ def add_report(
     costs: int,
     goal_value: str = "10 %",
     support: dict[tuple[str, str], tuple[int, int]] | None = None,
+    heltider: dict[str, str] | None = None,
 ) -> Report:
     """One report written by the applicant and brought to `state` by the real steps."""
     supports: dict[str, dict[str, dict[str, int]]] = {}
@@ -58,6 +60,7 @@ def add_report(
         costs_sek=costs,
         goal_results=[(app.goals[0].position, goal_value)],
         support=supports or None,
+        heltider={k: Decimal(v) for k, v in heltider.items()} if heltider else None,
     )
 
 
@@ -107,6 +110,8 @@ def dataset(
         },
         costs=1_000_000,
         goal_value="45 %",
+        # 5 persons in work make 3,5 heltider, 3 in subsidised work 2,25; studies not given
+        heltider={"work": "3.5", "subsidised_work": "2.25"},
         support={
             ("start", "income_support"): (5, 3),
             ("start", "sickness_benefit"): (4, 2),

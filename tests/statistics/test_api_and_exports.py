@@ -34,16 +34,21 @@ def test_one_year_in_the_shape_of_api_md(api: Any, token: Callable, dataset: Dat
     assert body["outcomes"]["studies"] == {"women": 1, "men": 4, "total": 5}
     assert body["costs_sek"] == 1_700_001
     assert body["cost_per_participant_sek"] == 28_333
-    assert body["socioeconomic"] == {
-        "monthly_value_sek": 358_614,
-        "yearly_value_sek": 4_303_368,
-        "payback_months": 4.7,
-        "parameters": {
-            "full_time_month_sek": 24_732,
-            "subsidised_share": 0.75,
-            "studies_share": 0.5,
-        },
-    }
+    socio = body["socioeconomic"]
+    assert socio["heltider"] == {"work": 7.5, "subsidised_work": 3.25, "studies": 5.0}
+    assert socio["persons_without_heltider"] == 10
+    assert (
+        socio["work_value_year_sek"],
+        socio["region_tax_year_sek"],
+        socio["municipal_tax_year_sek"],
+        socio["yearly_value_sek"],
+    ) == (3_731_250, 273_067, 502_481, 4_506_798)
+    assert socio["monthly_value_sek"] == 375_567
+    assert socio["payback_months"] == 4.5
+    params = socio["parameters"]
+    assert (params["full_time_month_sek"], params["subsidised_share"]) == (25_000, 0.75)
+    assert (params["region_tax_percent"], params["municipal_tax_percent"]) == (11.76, 21.64)
+    assert all(source.startswith("seeds/000") for source in params["sources"].values())
     assert {i["title"] for i in body["insatser"]} == {"Insats A", "Insats B", "Insats D"}
     assert body["support"]["start"]["sickness_benefit"] == {"women": 4, "men": 2, "total": 6}
 
@@ -88,7 +93,8 @@ def test_csv_export_read_back(client: Any, world: factories.World, dataset: Data
     assert by_item[("Deltagare", "Deltagare")][3:6] == ["32", "28", "60"]
     assert by_item[("Utfall", "Studier")][3:6] == ["1", "4", "5"]
     assert by_item[("Kostnader", "Kostnader (kr)")][6] == "1700001"
-    assert by_item[("Kostnader", "Återbetalningstid (månader)")][6] == "4,7"
+    assert by_item[("Kostnader", "Återbetalningstid (månader)")][6] == "4,5"
+    assert by_item[("Kostnader", "Heltider i arbete")][6] == "7,50"
 
 
 def test_xlsx_export_read_back(client: Any, world: factories.World, dataset: Dataset) -> None:
@@ -97,7 +103,15 @@ def test_xlsx_export_read_back(client: Any, world: factories.World, dataset: Dat
     )
     assert answer.status_code == 200
     book = load_workbook(io.BytesIO(answer.get_data()))
-    assert book.sheetnames == ["Deltagare", "Utfall", "Kostnader", "Insatser", "Mål", "Försörjning"]
+    assert book.sheetnames == [
+        "Deltagare",
+        "Utfall",
+        "Kostnader",
+        "Parametrar",
+        "Insatser",
+        "Mål",
+        "Försörjning",
+    ]
     people = list(book["Deltagare"].iter_rows(values_only=True))
     assert people[0] == ("År", "Uppgift", "Kvinnor", "Män", "Totalt")
     assert (YEAR, "Deltagare", 32, 28, 60) in people
@@ -105,7 +119,22 @@ def test_xlsx_export_read_back(client: Any, world: factories.World, dataset: Dat
     assert book["Deltagare"]["A1"].font.bold
     costs = list(book["Kostnader"].iter_rows(values_only=True))
     this_year = next(r for r in costs if r[0] == YEAR)
-    assert this_year[1:6] == (1_700_001, 28_333, 358_614, 4_303_368, 4.7)
+    assert this_year[1:] == (
+        1_700_001,
+        28_333,
+        7.5,
+        3.25,
+        5,
+        3_731_250,
+        273_067,
+        502_481,
+        375_567,
+        4_506_798,
+        4.5,
+    )
+    parameters = list(book["Parametrar"].iter_rows(values_only=True))
+    assert parameters[1][:2] == ("full_time_month_sek", 25_000)
+    assert parameters[1][2].startswith("seeds/000")
     goals = list(book["Mål"].iter_rows(values_only=True))
     assert (YEAR, "Andel till arbete eller studier", "40 %", "45 %") in [
         (r[0], r[2], r[3], r[4]) for r in goals
@@ -121,8 +150,12 @@ def test_the_page_shows_tables_and_charts(
     html = page.get_data(as_text=True)
     assert 'id="chart-participants-title"' in html
     assert 'id="chart-outcomes-title"' in html
-    assert 'data-figure="monthly">358' in html
-    assert 'data-figure="payback">4,7' in html
+    assert 'data-figure="monthly">375' in html
+    assert 'data-figure="payback">4,5' in html
+    assert 'data-figure="region-tax">273' in html
+    assert 'data-figure="heltider">7,5' in html
+    # every parameter with its source: the seeds' defaults name seeds/000
+    assert html.count('<td data-figure="source">seeds/000') == 6
     assert "Insats D" in html
     assert "Insats C" not in html
 
@@ -147,27 +180,42 @@ def test_the_page_refuses_applicants(client: Any, login: Callable, world: factor
     assert client.get("/associations/hog/statistics").status_code == 404
 
 
+PARAMETERS = {
+    "full_time_month_sek": "20000",
+    "subsidised_share": "0,5",
+    "studies_share": "0.25",
+    "taxable_month_sek": "0",
+    "region_tax_percent": "11,76",
+    "municipal_tax_percent": "0",
+}
+
+
 def test_the_officer_sets_the_parameters_on_the_page(
     client: Any, login: Callable, post: Callable, world: factories.World, dataset: Dataset
 ) -> None:
     login(world.users["officer"])
     url = f"/associations/svb/statistics?year={YEAR}"
+    action = f"/associations/svb/statistics/parameters?year={YEAR}"
     refused = post(
-        f"/associations/svb/statistics/parameters?year={YEAR}",
-        {"full_time_month_sek": "20000", "subsidised_share": "1,5", "studies_share": "x"},
+        action,
+        {**PARAMETERS, "subsidised_share": "1,5", "studies_share": "x"},
         from_page=url,
     )
     assert refused.status_code == 422
     html = refused.get_data(as_text=True)
     assert 'value="20000"' in html  # kept input
-    answer = post(
-        f"/associations/svb/statistics/parameters?year={YEAR}",
-        {"full_time_month_sek": "20000", "subsidised_share": "0,5", "studies_share": "0.25"},
-        from_page=url,
-    )
+    # figures of its own without a source: refused on the source field, nothing written
+    refused = post(action, PARAMETERS, from_page=url)
+    assert refused.status_code == 422
+    assert 'id="source-error"' in refused.get_data(as_text=True)
+    assert 'data-figure="monthly">375' in client.get(url).get_data(as_text=True)
+    answer = post(action, {**PARAMETERS, "source": "Styrelsens beslut 2025-03-01"}, from_page=url)
     assert answer.status_code == 303
     page = client.get(url).get_data(as_text=True)
-    assert 'data-figure="monthly">245' in page
+    # 20 000 × (7,5 + 0,5 × 3,25 + 0,25 × 5) = 207 500 a month, no tax on a taxable wage of 0
+    assert 'data-figure="monthly">207' in page
+    assert page.count('<td data-figure="source">Styrelsens beslut 2025-03-01') == 5
+    assert page.count('<td data-figure="source">seeds/000') == 1  # the region's 11,76 %
 
 
 def test_the_board_may_not_set_the_parameters(
@@ -176,7 +224,7 @@ def test_the_board_may_not_set_the_parameters(
     login(world.users["board"])
     answer = post(
         "/associations/svb/statistics/parameters",
-        {"full_time_month_sek": "1", "subsidised_share": "0", "studies_share": "0"},
+        {**PARAMETERS, "source": "Styrelsen"},
         from_page="/associations/svb/statistics",
     )
     assert answer.status_code == 403

@@ -12,7 +12,7 @@ from tests.sql import recorded_statements
 from tests.statistics.conftest import YEAR, Dataset
 from workflow.operations.statistics import set_parameters
 from workflow.rules import statistics
-from workflow.rules.statistics import Parameters, Split
+from workflow.rules.statistics import Parameters
 
 
 def _figures(session: Session, world: factories.World, first: int, last: int):
@@ -48,11 +48,32 @@ def test_totals_of_a_year_count_accepted_reports_only(
     assert row.costs_sek == 1_700_001
     assert row.cost_per_participant_sek == 28_333
     socio = row.socioeconomic
-    # 24 732 × (9 + 0.75 × 4 + 0.5 × 5) = 24 732 × 14.5 = 358 614 a month; a year 4 303 368;
-    # payback 1 700 001 / 358 614 = 4.740... -> 4.7 months
-    assert socio.monthly_value_sek == 358_614
-    assert socio.yearly_value_sek == 4_303_368
-    assert socio.payback_months == Decimal("4.7")
+    # heltider: work A 3,5 + B 3 + D 1 = 7,5; subsidised A 2,25 + B 1 = 3,25; studies
+    # (none given) A 2 + B 2 + D 1 = 5; persons counted one each: B 6, D 2, A's studies 2
+    assert socio.heltider == {
+        "work": Decimal("7.5"),
+        "subsidised_work": Decimal("3.25"),
+        "studies": Decimal("5"),
+    }
+    assert row.persons_without_heltider == 10
+    # work: 25 000 × (7,5 + 0,75 × 3,25 + 0,5 × 5) = 25 000 × 12,4375 = 310 937,5 -> 310 938;
+    # tax on 18 000 × (7,5 + 3,25) heltider: region 11,76 % = 22 755,6 -> 22 756,
+    # municipality 21,64 % = 41 873,4 -> 41 873; a month 375 567
+    assert (
+        socio.work_value_month_sek,
+        socio.region_tax_month_sek,
+        socio.municipal_tax_month_sek,
+        socio.monthly_value_sek,
+    ) == (310_938, 22_756, 41_873, 375_567)
+    # a year: 3 731 250 + 273 067,2 -> 273 067 + 502 480,8 -> 502 481 = 4 506 798
+    assert (
+        socio.work_value_year_sek,
+        socio.region_tax_year_sek,
+        socio.municipal_tax_year_sek,
+        socio.yearly_value_sek,
+    ) == (3_731_250, 273_067, 502_481, 4_506_798)
+    # payback 1 700 001 / 375 566,5 = 4,526... -> 4,5 months
+    assert socio.payback_months == Decimal("4.5")
 
 
 def test_goal_attainment_per_insats(
@@ -95,9 +116,10 @@ def test_a_series_of_years(session: Session, world: factories.World, dataset: Da
     # YEAR - 1: only B's annual report: 5 + 7 = 12 participants, 400 000 kr
     assert rows[1].participants.as_dict() == {"women": 5, "men": 7, "total": 12}
     assert rows[1].costs_sek == 400_000
-    # 24 732 × (1 + 0.5 × 1) = 37 098 a month; 400 000 / 37 098 = 10.78... -> 10.8
-    assert rows[1].socioeconomic.monthly_value_sek == 37_098
-    assert rows[1].socioeconomic.payback_months == Decimal("10.8")
+    # 25 000 × (1 + 0,5 × 1) = 37 500 + tax on one heltid 2 116,8 -> 2 117 and 3 895,2 ->
+    # 3 895 = 43 512 a month; 400 000 / 43 512 = 9,19... -> 9,2
+    assert rows[1].socioeconomic.monthly_value_sek == 43_512
+    assert rows[1].socioeconomic.payback_months == Decimal("9.2")
     assert rows[2].participants.total == 60
 
 
@@ -105,16 +127,20 @@ def test_rounding_is_half_up() -> None:
     assert statistics.kronor(Decimal("0.5")) == 1
     assert statistics.kronor(Decimal("2.5")) == 3  # banker's rounding would give 2
     assert statistics.kronor(Decimal("12366.5")) == 12_367
-    outcomes = {name: Split() for name in statistics.OUTCOMES}
-    outcomes["studies"] = Split(1, 0)
+    no_tax = {"taxable_month_sek": 0}
     # 24 733 × 0.5 = 12 366.5 -> 12 367 kronor a month
-    socio = statistics.estimate(0, outcomes, Parameters(full_time_month_sek=24_733))
+    socio = statistics.estimate(
+        0, {"studies": Decimal(1)}, Parameters(full_time_month_sek=24_733, **no_tax)
+    )
     assert socio.monthly_value_sek == 12_367
-    outcomes = {name: Split() for name in statistics.OUTCOMES}
-    outcomes["work"] = Split(0, 1)
+    work = {"work": Decimal(1)}
     # 125 / 100 = 1.25 -> 1.3 months; 1 005 / 100 = 10.05 -> 10.1 (half up, not half even)
-    assert statistics.estimate(125, outcomes, Parameters(100)).payback_months == Decimal("1.3")
-    assert statistics.estimate(1_005, outcomes, Parameters(100)).payback_months == Decimal("10.1")
+    assert statistics.estimate(125, work, Parameters(100, **no_tax)).payback_months == Decimal(
+        "1.3"
+    )
+    assert statistics.estimate(1_005, work, Parameters(100, **no_tax)).payback_months == Decimal(
+        "10.1"
+    )
 
 
 def test_parameters_change_the_estimate(
@@ -126,14 +152,21 @@ def test_parameters_change_the_estimate(
         full_time_month_sek=20_000,
         subsidised_share=Decimal("0.5"),
         studies_share=Decimal("0.25"),
+        taxable_month_sek=0,
+        region_tax_percent=Decimal("11.76"),
+        municipal_tax_percent=Decimal(0),
+        source="Styrelsens beslut",
         by=world.users["officer"],
     )
     session.commit()
     (row,) = _figures(session, world, YEAR, YEAR)
-    # 20 000 × (9 + 0.5 × 4 + 0.25 × 5) = 20 000 × 12.25 = 245 000; 1 700 001 / 245 000 =
-    # 6.938... -> 6.9
-    assert row.socioeconomic.monthly_value_sek == 245_000
-    assert row.socioeconomic.payback_months == Decimal("6.9")
+    # 20 000 × (7,5 + 0,5 × 3,25 + 0,25 × 5) = 20 000 × 10,375 = 207 500, no tax;
+    # 1 700 001 / 207 500 = 8,19... -> 8,2
+    assert row.socioeconomic.monthly_value_sek == 207_500
+    assert row.socioeconomic.payback_months == Decimal("8.2")
+    params = row.socioeconomic.parameters
+    assert params.source_of("full_time_month_sek") == "Styrelsens beslut"
+    assert params.source_of("region_tax_percent").startswith("seeds/000")
 
 
 def test_the_statement_count_does_not_grow_with_the_data(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
@@ -17,7 +18,7 @@ from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.lifecycles.report import REPORT
 from workflow.models import User
-from workflow.models.reports import Report
+from workflow.models.reports import FULL_TIME_OUTCOMES, Report
 from workflow.operations import applications
 from workflow.operations import reports as service
 from workflow.rules import insats as insats_rules
@@ -42,12 +43,34 @@ class ByGender(Strict):
     men: Count = 0
 
 
-class OutcomesIn(Strict):
-    """Where those who ended went, by gender (an outcome left out counts zero)."""
+Heltider = Annotated[
+    Decimal,
+    Field(
+        ge=0,
+        le=100_000,
+        decimal_places=2,
+        allow_inf_nan=False,
+        description="Full-time equivalents (heltider), at most one a person; null: not given.",
+    ),
+]
 
-    work: ByGender | None = None
-    subsidised_work: ByGender | None = None
-    studies: ByGender | None = None
+
+class ByGenderHeltider(ByGender):
+    """A count of women and of men, and the heltider (full-time equivalents) they make."""
+
+    heltider: Heltider | None = None
+
+
+class OutcomesIn(Strict):
+    """Where those who ended went, by gender (an outcome left out counts zero).
+
+    Work, subsidised work and studies may give their heltider, which the socio-economic
+    estimate values; an outcome sent without `heltider` has none (its persons count one each).
+    """
+
+    work: ByGenderHeltider | None = None
+    subsidised_work: ByGenderHeltider | None = None
+    studies: ByGenderHeltider | None = None
     job_seeking: ByGender | None = None
     other_support: ByGender | None = None
     other: ByGender | None = None
@@ -123,12 +146,16 @@ class ByGenderOut(Out):
     men: int
 
 
+class ByGenderHeltiderOut(ByGenderOut):
+    heltider: float | None = Field(description="Full-time equivalents; null when not given.")
+
+
 class OutcomeTableOut(Out):
     """Where those who ended went, every outcome by gender (zero when not reported)."""
 
-    work: ByGenderOut
-    subsidised_work: ByGenderOut
-    studies: ByGenderOut
+    work: ByGenderHeltiderOut
+    subsidised_work: ByGenderHeltiderOut
+    studies: ByGenderHeltiderOut
     job_seeking: ByGenderOut
     other_support: ByGenderOut
     other: ByGenderOut
@@ -212,6 +239,15 @@ def _input(body: BaseModel, *, exclude: set[str]) -> service.ReportInput:
             if outcomes is not None
             else None
         ),
+        heltider=(
+            {
+                k: (Decimal(str(v["heltider"])) if v.get("heltider") is not None else None)
+                for k, v in outcomes.items()
+                if k in FULL_TIME_OUTCOMES
+            }
+            if outcomes is not None
+            else None
+        ),
         costs_sek=data.get("costs_sek"),
         goal_results=(
             [(g["goal_index"], g["value"]) for g in data["goal_results"]]
@@ -235,6 +271,14 @@ def _input(body: BaseModel, *, exclude: set[str]) -> service.ReportInput:
     )
 
 
+def _outcomes_json(report: Report) -> dict[str, Any]:
+    """Every outcome by gender; work, subsidised work and studies with their heltider."""
+    table: dict[str, Any] = service.outcome_table(report)
+    for outcome, value in reports_rules.heltider_table(report).items():
+        table[outcome] = {**table[outcome], "heltider": float(value) if value is not None else None}
+    return table
+
+
 def report_json(report: Report, user: User) -> dict[str, Any]:
     """The report as ReportOut describes it."""
     app = service.application_of(db.session, report)
@@ -248,7 +292,7 @@ def report_json(report: Report, user: User) -> dict[str, Any]:
         "version": report.version,
         "due_date": report.due_date.isoformat(),
         **{name: getattr(report, name) for name in service.COUNT_FIELDS},
-        "outcomes": service.outcome_table(report),
+        "outcomes": _outcomes_json(report),
         "costs_sek": report.costs_sek,
         "granted_sek": granted,
         "goal_results": [

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 
 from flask import Response
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
 
 from workflow import http, limits, permissions
 from workflow.api.associations import SLUG, load_association
 from workflow.api.registry import route
-from workflow.api.schemas import Out
+from workflow.api.schemas import Out, Version
 from workflow.errors import Forbidden
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Association, User, today
+from workflow.models.statistics import SOURCE_MAX
+from workflow.operations.statistics import set_parameters
 from workflow.rules import statistics
+from workflow.schemas import Strict
 
 YearNumber = Annotated[int, Field(ge=limits.YEAR_MIN, le=limits.YEAR_MAX)]
 CSV = "text/csv"
@@ -53,17 +57,71 @@ class OutcomesOut(Out):
 
 
 class ParametersOut(Out):
-    full_time_month_sek: int
-    subsidised_share: float
-    studies_share: float
+    """The association's parameters of the seeds' method, each with its source."""
+
+    full_time_month_sek: int = Field(description="A heltid without subsidy, a month (25 000).")
+    subsidised_share: float = Field(description="Subsidised work's share of it (0.75).")
+    studies_share: float = Field(description="Studies' share of it (0.5).")
+    taxable_month_sek: int = Field(description="The taxable wage of a heltid a month (18 000).")
+    region_tax_percent: float = Field(description="Tax to the region, % (11.76).")
+    municipal_tax_percent: float = Field(description="Tax to the municipality, % (21.64).")
+    source: str | None = Field(description="The association's source of its own figures.")
+    sources: dict[str, str] = Field(
+        description="Per parameter where it comes from: seeds/000 for a default, else `source`."
+    )
+    version: int | None = Field(description="null while the association keeps the defaults.")
+
+
+class ParametersIn(Strict):
+    """Every parameter of the method; `source` is required when one differs from the seeds'."""
+
+    full_time_month_sek: int = Field(ge=1, le=10_000_000)
+    subsidised_share: Annotated[Decimal, Field(ge=0, le=1, decimal_places=3, allow_inf_nan=False)]
+    studies_share: Annotated[Decimal, Field(ge=0, le=1, decimal_places=3, allow_inf_nan=False)]
+    taxable_month_sek: int = Field(ge=0, le=10_000_000)
+    region_tax_percent: Annotated[
+        Decimal, Field(ge=0, le=100, decimal_places=2, allow_inf_nan=False)
+    ]
+    municipal_tax_percent: Annotated[
+        Decimal, Field(ge=0, le=100, decimal_places=2, allow_inf_nan=False)
+    ]
+    source: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=SOURCE_MAX)] | None
+    ) = None
+    expected_version: Version | None = None
+
+
+class HeltiderOut(Out):
+    work: float
+    subsidised_work: float
+    studies: float
 
 
 class SocioeconomicOut(Out):
-    monthly_value_sek: int = Field(
-        description="full_time_month_sek × (work + subsidised_share × subsidised_work +"
-        " studies_share × studies), whole kronor rounded half up."
+    """The seeds' method (seeds/000) on the year's heltider; whole kronor, rounded half up."""
+
+    heltider: HeltiderOut = Field(
+        description="Heltider (full-time equivalents) as reported; a person whose report gave"
+        " none counts as one."
     )
-    yearly_value_sek: int = Field(description="Twelve months of the monthly value.")
+    persons_without_heltider: int = Field(
+        description="Persons in work or studies whose reports gave no heltider."
+    )
+    work_value_month_sek: int = Field(
+        description="full_time_month_sek × (work + subsidised_share × subsidised_work +"
+        " studies_share × studies), in heltider."
+    )
+    region_tax_month_sek: int = Field(
+        description="taxable_month_sek × region_tax_percent % × (work + subsidised_work)."
+    )
+    municipal_tax_month_sek: int = Field(
+        description="taxable_month_sek × municipal_tax_percent % × (work + subsidised_work)."
+    )
+    monthly_value_sek: int = Field(description="The three monthly parts added.")
+    work_value_year_sek: int = Field(description="Twelve months of the value of the work.")
+    region_tax_year_sek: int = Field(description="Twelve months of the region's tax.")
+    municipal_tax_year_sek: int = Field(description="Twelve months of the municipality's tax.")
+    yearly_value_sek: int = Field(description="The three yearly parts added.")
     payback_months: float | None = Field(
         description="costs_sek ÷ monthly value, one decimal; null when the value is 0."
     )
@@ -203,3 +261,41 @@ def get_statistics_xlsx(user: User, slug: str, query: StatisticsQuery) -> Respon
     association = _readable(slug, user)
     years, rows = _rows(association, query)
     return http.xlsx_response(_filename(association, years, "xlsx"), statistics.sheets(rows))
+
+
+@route(
+    "/associations/<slug>/statistics/parameters",
+    summary="The parameters of the socio-economic estimate, each with its source",
+    tag="statistics",
+    response=ParametersOut,
+    errors=(403,),
+    params={"slug": SLUG},
+)
+def get_parameters(user: User, slug: str) -> dict[str, Any]:
+    """Whoever sees the statistics; the seeds' defaults (seeds/000) until the officer sets them."""
+    association = _readable(slug, user)
+    return statistics.parameters_json(statistics.parameters(db.session, association))
+
+
+@route(
+    "/associations/<slug>/statistics/parameters",
+    method="PUT",
+    summary="Set the parameters of the socio-economic estimate",
+    tag="statistics",
+    body=ParametersIn,
+    response=ParametersOut,
+    errors=(403, 409),
+    params={"slug": SLUG},
+    description=(
+        "The association's officers. Every parameter is given; a figure out of range, or one"
+        " that differs from the seeds' method without a `source`, is 422 naming the field"
+        " and nothing is written. A stale `expected_version` is 409."
+    ),
+)
+def put_parameters(user: User, slug: str, body: ParametersIn) -> dict[str, Any]:
+    """The officer sets the association's parameters; answers them as `GET` would."""
+    association = load_association(slug, user)
+    data = body.model_dump()
+    expected = data.pop("expected_version")
+    params = set_parameters(db.session, association, **data, by=user, expected_version=expected)
+    return statistics.parameters_json(params)

@@ -1,6 +1,7 @@
 """After the decision: start, reporting plan, yearly and final reports."""
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     CheckConstraint,
@@ -8,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     UniqueConstraint,
     text,
@@ -28,6 +30,9 @@ from workflow.models import (
 )
 
 OUTCOMES = ("work", "subsidised_work", "studies", "job_seeking", "other_support", "other")
+# The outcomes the socio-economic estimate values, reported in heltider (full-time
+# equivalents) as well as in persons: seeds/000 counts "12 kvinnor, 14 män (20,5 heltider)".
+FULL_TIME_OUTCOMES = ("work", "subsidised_work", "studies")
 SUPPORT_SOURCES = (
     "salary",
     "sickness_benefit",
@@ -187,6 +192,11 @@ class ReportOutcome(SQLModel, table=True):
         UniqueConstraint("report_id", "outcome"),
         CheckConstraint(_in("outcome", OUTCOMES), name="outcome_known"),
         CheckConstraint("women >= 0 AND men >= 0", name="counts_nonnegative"),
+        CheckConstraint(
+            "full_time_equivalents IS NULL OR (full_time_equivalents >= 0"
+            " AND full_time_equivalents <= women + men)",
+            name="full_time_within_persons",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -194,6 +204,11 @@ class ReportOutcome(SQLModel, table=True):
     outcome: str = Field(sa_column=Column(String(20), nullable=False))
     women: int = Field(default=0, nullable=False)
     men: int = Field(default=0, nullable=False)
+    # Heltider: the persons' extent of work or studies added up (two half-time jobs are one);
+    # None when the report did not give it (the estimate then counts each person as one).
+    full_time_equivalents: Decimal | None = Field(
+        default=None, sa_column=Column(Numeric(8, 2), nullable=True)
+    )
 
 
 class ReportGoalResult(SQLModel, table=True):

@@ -15,6 +15,7 @@ import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, extract, false, func, or_
@@ -48,6 +49,8 @@ from workflow.rules.reports import (
     application_of,
     figure_problems,
     goal_problems,
+    heltider_problems,
+    heltider_table,
     outcome_table,
 )
 
@@ -312,6 +315,8 @@ class ReportInput:
     narrative: str | None = None
     # phase → source → {"women": n, "men": n}
     support: dict[str, dict[str, dict[str, int]]] | None = None
+    # work / subsidised_work / studies → heltider (None: not given for that outcome)
+    heltider: dict[str, Decimal | None] | None = None
     given: set[str] = field(default_factory=set)
 
 
@@ -381,6 +386,10 @@ def _apply(session: Session, app: Application, report: Report, data: ReportInput
             row.women, row.men = women, men
             rows.append(row)
         report.outcomes = rows
+    if data.heltider is not None:
+        for row in report.outcomes:
+            if row.outcome in data.heltider:
+                row.full_time_equivalents = data.heltider[row.outcome]
     if data.support is not None:
         current_support = {(row.phase, row.source): row for row in report.supports}
         support_rows = []
@@ -423,6 +432,9 @@ def _check_content(app: Application, report: Report | None, data: ReportInput) -
     )
     full_outcomes = {o: {g: (outcomes.get(o) or {}).get(g, 0) for g in GENDERS} for o in OUTCOMES}
     problems = figure_problems(counts, full_outcomes, data.costs_sek, data.support)
+    heltider = (report and heltider_table(report)) or {}
+    heltider.update(data.heltider or {})
+    problems += heltider_problems(full_outcomes, heltider)
     if data.goal_results is not None:
         problems += goal_problems(app, data.goal_results)
     return problems

@@ -10,8 +10,55 @@ from workflow import audit, permissions
 from workflow.errors import Conflict, Forbidden, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.models import Association, User
-from workflow.models.statistics import SocioeconomicParameters
+from workflow.models.statistics import SOURCE_MAX, SocioeconomicParameters
 from workflow.rules.statistics import ONE, Parameters, parameters
+
+KRONOR_MAX = 10_000_000
+HUNDRED = Decimal(100)
+
+
+def parameter_problems(
+    *,
+    full_time_month_sek: int | None,
+    subsidised_share: Decimal | None,
+    studies_share: Decimal | None,
+    taxable_month_sek: int | None,
+    region_tax_percent: Decimal | None,
+    municipal_tax_percent: Decimal | None,
+    source: str | None,
+) -> list[Problem]:
+    """Every problem with the parameters, each naming its field."""
+    problems = []
+    for name, amount, low in (
+        ("full_time_month_sek", full_time_month_sek, 1),
+        ("taxable_month_sek", taxable_month_sek, 0),
+    ):
+        if amount is None or isinstance(amount, bool) or not low <= amount <= KRONOR_MAX:
+            problems.append(
+                Problem(name, _l("Must be between %(min)s and %(max)s.", min=low, max=KRONOR_MAX))
+            )
+    for name, value, top, places in (
+        ("subsidised_share", subsidised_share, ONE, Decimal("0.001")),
+        ("studies_share", studies_share, ONE, Decimal("0.001")),
+        ("region_tax_percent", region_tax_percent, HUNDRED, Decimal("0.01")),
+        ("municipal_tax_percent", municipal_tax_percent, HUNDRED, Decimal("0.01")),
+    ):
+        if value is None or not value.is_finite() or not Decimal(0) <= value <= top:
+            problems.append(
+                Problem(name, _l("Must be between %(min)s and %(max)s.", min=0, max=top))
+            )
+        elif value != value.quantize(places):
+            problems.append(
+                Problem(
+                    name,
+                    _l("At most three decimals.")
+                    if places == Decimal("0.001")
+                    else _l("At most two decimals."),
+                )
+            )
+    if source is not None and len(source) > SOURCE_MAX:
+        problems.append(Problem("source", _l("At most %(n)s characters.", n=SOURCE_MAX)))
+    return problems
 
 
 def set_parameters(
@@ -21,25 +68,35 @@ def set_parameters(
     full_time_month_sek: int | None,
     subsidised_share: Decimal | None,
     studies_share: Decimal | None,
+    taxable_month_sek: int | None,
+    region_tax_percent: Decimal | None,
+    municipal_tax_percent: Decimal | None,
+    source: str | None = None,
     by: User,
     expected_version: int | None = None,
 ) -> Parameters:
-    """The officer sets the parameters; each problem is named (422)."""
+    """The officer sets the parameters; each problem is named (422), nothing is written."""
     if not permissions.can_edit_statistics(by, association):
         raise Forbidden(_l("Only the association's officers set the socio-economic parameters."))
-    problems = []
-    if full_time_month_sek is None or not 1 <= full_time_month_sek <= 10_000_000:
-        problems.append(
-            Problem(
-                "full_time_month_sek",
-                _l("Must be between %(min)s and %(max)s.", min=1, max=10_000_000),
+    source = (source or "").strip() or None
+    values = {
+        "full_time_month_sek": full_time_month_sek,
+        "subsidised_share": subsidised_share,
+        "studies_share": studies_share,
+        "taxable_month_sek": taxable_month_sek,
+        "region_tax_percent": region_tax_percent,
+        "municipal_tax_percent": municipal_tax_percent,
+    }
+    problems = parameter_problems(**values, source=source)  # type: ignore[arg-type]
+    if not problems and source is None:
+        chosen = Parameters(**values)  # type: ignore[arg-type]
+        if any(not chosen.is_default(name) for name in values):
+            problems.append(
+                Problem(
+                    "source",
+                    _l("Say where the figures that differ from the seeds' method come from."),
+                )
             )
-        )
-    for name, share in (("subsidised_share", subsidised_share), ("studies_share", studies_share)):
-        if share is None or not Decimal(0) <= share <= ONE:
-            problems.append(Problem(name, _l("Must be between %(min)s and %(max)s.", min=0, max=1)))
-        elif share != share.quantize(Decimal("0.001")):
-            problems.append(Problem(name, _l("At most three decimals.")))
     if problems:
         raise ValidationFailed(_l("Some fields are invalid."), problems=problems)
     row = session.get(SocioeconomicParameters, association.id)
@@ -50,9 +107,9 @@ def set_parameters(
         )
     if row is None:
         row = SocioeconomicParameters(association_id=association.id)  # type: ignore[arg-type]
-    row.full_time_month_sek = full_time_month_sek  # type: ignore[assignment]
-    row.subsidised_share = subsidised_share  # type: ignore[assignment]
-    row.studies_share = studies_share  # type: ignore[assignment]
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.source = source
     session.add(row)
     session.flush()
     audit.record(
@@ -62,10 +119,6 @@ def set_parameters(
         entity_id=association.id,
         association_id=association.id,
         actor=by,
-        data={
-            "full_time_month_sek": full_time_month_sek,
-            "subsidised_share": str(subsidised_share),
-            "studies_share": str(studies_share),
-        },
+        data={**{name: str(value) for name, value in values.items()}, "source": source},
     )
     return parameters(session, association)

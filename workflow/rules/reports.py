@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session
@@ -10,6 +11,7 @@ from workflow.errors import Problem
 from workflow.i18n import _l
 from workflow.models import Application
 from workflow.models.reports import (
+    FULL_TIME_OUTCOMES,
     OUTCOMES,
     SUPPORT_PHASES,
     SUPPORT_SOURCES,
@@ -39,6 +41,36 @@ def outcome_table(report: Report) -> dict[str, dict[str, int]]:
     for row in report.outcomes:
         table[row.outcome] = {"women": row.women, "men": row.men}
     return table
+
+
+def heltider_table(report: Report) -> dict[str, Decimal | None]:
+    """The heltider of work, subsidised work and studies; None where the report gave none."""
+    table: dict[str, Decimal | None] = dict.fromkeys(FULL_TIME_OUTCOMES)
+    for row in report.outcomes:
+        if row.outcome in table and row.full_time_equivalents is not None:
+            table[row.outcome] = Decimal(row.full_time_equivalents)
+    return table
+
+
+def heltider_problems(
+    outcomes: dict[str, dict[str, int]], heltider: dict[str, Decimal | None]
+) -> list[Problem]:
+    """Heltider are at least 0, in hundredths, and at most one for each person of the outcome."""
+    problems = []
+    for outcome, value in heltider.items():
+        if value is None:
+            continue
+        name = f"heltider.{outcome}"
+        persons = sum((outcomes.get(outcome) or {}).get(g, 0) for g in GENDERS)
+        if not value.is_finite() or value < 0:
+            problems.append(Problem(name, _l("Must be at least %(n)s.", n=0)))
+        elif value != value.quantize(Decimal("0.01")):
+            problems.append(Problem(name, _l("At most two decimals.")))
+        elif value > persons:
+            problems.append(
+                Problem(name, _l("At most one heltid a person (%(n)s persons).", n=persons))
+            )
+    return problems
 
 
 def support_table(report: Report) -> dict[str, dict[str, dict[str, int]]]:

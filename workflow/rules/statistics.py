@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_
+from sqlalchemy import and_, case, exists, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -27,6 +27,7 @@ from workflow.i18n import _l
 from workflow.labels import OUTCOME_LABELS, SUPPORT_LABELS
 from workflow.models import Application, Association, Goal
 from workflow.models.reports import (
+    FULL_TIME_OUTCOMES,
     OUTCOMES,
     SUPPORT_PHASES,
     SUPPORT_SOURCES,
@@ -37,8 +38,11 @@ from workflow.models.reports import (
 )
 from workflow.models.statistics import (
     DEFAULT_FULL_TIME_MONTH_SEK,
+    DEFAULT_MUNICIPAL_TAX_PERCENT,
+    DEFAULT_REGION_TAX_PERCENT,
     DEFAULT_STUDIES_SHARE,
     DEFAULT_SUBSIDISED_SHARE,
+    DEFAULT_TAXABLE_MONTH_SEK,
     SocioeconomicParameters,
 )
 from workflow.rules.tables import Sheet
@@ -56,15 +60,60 @@ def kronor(value: Decimal) -> int:
 
 # --- parameters --------------------------------------------------------------------------------
 
+SEEDS_000 = "seeds/000"
+PARAMETER_NAMES = (
+    "full_time_month_sek",
+    "subsidised_share",
+    "studies_share",
+    "taxable_month_sek",
+    "region_tax_percent",
+    "municipal_tax_percent",
+)
+# Where each default comes from: the slides of seeds/000 ("Finansiell samordning inom
+# rehabilitering", Jönköpings län), the pages "Värdering av sysselsättning" and "Tillkommer
+# bl a ökade skatteintäkter", whose method gives "Effekter under 2019 av Finsam i länet".
+DEFAULT_SOURCES = {
+    "full_time_month_sek": _l(
+        "seeds/000, “Värdering av sysselsättning”: 25 000 kr a month a heltid"
+    ),
+    "subsidised_share": _l("seeds/000, “Värdering av sysselsättning”: 75 % with anställningsstöd"),
+    "studies_share": _l("seeds/000, “Värdering av sysselsättning”: 50 % when studying"),
+    "taxable_month_sek": _l("seeds/000, “Tillkommer bl a ökade skatteintäkter”: 18 000 kr a month"),
+    "region_tax_percent": _l(
+        "seeds/000, “Tillkommer bl a ökade skatteintäkter”: 11,76 % to the region"
+    ),
+    "municipal_tax_percent": _l(
+        "seeds/000, “Tillkommer bl a ökade skatteintäkter”: 21,64 % to the municipality"
+    ),
+}
+
 
 @dataclass(frozen=True)
 class Parameters:
-    """What the socio-economic estimate counts an outcome as worth a month."""
+    """The seeds' method: what a heltid is worth a month, and the tax the work brings."""
 
     full_time_month_sek: int = DEFAULT_FULL_TIME_MONTH_SEK
     subsidised_share: Decimal = DEFAULT_SUBSIDISED_SHARE
     studies_share: Decimal = DEFAULT_STUDIES_SHARE
+    taxable_month_sek: int = DEFAULT_TAXABLE_MONTH_SEK
+    region_tax_percent: Decimal = DEFAULT_REGION_TAX_PERCENT
+    municipal_tax_percent: Decimal = DEFAULT_MUNICIPAL_TAX_PERCENT
+    # The association's source of its own figures; None while it keeps the seeds' defaults.
+    source: str | None = None
     version: int | None = None
+
+    def is_default(self, name: str) -> bool:
+        """Whether the parameter is the seeds' figure."""
+        return Decimal(getattr(self, name)) == Decimal(getattr(Parameters, name))
+
+    def source_of(self, name: str) -> str:
+        """Where the parameter comes from: seeds/000 for a default, else the association's."""
+        if self.is_default(name):
+            return str(DEFAULT_SOURCES[name])
+        return self.source or str(_l("The association's own figure (no source given)"))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in PARAMETER_NAMES}
 
 
 def parameters(session: Session, association: Association) -> Parameters:
@@ -76,6 +125,10 @@ def parameters(session: Session, association: Association) -> Parameters:
         row.full_time_month_sek,
         Decimal(row.subsidised_share),
         Decimal(row.studies_share),
+        row.taxable_month_sek,
+        Decimal(row.region_tax_percent),
+        Decimal(row.municipal_tax_percent),
+        row.source,
         row.version,
     )
 
@@ -121,12 +174,34 @@ class InsatsFigures:
 
 @dataclass
 class Socioeconomic:
-    """The estimated value of the outcomes and the payback time of the costs."""
+    """The seeds' estimate of a year's outcomes: value of the work, tax, and the payback.
 
-    monthly_value_sek: int
-    yearly_value_sek: int
+    Every figure is whole kronor; the yearly ones are twelve months of the exact monthly
+    figure, each rounded on its own, and the totals are the sums of the rounded parts.
+    """
+
+    heltider: dict[str, Decimal]
+    work_value_month_sek: int
+    region_tax_month_sek: int
+    municipal_tax_month_sek: int
+    work_value_year_sek: int
+    region_tax_year_sek: int
+    municipal_tax_year_sek: int
     payback_months: Decimal | None
     parameters: Parameters
+
+    @property
+    def monthly_value_sek(self) -> int:
+        return self.work_value_month_sek + self.region_tax_month_sek + self.municipal_tax_month_sek
+
+    @property
+    def yearly_value_sek(self) -> int:
+        return self.work_value_year_sek + self.region_tax_year_sek + self.municipal_tax_year_sek
+
+    @property
+    def working_heltider(self) -> Decimal:
+        """The heltider in work, subsidised or not: the ones that bring tax."""
+        return self.heltider["work"] + self.heltider["subsidised_work"]
 
 
 @dataclass
@@ -144,6 +219,12 @@ class YearFigures:
         default_factory=lambda: {p: {s: Split() for s in SUPPORT_SOURCES} for p in SUPPORT_PHASES}
     )
     insatser: list[InsatsFigures] = field(default_factory=list)
+    # Heltider of the valued outcomes: as reported, or one a person where a report gave none.
+    heltider: dict[str, Decimal] = field(
+        default_factory=lambda: {o: Decimal(0) for o in FULL_TIME_OUTCOMES}
+    )
+    # Persons in the valued outcomes whose reports gave no heltider (counted one each).
+    persons_without_heltider: int = 0
     socioeconomic: Socioeconomic | None = None
 
     @property
@@ -159,24 +240,47 @@ class YearFigures:
         return any(s.total for phase in self.support.values() for s in phase.values())
 
 
-def estimate(costs_sek: int, outcomes: dict[str, Split], params: Parameters) -> Socioeconomic:
-    """The monthly value of the year's outcomes and how many months it takes to pay back.
+def estimate(costs_sek: int, heltider: dict[str, Decimal], params: Parameters) -> Socioeconomic:
+    """The seeds' method (seeds/000) on the year's heltider (full-time equivalents).
 
-    monthly = full time × (work + subsidised share × subsidised work + studies share ×
-    studies), in whole kronor; yearly = 12 × monthly; payback = costs ÷ monthly, one decimal.
+    value of the work a month = full time a month × (work + subsidised share × subsidised
+    work + studies share × studies); the tax a month = taxable wage a month × rate × the
+    heltider in work, subsidised or not (studies bring none), to the region and to the
+    municipality; a year is twelve months. Payback = costs ÷ (value + tax a month), in months
+    with one decimal; None when the value is nothing.
     """
-    jobs = (
-        Decimal(outcomes["work"].total)
-        + params.subsidised_share * outcomes["subsidised_work"].total
-        + params.studies_share * outcomes["studies"].total
+    h = {name: Decimal(heltider.get(name, 0)) for name in FULL_TIME_OUTCOMES}
+    valued = (
+        h["work"]
+        + params.subsidised_share * h["subsidised_work"]
+        + params.studies_share * h["studies"]
     )
-    monthly = kronor(Decimal(params.full_time_month_sek) * jobs)
+    work_month = Decimal(params.full_time_month_sek) * valued
+    working = h["work"] + h["subsidised_work"]
+    region_month = Decimal(params.taxable_month_sek) * params.region_tax_percent / 100 * working
+    municipal_month = (
+        Decimal(params.taxable_month_sek) * params.municipal_tax_percent / 100 * working
+    )
+    monthly = work_month + region_month + municipal_month
     payback = (
-        (Decimal(costs_sek) / Decimal(monthly)).quantize(TENTH, rounding=ROUND_HALF_UP)
-        if monthly
-        else None
+        (Decimal(costs_sek) / monthly).quantize(TENTH, rounding=ROUND_HALF_UP) if monthly else None
     )
-    return Socioeconomic(monthly, 12 * monthly, payback, params)
+    return Socioeconomic(
+        heltider=h,
+        work_value_month_sek=kronor(work_month),
+        region_tax_month_sek=kronor(region_month),
+        municipal_tax_month_sek=kronor(municipal_month),
+        work_value_year_sek=kronor(12 * work_month),
+        region_tax_year_sek=kronor(12 * region_month),
+        municipal_tax_year_sek=kronor(12 * municipal_month),
+        payback_months=payback,
+        parameters=params,
+    )
+
+
+def mkr(value: int) -> Decimal:
+    """Kronor as millions with one decimal, as the seeds write them (13,9 milj kr)."""
+    return (Decimal(value) / 1_000_000).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
 def counted_reports(association_id: int, first: int, last: int) -> Any:
@@ -232,15 +336,26 @@ def figures(session: Session, association: Association, first: int, last: int) -
         row.new = Split(int(nw), int(nm))
         row.ended = Split(int(ew), int(em))
         row.costs_sek = int(costs)
-    for year, outcome, women, men in session.exec(
+    persons = ReportOutcome.women + ReportOutcome.men
+    unreported = ReportOutcome.full_time_equivalents.is_(None)  # type: ignore[union-attr]
+    for year, outcome, women, men, heltider, without in session.exec(
         select(
-            Report.year, ReportOutcome.outcome, _sum(ReportOutcome.women), _sum(ReportOutcome.men)
+            Report.year,
+            ReportOutcome.outcome,
+            _sum(ReportOutcome.women),
+            _sum(ReportOutcome.men),
+            _sum(func.coalesce(ReportOutcome.full_time_equivalents, persons)),
+            _sum(case((unreported, persons), else_=0)),
         )
         .join(Report, Report.id == ReportOutcome.report_id)  # type: ignore[arg-type]
         .where(counted)
         .group_by(Report.year, ReportOutcome.outcome)
     ).all():
-        years[year].outcomes[outcome] = Split(int(women), int(men))
+        row = years[year]
+        row.outcomes[outcome] = Split(int(women), int(men))
+        if outcome in FULL_TIME_OUTCOMES:
+            row.heltider[outcome] = Decimal(heltider).quantize(Decimal("0.01"))
+            row.persons_without_heltider += int(without)
     for year, phase, source, women, men in session.exec(
         select(
             Report.year,
@@ -257,7 +372,7 @@ def figures(session: Session, association: Association, first: int, last: int) -
     _insatser(session, years, counted)
     params = parameters(session, association)
     for row in years.values():
-        row.socioeconomic = estimate(row.costs_sek, row.outcomes, params)
+        row.socioeconomic = estimate(row.costs_sek, row.heltider, params)
     return [years[y] for y in sorted(years)]
 
 
@@ -349,11 +464,43 @@ def choose_years(year: int | None, first: int | None, last: int | None, default:
 # --- the API's shape and the exports --------------------------------------------------------------
 
 
+def parameters_json(params: Parameters) -> dict[str, Any]:
+    """The parameters, each with its source (seeds/000 for a default)."""
+    return {
+        "full_time_month_sek": params.full_time_month_sek,
+        "subsidised_share": float(params.subsidised_share),
+        "studies_share": float(params.studies_share),
+        "taxable_month_sek": params.taxable_month_sek,
+        "region_tax_percent": float(params.region_tax_percent),
+        "municipal_tax_percent": float(params.municipal_tax_percent),
+        "source": params.source,
+        "sources": {name: params.source_of(name) for name in PARAMETER_NAMES},
+        "version": params.version,
+    }
+
+
+def socioeconomic_json(socio: Socioeconomic, persons_without_heltider: int) -> dict[str, Any]:
+    """The estimate of a year as the API gives it."""
+    return {
+        "heltider": {name: float(socio.heltider[name]) for name in FULL_TIME_OUTCOMES},
+        "persons_without_heltider": persons_without_heltider,
+        "work_value_month_sek": socio.work_value_month_sek,
+        "region_tax_month_sek": socio.region_tax_month_sek,
+        "municipal_tax_month_sek": socio.municipal_tax_month_sek,
+        "monthly_value_sek": socio.monthly_value_sek,
+        "work_value_year_sek": socio.work_value_year_sek,
+        "region_tax_year_sek": socio.region_tax_year_sek,
+        "municipal_tax_year_sek": socio.municipal_tax_year_sek,
+        "yearly_value_sek": socio.yearly_value_sek,
+        "payback_months": float(socio.payback_months) if socio.payback_months is not None else None,
+        "parameters": parameters_json(socio.parameters),
+    }
+
+
 def year_json(row: YearFigures) -> dict[str, Any]:
     """One year as API.md's "Statistics" gives it, plus the support shift when reported."""
     socio = row.socioeconomic
     assert socio is not None  # `figures` always estimates
-    params = socio.parameters
     return {
         "year": row.year,
         "participants": row.participants.as_dict(),
@@ -362,18 +509,7 @@ def year_json(row: YearFigures) -> dict[str, Any]:
         "outcomes": {name: row.outcomes[name].as_dict() for name in OUTCOMES},
         "costs_sek": row.costs_sek,
         "cost_per_participant_sek": row.cost_per_participant_sek,
-        "socioeconomic": {
-            "monthly_value_sek": socio.monthly_value_sek,
-            "yearly_value_sek": socio.yearly_value_sek,
-            "payback_months": float(socio.payback_months)
-            if socio.payback_months is not None
-            else None,
-            "parameters": {
-                "full_time_month_sek": params.full_time_month_sek,
-                "subsidised_share": float(params.subsidised_share),
-                "studies_share": float(params.studies_share),
-            },
-        },
+        "socioeconomic": socioeconomic_json(socio, row.persons_without_heltider),
         "insatser": [
             {
                 "application_id": i.application_id,
@@ -437,28 +573,38 @@ def sheets(rows: list[YearFigures]) -> list[Sheet]:
             str(_l("Year")),
             str(_l("Costs (SEK)")),
             str(_l("Cost per participant (SEK)")),
+            str(_l("Heltider in work")),
+            str(_l("Heltider in subsidised work")),
+            str(_l("Heltider in studies")),
+            str(_l("Value of the work and studies, a year (SEK)")),
+            str(_l("Increased tax to the region, a year (SEK)")),
+            str(_l("Increased tax to the municipality, a year (SEK)")),
             str(_l("Monthly value (SEK)")),
             str(_l("Yearly value (SEK)")),
             str(_l("Payback (months)")),
-            str(_l("Full-time job a month (SEK)")),
-            str(_l("Subsidised work, share")),
-            str(_l("Studies, share")),
         ],
         [
             [
                 row.year,
                 row.costs_sek,
                 row.cost_per_participant_sek,
+                *(row.socioeconomic.heltider[name] for name in FULL_TIME_OUTCOMES),
+                row.socioeconomic.work_value_year_sek,
+                row.socioeconomic.region_tax_year_sek,
+                row.socioeconomic.municipal_tax_year_sek,
                 row.socioeconomic.monthly_value_sek,
                 row.socioeconomic.yearly_value_sek,
                 row.socioeconomic.payback_months,
-                row.socioeconomic.parameters.full_time_month_sek,
-                row.socioeconomic.parameters.subsidised_share,
-                row.socioeconomic.parameters.studies_share,
             ]
             for row in rows
             if row.socioeconomic is not None
         ],
+    )
+    params = rows[-1].socioeconomic.parameters if rows and rows[-1].socioeconomic else Parameters()
+    parameter_sheet = Sheet(
+        str(_l("Parameters")),
+        [str(_l("Parameter")), str(_l("Value")), str(_l("Source"))],
+        [[name, getattr(params, name), params.source_of(name)] for name in PARAMETER_NAMES],
     )
     insatser = Sheet(
         str(_l("Insatser")),
@@ -507,7 +653,7 @@ def sheets(rows: list[YearFigures]) -> list[Sheet]:
             for source in SUPPORT_SOURCES
         ],
     )
-    return [people, outcomes, costs, insatser, goals, support]
+    return [people, outcomes, costs, parameter_sheet, insatser, goals, support]
 
 
 def csv_rows(rows: list[YearFigures]) -> tuple[list[str], list[list[Any]]]:
@@ -545,6 +691,12 @@ def csv_rows(rows: list[YearFigures]) -> tuple[list[str], list[list[Any]]]:
         for label, value in (
             (_l("Costs (SEK)"), row.costs_sek),
             (_l("Cost per participant (SEK)"), row.cost_per_participant_sek),
+            (_l("Heltider in work"), socio.heltider["work"]),
+            (_l("Heltider in subsidised work"), socio.heltider["subsidised_work"]),
+            (_l("Heltider in studies"), socio.heltider["studies"]),
+            (_l("Value of the work and studies, a year (SEK)"), socio.work_value_year_sek),
+            (_l("Increased tax to the region, a year (SEK)"), socio.region_tax_year_sek),
+            (_l("Increased tax to the municipality, a year (SEK)"), socio.municipal_tax_year_sek),
             (_l("Monthly value (SEK)"), socio.monthly_value_sek),
             (_l("Yearly value (SEK)"), socio.yearly_value_sek),
             (_l("Payback (months)"), socio.payback_months),

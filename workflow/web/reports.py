@@ -294,6 +294,7 @@ def _render_show(
             report=report,
             goals=service.goals_with_results(app, report),
             outcomes=service.outcome_table(report),
+            heltider=reports_rules.heltider_table(report),
             support=reports_rules.support_table(report),
             granted=insats_rules.granted_by_year(db.session, app).get(report.year),
             triggers=triggers,

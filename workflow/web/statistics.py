@@ -16,7 +16,7 @@ from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.labels import OUTCOME_LABELS, SUPPORT_LABELS
 from workflow.models import Association, today
-from workflow.models.reports import OUTCOMES, SUPPORT_PHASES, SUPPORT_SOURCES
+from workflow.models.reports import FULL_TIME_OUTCOMES, OUTCOMES, SUPPORT_PHASES, SUPPORT_SOURCES
 from workflow.operations import associations
 from workflow.operations.statistics import set_parameters
 from workflow.pagecache import cached_page
@@ -26,6 +26,11 @@ from workflow.web.charts import Group, gender_bars
 from workflow.web.formerrors import FormErrors
 
 bp = Blueprint("statistics", __name__)
+PARAMETER_LABELS = {
+    name: field.args[0]
+    for name, field in vars(ParametersForm).items()
+    if name in statistics.PARAMETER_NAMES
+}
 # The series the page shows beside the chosen year.
 SERIES_YEARS = 5
 
@@ -120,12 +125,7 @@ def _render(
     if form is None and permissions.can_edit_statistics(current_user, association):
         form = ParametersForm(
             formdata=None,
-            data={
-                "version": params.version,
-                "full_time_month_sek": params.full_time_month_sek,
-                "subsidised_share": params.subsidised_share,
-                "studies_share": params.studies_share,
-            },
+            data={"version": params.version, **params.as_dict(), "source": params.source},
         )
     query = (
         {"year": years.start} if len(years) == 1 else {"from": years.start, "to": years.stop - 1}
@@ -139,11 +139,14 @@ def _render(
             series=series,
             charts=_charts(rows, series),
             params=params,
+            parameter_names=statistics.PARAMETER_NAMES,
+            parameter_labels=PARAMETER_LABELS,
             form=form,
             errors=errors,
             form_errors=form_errors or FormErrors(),
             query=query,
             outcomes=OUTCOMES,
+            full_time_outcomes=FULL_TIME_OUTCOMES,
             outcome_labels=OUTCOME_LABELS,
             phases=SUPPORT_PHASES,
             sources=SUPPORT_SOURCES,
@@ -200,9 +203,8 @@ def parameters(slug: str) -> ResponseReturnValue:
         set_parameters(
             db.session,
             association,
-            full_time_month_sek=form.full_time_month_sek.data,
-            subsidised_share=form.subsidised_share.data,
-            studies_share=form.studies_share.data,
+            **{name: form[name].data for name in statistics.PARAMETER_NAMES},
+            source=form.source.data,
             by=current_user,
             expected_version=form.version.data,
         )
