@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -266,14 +267,9 @@ def show(slug: str) -> ResponseReturnValue:
 @login_required
 def save(slug: str, year: int) -> ResponseReturnValue:
     """Enter or change one year's budget (officers)."""
-    association = _association(slug)
-    if not permissions.can_edit_budget(current_user, association):
-        abort(403)
+    association = _editable(slug)
     errors = FormErrors()
-    # The years shown around the form: those of the page it came from, if they hold the year.
-    years = _years(FormErrors())
-    if year not in years:
-        years = range(year, min(year + 4, limits.YEAR_MAX + 1))
+    years = _page_years(year)
     form = BudgetForm(prefix=f"y{year}")
     if not form.validate():
         errors.add_form(form)
@@ -297,12 +293,7 @@ def save(slug: str, year: int) -> ResponseReturnValue:
             errors.add(None, "", exc.message)
         return _render(_association(slug), years, errors, posted=(year, form), status=exc.status)
     flash(gettext("The budget for %(year)s is saved.", year=year), "success")
-    target = url_for(
-        "budget.show",
-        slug=association.slug,
-        **{"from": years.start, "to": years.stop - 1},
-    )
-    return redirect(f"{target}#year-{year}", code=303)
+    return _back(association, years, f"year-{year}")
 
 
 def _payers(association: Association) -> list[Any]:
@@ -336,12 +327,8 @@ def _key_forms(association: Association, rows: list[YearBudget]) -> dict[int, An
 @login_required
 def save_key(slug: str, year: int) -> ResponseReturnValue:
     """Set one year's contribution key (officers)."""
-    association = _association(slug)
-    if not permissions.can_edit_budget(current_user, association):
-        abort(403)
-    years = _years(FormErrors())
-    if year not in years:
-        years = range(year, min(year + 4, limits.YEAR_MAX + 1))
+    association = _editable(slug)
+    years = _page_years(year)
     payers = _payers(association)
     form = key_form(payers)(prefix=f"k{year}")
     errors = FormErrors()
@@ -385,22 +372,15 @@ def save_key(slug: str, year: int) -> ResponseReturnValue:
             _association(slug), years, errors, posted_key=(year, form), status=exc.status
         )
     flash(gettext("The contribution key for %(year)s is saved.", year=year), "success")
-    target = url_for(
-        "budget.show", slug=association.slug, **{"from": years.start, "to": years.stop - 1}
-    )
-    return redirect(f"{target}#key-{year}", code=303)
+    return _back(association, years, f"key-{year}")
 
 
 @bp.route(f"/associations/<slug>/budget/<{YEAR}:year>/outcome", methods=["POST"])
 @login_required
 def import_outcome(slug: str, year: int) -> ResponseReturnValue:
     """Read a year's outcome from the accounts (officers); the lines are matched by label."""
-    association = _association(slug)
-    if not permissions.can_edit_budget(current_user, association):
-        abort(403)
-    years = _years(FormErrors())
-    if year not in years:
-        years = range(year, min(year + 4, limits.YEAR_MAX + 1))
+    association = _editable(slug)
+    years = _page_years(year)
     form = OutcomeForm(prefix=f"o{year}")
     errors = FormErrors()
     if not form.validate():
@@ -420,10 +400,7 @@ def import_outcome(slug: str, year: int) -> ResponseReturnValue:
             errors.add(None, "", exc.message)
         return _render(_association(slug), years, errors, status=exc.status)
     flash(gettext("The outcome for %(year)s is saved.", year=year), "success")
-    target = url_for(
-        "budget.show", slug=association.slug, **{"from": years.start, "to": years.stop - 1}
-    )
-    return redirect(f"{target}#outcome-{year}", code=303)
+    return _back(association, years, f"outcome-{year}")
 
 
 def _year_forms(association: Association, rows: list[YearBudget]) -> dict[tuple[str, int], Any]:
@@ -506,13 +483,31 @@ def _page_years(year: int) -> range:
 
 
 def _back(association: Association, years: range, anchor: str) -> ResponseReturnValue:
+    """Back to the page of the years the form came from, at the part it changed."""
     target = url_for(
         "budget.show", slug=association.slug, **{"from": years.start, "to": years.stop - 1}
     )
     return redirect(f"{target}#{anchor}", code=303)
 
 
+def _refused(
+    slug: str,
+    years: range,
+    errors: FormErrors,
+    exc: Any,
+    locate: Callable[[str], tuple[str | None, Any, str | None]],
+    posted: tuple[str, int, Any],
+) -> ResponseReturnValue:
+    """The page again after a refused step: its problems placed, its form as posted."""
+    if exc.problems:
+        errors.add_problems(exc.problems, locate)
+    else:
+        errors.add(None, "", exc.message)
+    return _render(_association(slug), years, errors, posted_other=posted, status=exc.status)
+
+
 def _editable(slug: str) -> Association:
+    """The association if the user keeps its budget: 404 if not theirs, 403 by role."""
     association = _association(slug)
     if not permissions.can_edit_budget(current_user, association):
         abort(403)
@@ -567,13 +562,7 @@ def save_lines(slug: str, year: int) -> ResponseReturnValue:
                     return field.id, f"{label}: {field.label.text}", None
             return None, "", None
 
-        if exc.problems:
-            errors.add_problems(exc.problems, locate)
-        else:
-            errors.add(None, "", exc.message)
-        return _render(
-            _association(slug), years, errors, posted_other=("lines", year, form), status=exc.status
-        )
+        return _refused(slug, years, errors, exc, locate, ("lines", year, form))
     flash(gettext("The budget lines for %(year)s are saved.", year=year), "success")
     return _back(association, years, f"lines-{year}")
 
@@ -592,12 +581,14 @@ def close(slug: str, year: int) -> ResponseReturnValue:
     with transaction.step() as refusal:
         close_year(db.session, association, year, decided_on=form.decided_on.data, by=current_user)
     if (exc := refusal.error) is not None:
-        for problem in exc.problems or ():
-            errors.add(form.decided_on.id, form.decided_on.label.text, problem.message)
-        if not exc.problems:
-            errors.add(None, "", exc.message)
-        return _render(
-            _association(slug), years, errors, posted_other=("close", year, form), status=exc.status
+        # Every problem of closing is about the year as a whole: shown at the date.
+        return _refused(
+            slug,
+            years,
+            errors,
+            exc,
+            lambda _name: (form.decided_on.id, form.decided_on.label.text, None),
+            ("close", year, form),
         )
     flash(
         gettext("%(year)s is closed; its result is carried into the next year.", year=year),
@@ -640,17 +631,7 @@ def add_record(slug: str, year: int) -> ResponseReturnValue:
                 return form[head].id, form[head].label.text, None
             return None, "", None
 
-        if exc.problems:
-            errors.add_problems(exc.problems, locate)
-        else:
-            errors.add(None, "", exc.message)
-        return _render(
-            _association(slug),
-            years,
-            errors,
-            posted_other=("record", year, form),
-            status=exc.status,
-        )
+        return _refused(slug, years, errors, exc, locate, ("record", year, form))
     flash(gettext("Recorded for %(year)s.", year=year), "success")
     return _back(association, years, f"records-{year}")
 
