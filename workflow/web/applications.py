@@ -27,7 +27,7 @@ from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.labels import action_label
 from workflow.lifecycles.application import APPLICATION
-from workflow.models import Application, Association, AuditEvent, Member, User
+from workflow.models import Application, Association, AuditEvent, Member, User, local_date
 from workflow.operations import applications, associations
 from workflow.pagecache import cached_page
 from workflow.rules import completeness
@@ -405,5 +405,17 @@ def transition(application_id: int, trigger: str) -> ResponseReturnValue:
     if (exc := refusal.error) is not None:
         app = applications.load_visible(db.session, application_id, current_user)
         return _render_show(app, refused=(trigger, exc), posted=form, status=exc.status)
-    flash(gettext("Done: %(step)s.", step=str(action_label(trigger))), "success")
+    if trigger == "submit" and app.submitted_at is not None:
+        # The receipt (kvittens): what the mail to the applicants says too.
+        flash(
+            gettext(
+                "Receipt: the application is received with diary number %(number)s on"
+                " %(date)s. The same receipt goes by e-mail to your organisation's applicants.",
+                number=app.diary_number,
+                date=local_date(app.submitted_at).isoformat(),
+            ),
+            "success",
+        )
+    else:
+        flash(gettext("Done: %(step)s.", step=str(action_label(trigger))), "success")
     return redirect(url_for("applications.show", application_id=app.id), code=303)
