@@ -406,6 +406,9 @@ def _split_cells(split: Split) -> list[int]:
     return [split.women, split.men, split.total]
 
 
+YEAR_COLUMN = frozenset({0})
+
+
 def sheets(rows: list[YearFigures]) -> list[Sheet]:
     """The statistics as tables: a sheet per table in XLSX, sections of one CSV."""
     gender = [str(_l("Women")), str(_l("Men")), str(_l("Total"))]
@@ -507,7 +510,11 @@ def sheets(rows: list[YearFigures]) -> list[Sheet]:
             for source in SUPPORT_SOURCES
         ],
     )
-    return [people, outcomes, costs, insatser, goals, support]
+    tables = [people, outcomes, costs, insatser, goals, support]
+    # Every table's first column is the year: a name, not an amount.
+    for table in tables:
+        table.plain = YEAR_COLUMN
+    return tables
 
 
 def csv_rows(rows: list[YearFigures]) -> tuple[list[str], list[list[Any]]]:
