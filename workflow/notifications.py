@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from states.common import Role
 from workflow import labels, mail
-from workflow.models import Application, Association, Member, RoleGrant, User
+from workflow.models import Application, Association, Member, RoleGrant, User, local_date
 
 Recipients = Callable[[Session, Application], list[User]]
 
@@ -67,6 +67,8 @@ class Notice:
 
 
 NOTICES: dict[str, Notice] = {
+    # The receipt (kvittens): the diary number and the day it was received.
+    "submit": Notice(lead_applicants, "mail/submit_receipt.txt"),
     "return_for_completion": Notice(lead_applicants, "mail/return_for_completion.txt"),
     "request_completion": Notice(lead_applicants, "mail/request_completion.txt"),
     "accept_for_preparation": Notice(preparers, "mail/accept_for_preparation.txt"),
@@ -115,6 +117,11 @@ def _context(step: Any) -> dict[str, Any]:
         "reason": step.reason,
         "recommendation": recommendation_label,
         "url": application_url(application),
+        "submitted_on": (
+            local_date(application.submitted_at).isoformat()
+            if application.submitted_at is not None
+            else None
+        ),
     }
 
 

@@ -164,9 +164,19 @@ def can_view_association(user: Any, association: Association) -> bool:
     return is_admin(user) or association.id in association_ids(user)
 
 
+AUDIT_READERS = frozenset({Role.AUDITOR, Role.OFFICER})
+
+
+def can_view_audit(user: Any, association_id: int) -> bool:
+    """An association's audit log, and its chain's check: its revisorer and officers; admins."""
+    return is_admin(user) or bool(AUDIT_READERS & roles_in(user, association_id))
+
+
 def can_verify_audit(user: Any) -> bool:
-    """Admins and auditors may check the audit chain."""
-    return is_admin(user) or any(g.role == Role.AUDITOR for g in _grants(user))
+    """Whoever reads some association's audit log may check the chain: the API's rule."""
+    return is_admin(user) or any(
+        can_view_audit(user, association_id) for association_id in association_ids(user)
+    )
 
 
 def can_view_history(user: Any, application: Application) -> bool:

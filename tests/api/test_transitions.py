@@ -237,7 +237,7 @@ def test_the_history_is_paginated(api, token, make_application):
     assert (page["total"], page["pages"], len(page["items"])) == (4, 2, 2)
 
 
-@pytest.mark.parametrize("who", ["admin", "auditor"])
+@pytest.mark.parametrize("who", ["admin", "auditor", "officer"])
 def test_the_audit_chain_verifies(api, token, make_application, who):
     app = make_application(state=State.DRAFT)
     _fire(api, token, app.id, "submit")
@@ -249,8 +249,8 @@ def test_the_audit_chain_verifies(api, token, make_application, who):
     assert body["broken"] == []
 
 
-@pytest.mark.parametrize("who", ["applicant", "officer", "board"])
-def test_only_admins_and_auditors_verify_the_audit_chain(api, token, who):
+@pytest.mark.parametrize("who", ["applicant", "preparer", "board"])
+def test_only_admins_auditors_and_officers_verify_the_audit_chain(api, token, who):
     response = api.get("/api/v1/audit/verify", token=token(who))
     assert response.status_code == 403
 

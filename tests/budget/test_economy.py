@@ -12,6 +12,7 @@ import io
 import re
 from types import SimpleNamespace
 
+from openpyxl import load_workbook
 from sqlmodel import select
 
 from tests.api.helpers import problem_fields
@@ -327,6 +328,10 @@ def test_the_page_and_the_files_show_the_lines(api, token, vatterbygden, client,
     xlsx = client.get("/associations/svb/budget.xlsx?from=2018&to=2020")
     assert xlsx.status_code == 200
     assert xlsx.data[:2] == b"PK"
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    assert sheet["A2"].value == 2018
+    assert {row[0].number_format for row in sheet.iter_rows(min_row=2)} == {"0"}
+    assert sheet["D2"].number_format == "#,##0"  # an amount keeps its thousands separator
 
 
 def test_the_outcome_is_read_from_the_accounts(api, token, vatterbygden, post, sign_in):

@@ -67,6 +67,7 @@ def test_a_full_round_mails_each_waiting_party_and_never_an_internal_note(
     preparers = ["preparer2@example.se", "preparer@example.se"]
     officers = ["officer2@example.se", "officer@example.se"]
     assert events == [
+        *(("submit", a) for a in applicants),
         *(("return_for_completion", a) for a in applicants),
         *(("resubmit", p) for p in preparers),
         *(("accept_for_preparation", p) for p in preparers),

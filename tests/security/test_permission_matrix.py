@@ -213,6 +213,8 @@ RULES: dict[str, Rule] = {
     "reports.due GET": hidden(404),
     "reports.due_csv GET": hidden(404),
     "reports.settings POST": hidden(404),
+    "audit.index GET": hidden(),
+    "audit.export_csv GET": hidden(),
     "statistics.index GET": hidden(403),
     "statistics.export_csv GET": hidden(403),
     "statistics.export_xlsx GET": hidden(403),
@@ -309,7 +311,7 @@ RULES: dict[str, Rule] = {
     "api.list_versions GET": hidden(404),
     "api.diff_versions GET": hidden(404),
     "api.get_version GET": hidden(404),
-    "api.verify_audit GET": Rule(403, 200).but(auditor=200),
+    "api.verify_audit GET": Rule(403, 200).but(auditor=200, officer=200),
     "api.get_meeting GET": hidden(),
     # Every field is optional in the schema; the view says "one of the two" after the lookup.
     "api.add_agenda_items POST": hidden(422),

@@ -117,6 +117,13 @@ def test_xlsx_export_read_back(client: Any, world: factories.World, dataset: Dat
     assert (YEAR, "Deltagare", 32, 28, 60) in people
     assert (YEAR - 1, "Deltagare", 5, 7, 12) in people
     assert book["Deltagare"]["A1"].font.bold
+    # A year is written without a thousands separator (a Swedish Excel showed "2 027"); the
+    # counts and amounts keep theirs.
+    for sheet in book.worksheets:
+        years = [row[0] for row in sheet.iter_rows(min_row=2) if row[0].value is not None]
+        assert years, sheet.title
+        assert {cell.number_format for cell in years} == {"0"}, sheet.title
+    assert book["Kostnader"]["B2"].number_format == "#,##0"
     costs = list(book["Kostnader"].iter_rows(values_only=True))
     this_year = next(r for r in costs if r[0] == YEAR)
     assert this_year[1:] == (

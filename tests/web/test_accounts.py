@@ -89,3 +89,10 @@ def test_an_officer_ends_an_account_on_the_user_list(
         f"/users/{outsider.id}/deactivate", data={"csrf_token": _csrf(client, users_url)}
     )
     assert other.status_code == 404
+
+
+def test_the_account_page_links_to_two_factor_sign_in(client, world, login):
+    login(world.users["board"])
+    body = client.get("/account/password").get_data(as_text=True)
+    assert 'href="/account/two-factor"' in body
+    assert "Tvåstegsinloggning" in body

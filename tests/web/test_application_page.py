@@ -127,7 +127,8 @@ def test_submit_a_complete_application(client, world, login, post, make_applicat
     assert re.fullmatch(r"SVB \d{4}/001", fresh.diary_number)
     body = text(client.get(response.headers["Location"]))
     assert fresh.diary_number in body
-    assert "Klart: Lämna in." in body
+    # The receipt (kvittens): the diary number and the Swedish date of the submit.
+    assert f"Kvittens: ansökan har tagits emot med diarienummer {fresh.diary_number} den" in body
     # History: who, what, from → to; the first frozen version is listed.
     history = body.split('id="history-title"')[1]
     assert "Lämna in" in history

@@ -21,8 +21,8 @@ from workflow.models import User
     errors=(403,),
 )
 def verify_audit(user: User) -> dict[str, Any]:
-    """Recompute every event's hash and link; admins and auditors only."""
+    """Recompute every event's hash and link; admins, auditors and officers only."""
     if not permissions.can_verify_audit(user):
-        raise Forbidden(_l("Only administrators and auditors may check the audit log."))
+        raise Forbidden(_l("Only administrators, auditors and officers may check the audit log."))
     result = audit.verify(db.session)
     return {"ok": result.ok, "events": result.events, "broken": result.broken}

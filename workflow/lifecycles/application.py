@@ -36,6 +36,7 @@ from workflow.models import (
     Recusal,
     User,
     Vote,
+    local_date,
     today,
     utcnow,
 )
@@ -150,8 +151,10 @@ def _effect_submit(step: Step) -> None:
     if app.diary_number is None:
         association = step.session.get(Association, app.association_id)
         assert association is not None
-        seq, number = diary.next_diary_number(step.session, association, now.year)
-        app.diary_year, app.diary_seq, app.diary_number = now.year, seq, number
+        # The Swedish year: a submit at 00:30 on New Year's Day belongs to the new year.
+        year = local_date(now).year
+        seq, number = diary.next_diary_number(step.session, association, year)
+        app.diary_year, app.diary_seq, app.diary_number = year, seq, number
 
 
 def _effect_recommend(step: Step) -> None:

@@ -542,6 +542,9 @@ def _split_cells(split: Split) -> list[int]:
     return [split.women, split.men, split.total]
 
 
+YEAR_COLUMN = frozenset({0})
+
+
 def sheets(rows: list[YearFigures]) -> list[Sheet]:
     """The statistics as tables: a sheet per table in XLSX, sections of one CSV."""
     gender = [str(_l("Women")), str(_l("Men")), str(_l("Total"))]
@@ -653,6 +656,10 @@ def sheets(rows: list[YearFigures]) -> list[Sheet]:
             for source in SUPPORT_SOURCES
         ],
     )
+    tables = [people, outcomes, costs, insatser, goals, support]
+    # These tables' first column is the year: a name, not an amount.
+    for table in tables:
+        table.plain = YEAR_COLUMN
     return [people, outcomes, costs, parameter_sheet, insatser, goals, support]
 
 

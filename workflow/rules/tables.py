@@ -26,6 +26,9 @@ DELIMITER = ";"
 # Whole kronor with a thousands separator; shares and months with decimals.
 INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0"
+# A number that names rather than counts (a year): digits only, else a Swedish Excel
+# shows the year 2027 as "2 027".
+PLAIN_FORMAT = "0"
 # Spreadsheet programs run a cell starting with these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -70,11 +73,16 @@ def csv_lines(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> Iterator[
 
 @dataclass
 class Sheet:
-    """One table of a workbook: a title, a header row and rows of plain values."""
+    """One table of a workbook: a title, a header row and rows of plain values.
+
+    `plain`: the indexes of the columns whose numbers name rather than count (years), written
+    without a thousands separator.
+    """
 
     title: str
     header: Sequence[Any]
     rows: Sequence[Sequence[Any]]
+    plain: frozenset[int] = frozenset()
 
 
 def _as_text(cell: Any) -> None:
@@ -109,13 +117,15 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
                 if index < len(widths):
                     widths[index] = max(widths[index], len(cell_text(value)))
         for row_cells in ws.iter_rows(min_row=2):
-            for cell in row_cells:
+            for index, cell in enumerate(row_cells):
                 if formula_like(cell.value):
                     _as_text(cell)
                     continue
                 if isinstance(cell.value, bool):
                     continue
-                if isinstance(cell.value, int):
+                if index in sheet.plain and isinstance(cell.value, int):
+                    cell.number_format = PLAIN_FORMAT
+                elif isinstance(cell.value, int):
                     cell.number_format = INTEGER_FORMAT
                 elif isinstance(cell.value, float):
                     cell.number_format = DECIMAL_FORMAT

@@ -58,6 +58,7 @@ def init_app(app: Flask) -> None:
         accounts,
         admin,
         applications,
+        audit,
         auth,
         beredning,
         budget,
@@ -98,6 +99,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(exports.bp)
     app.register_blueprint(liv.bp)
     app.register_blueprint(statistics.bp)
+    app.register_blueprint(audit.bp)
     from workflow.web import diagram, health
 
     app.register_blueprint(diagram.bp)

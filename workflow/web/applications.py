@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -27,10 +28,11 @@ from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.labels import action_label
 from workflow.lifecycles.application import APPLICATION
-from workflow.models import Application, Association, AuditEvent, Member, User
+from workflow.models import Application, Association, AuditEvent, Member, User, local_date
 from workflow.operations import applications, associations
 from workflow.pagecache import cached_page
 from workflow.rules import completeness
+from workflow.rules.beredning import open_completion_requests
 from workflow.web.formerrors import FormErrors, row_caption
 
 bp = Blueprint("applications", __name__)
@@ -366,6 +368,42 @@ def _history(app: Application) -> list[tuple[AuditEvent, User | None]]:
     return [(e, actors.get(e.actor_id) if e.actor_id is not None else None) for e in events]
 
 
+@dataclass(frozen=True)
+class CompletionRequest:
+    """What the applicant is asked to complete: the request's step, who asked, the shared
+    annotations still open that ask for completion, and whether resubmitting is theirs."""
+
+    event: AuditEvent
+    actor: User | None
+    open_annotations: int
+    may_resubmit: bool
+
+
+def _completion_request(
+    app: Application,
+    history: list[tuple[AuditEvent, User | None]],
+    triggers: Iterable[str],
+) -> CompletionRequest | None:
+    """While completion is requested, the newest request, for the top of the page (to those
+    who may resubmit, and to everyone else who sees the page)."""
+    if app.state != machine.State.COMPLETION_REQUESTED:
+        return None
+    asked = [
+        (event, actor)
+        for event, actor in history
+        if event.to_state == machine.State.COMPLETION_REQUESTED
+    ]
+    if not asked:
+        return None
+    event, actor = asked[-1]
+    return CompletionRequest(
+        event=event,
+        actor=actor,
+        open_annotations=open_completion_requests(db.session, app),
+        may_resubmit="resubmit" in triggers,
+    )
+
+
 def _transition_form(
     trigger: str, app: Application, posted: TransitionForm | None
 ) -> TransitionForm:
@@ -396,6 +434,7 @@ def _render_show(
     show_checklist = permissions.can_edit_application(current_user, app) and (
         app.state in machine.EDITABLE
     )
+    history = _history(app)
     return (
         render_template(
             "applications/show.html",
@@ -408,9 +447,10 @@ def _render_show(
             forms=forms,
             refused=refused,
             form_errors=form_errors or FormErrors(),
-            history=_history(app),
+            history=history,
             versions=applications.versions(db.session, app),
             can_edit=show_checklist,
+            completion_request=_completion_request(app, history, triggers),
         ),
         status,
     )
@@ -456,5 +496,17 @@ def transition(application_id: int, trigger: str) -> ResponseReturnValue:
     if (exc := refusal.error) is not None:
         app = applications.load_visible(db.session, application_id, current_user)
         return _render_show(app, refused=(trigger, exc), posted=form, status=exc.status)
-    flash(gettext("Done: %(step)s.", step=str(action_label(trigger))), "success")
+    if trigger == "submit" and app.submitted_at is not None:
+        # The receipt (kvittens): what the mail to the applicants says too.
+        flash(
+            gettext(
+                "Receipt: the application is received with diary number %(number)s on"
+                " %(date)s. The same receipt goes by e-mail to your organisation's applicants.",
+                number=app.diary_number,
+                date=local_date(app.submitted_at).isoformat(),
+            ),
+            "success",
+        )
+    else:
+        flash(gettext("Done: %(step)s.", step=str(action_label(trigger))), "success")
     return redirect(url_for("applications.show", application_id=app.id), code=303)

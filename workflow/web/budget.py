@@ -709,7 +709,9 @@ def export_xlsx(slug: str) -> ResponseReturnValue:
     association = _association(slug)
     header, table, years = _export(association)
     name = f"budget-{association.slug}-{years.start}-{years.stop - 1}"
-    return http.xlsx_response(f"{name}.xlsx", [Sheet(gettext("Budget"), header, table)])
+    # The first column is the year: written without a thousands separator.
+    sheet = Sheet(gettext("Budget"), header, table, plain=frozenset({0}))
+    return http.xlsx_response(f"{name}.xlsx", [sheet])
 
 
 @bp.app_template_global("budget_links")
