@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -186,3 +186,13 @@ def verify(
                 {"chain_id": head.chain_id, "seq": head.seq, "id": None, "problem": "truncated"}
             )
     return Verification(ok=not broken, events=count, broken=broken)
+
+
+def verify_chains(session: Session, chain_ids: Iterable[int]) -> Verification:
+    """Check only these chains (the associations a user may audit), as one result."""
+    results = [verify(session, chain_id=chain_id) for chain_id in sorted(set(chain_ids))]
+    return Verification(
+        ok=all(r.ok for r in results),
+        events=sum(r.events for r in results),
+        broken=[b for r in results for b in r.broken],
+    )

@@ -275,3 +275,27 @@ def test_a_truncated_chain_is_reported(api, token, world, session, backend):
     assert body["broken"] == [
         {"chain_id": world.association.id, "seq": head.seq, "id": None, "problem": "truncated"}
     ]
+
+
+def test_an_officer_checks_only_the_chains_of_their_associations(
+    api, token, world, session, backend
+):
+    """A break in another association's chain is not reported, nor its events counted."""
+    mine = api.get("/api/v1/audit/verify", token=token("officer")).get_json()
+    everything = api.get("/api/v1/audit/verify", token=token("admin")).get_json()
+    assert mine["events"] < everything["events"]
+    head = session.exec(
+        select(AuditChainHead).where(AuditChainHead.chain_id == world.other_association.id)
+    ).one()
+    if backend == "postgresql":
+        session.execute(text("ALTER TABLE audit_chain_head DISABLE TRIGGER USER"))
+    else:
+        session.execute(text("DROP TRIGGER audit_chain_head_forward_only"))
+    head.seq += 1
+    session.add(head)
+    session.flush()
+    if backend == "postgresql":
+        session.execute(text("ALTER TABLE audit_chain_head ENABLE TRIGGER USER"))
+    session.commit()
+    assert api.get("/api/v1/audit/verify", token=token("officer")).get_json()["ok"] is True
+    assert api.get("/api/v1/audit/verify", token=token("admin")).get_json()["ok"] is False
