@@ -103,6 +103,8 @@ PAGES: dict[str, tuple[str, list[tuple[str, Callable[[Ids], str]]]]] = {
             ("application", _app("approved")),
             ("budget", _fixed("/associations/svb/budget")),
             ("meeting", _meeting()),
+            ("audit", _fixed("/associations/svb/audit")),
+            ("audit-checked", _fixed("/associations/svb/audit?check=1")),
         ],
     ),
     "admin": (

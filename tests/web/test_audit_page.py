@@ -35,7 +35,9 @@ def test_the_log_and_its_check_are_shown(client, world, login, submitted, who):
     response = client.get(URL)
     assert response.status_code == 200
     body = text(response)
-    assert 'data-verified="ok"' in body
+    assert 'id="check-chain"' in body  # the check is on request, not on every view
+    assert "data-verified" not in body
+    assert 'data-verified="ok"' in text(client.get(f"{URL}?check=1"))
     assert '<option value="submit"' in body  # the submit is in the log
     assert _seqs(body) == sorted(_seqs(body), reverse=True)  # newest first
     # The other association's events are not in this log.
@@ -153,6 +155,6 @@ def test_a_broken_chain_is_shown(client, world, session, backend, login):
         session.execute(sql("ALTER TABLE audit_chain_head ENABLE TRIGGER USER"))
     session.commit()
     login(world.users["auditor"])
-    body = text(client.get(URL))
+    body = text(client.get(f"{URL}?check=1"))
     assert 'data-verified="broken"' in body
     assert str(head.seq) in body

@@ -126,7 +126,17 @@ def index(slug: str) -> ResponseReturnValue:
         errors=errors,
         result=result,
         names=_names(result.rows),
-        verification=audit.verify(db.session, chain_id=association.id),
+        # The check walks the whole chain: on request, not on every view of a long log.
+        verification=(
+            audit.verify(db.session, chain_id=association.id)
+            if request.args.get("check") == "1"
+            else None
+        ),
+        check_url=url_for(
+            "audit.index",
+            slug=association.slug,
+            **{**{k: v for k, v in request.args.items() if k != "check"}, "check": "1"},
+        ),
         actors=audit_log.actors(db.session, association.id),
         actions=audit_log.actions(db.session, association.id),
     ), (422 if errors else 200)
