@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from wtforms.fields import EmailField, HiddenField, PasswordField, SelectField, SubmitField
+from wtforms.fields import (
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SubmitField,
+)
 from wtforms.validators import InputRequired, Length
 
 from forms.base import BaseForm, options
@@ -41,4 +48,13 @@ class LanguageForm(BaseForm):
     """The language switch in the header of every page."""
 
     lang = SelectField(_l("Language"), choices=options([("sv", "Svenska"), ("en", "English")]))
+    next = HiddenField()
+
+
+class MenuAssociationForm(BaseForm):
+    """The header's switch of the association the menu shows."""
+
+    association_id = IntegerField(
+        _l("Association"), validators=[InputRequired(message=_l("Choose an association."))]
+    )
     next = HiddenField()

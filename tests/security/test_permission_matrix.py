@@ -109,6 +109,7 @@ RULES: dict[str, Rule] = {
     "auth.login POST": everyone(422),
     "auth.logout POST": everyone(303),
     "main.language POST": everyone(400),  # no `lang` chosen
+    "menu.choose POST": Rule(400, 400),  # no association chosen; sign-in first
     "twofactor.verify GET": everyone(303),
     "twofactor.verify POST": everyone(303),
     "health.healthz GET": everyone(),

@@ -69,6 +69,7 @@ def init_app(app: Flask) -> None:
         liv,
         main,
         meetings,
+        menu,
         outbox,
         protocols,
         queues,
@@ -100,6 +101,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(liv.bp)
     app.register_blueprint(statistics.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(menu.bp)
     from workflow.web import diagram, health
 
     app.register_blueprint(diagram.bp)

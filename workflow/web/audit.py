@@ -22,6 +22,7 @@ from workflow.operations import associations
 from workflow.rules import audit_log, paging
 from workflow.rules.audit_log import AuditFilters
 from workflow.web.formerrors import FormErrors
+from workflow.web.menu import in_menu
 
 bp = Blueprint("audit", __name__)
 
@@ -184,7 +185,7 @@ def export_csv(slug: str) -> ResponseReturnValue:
 @bp.app_template_global("audit_links")
 def audit_links() -> list[tuple[str, str]]:
     """The audit pages of the associations whose log the user may read."""
-    ids = permissions.association_ids(current_user)
+    ids = in_menu(permissions.association_ids(current_user))
     if permissions.is_admin(current_user) or not ids:
         return []
     rows = [

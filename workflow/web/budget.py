@@ -43,6 +43,7 @@ from workflow.rules.outcome import parse_outcome
 from workflow.rules.tables import Sheet
 from workflow.web.budget_chart import balance_chart
 from workflow.web.formerrors import FormErrors, row_caption
+from workflow.web.menu import in_menu
 
 bp = Blueprint("budget", __name__)
 
@@ -719,7 +720,7 @@ def budget_links() -> list[tuple[str, str]]:
     """The budgets the signed-in user may read: (label, address), for the menu."""
     wanted = [
         a
-        for a in permissions.association_ids(current_user)
+        for a in in_menu(permissions.association_ids(current_user))
         if permissions.BUDGET_READERS & permissions.roles_in(current_user, a)
     ]
     if not wanted:

@@ -42,6 +42,7 @@ from workflow.rules import meetings as meetings_rules
 from workflow.rules import protocol_texts
 from workflow.rules.meetings import AgendaEntry, AmountIn, BoardMember
 from workflow.web.formerrors import FormErrors
+from workflow.web.menu import in_menu
 
 bp = Blueprint("meetings", __name__)
 
@@ -99,7 +100,7 @@ def meeting_links() -> list[tuple[str, str]]:
     """The board meetings of each association where the user may see them: (label, address)."""
     ids = sorted(
         a
-        for a in permissions.association_ids(current_user)
+        for a in in_menu(permissions.association_ids(current_user))
         if permissions.can_view_meetings(current_user, a)
     )
     if not ids:

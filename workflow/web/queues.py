@@ -21,6 +21,7 @@ from workflow.operations import associations
 from workflow.pagecache import cached_page
 from workflow.rules import paging, queues
 from workflow.rules.queues import QueuePage
+from workflow.web.menu import in_menu
 
 bp = Blueprint("queues", __name__)
 
@@ -141,7 +142,7 @@ def preparation(slug: str) -> ResponseReturnValue:
 def queue_links() -> list[tuple[str, str]]:
     """The queues the signed-in user works in: (label, address), for the dashboard."""
     wanted: list[tuple[int, str, str]] = []
-    for association_id in sorted(permissions.association_ids(current_user)):
+    for association_id in in_menu(sorted(permissions.association_ids(current_user))):
         roles = permissions.roles_in(current_user, association_id)
         if Role.OFFICER in roles:
             wanted.append((association_id, "queues.inbox", gettext("Inbox")))

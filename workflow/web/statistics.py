@@ -24,6 +24,7 @@ from workflow.rules import statistics
 from workflow.rules.statistics import YearFigures
 from workflow.web.charts import Group, gender_bars
 from workflow.web.formerrors import FormErrors
+from workflow.web.menu import in_menu
 
 bp = Blueprint("statistics", __name__)
 PARAMETER_LABELS = {
@@ -224,7 +225,7 @@ def parameters(slug: str) -> ResponseReturnValue:
 @bp.app_template_global("statistics_links")
 def statistics_links() -> list[tuple[str, str]]:
     """The statistics pages of the associations where the user may read them."""
-    ids = permissions.association_ids(current_user)
+    ids = in_menu(permissions.association_ids(current_user))
     if not ids:
         return []
     rows = [
