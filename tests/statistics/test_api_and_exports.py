@@ -120,6 +120,8 @@ def test_xlsx_export_read_back(client: Any, world: factories.World, dataset: Dat
     # A year is written without a thousands separator (a Swedish Excel showed "2 027"); the
     # counts and amounts keep theirs.
     for sheet in book.worksheets:
+        if sheet.title == "Parametrar":  # its first column names a parameter, not a year
+            continue
         years = [row[0] for row in sheet.iter_rows(min_row=2) if row[0].value is not None]
         assert years, sheet.title
         assert {cell.number_format for cell in years} == {"0"}, sheet.title

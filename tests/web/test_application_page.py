@@ -97,7 +97,7 @@ def test_submit_refused_for_an_incomplete_draft_names_what_is_missing(
     login(world.users["applicant"])
     page = text(client.get(f"/applications/{app_row.id}"))
     assert "checklist__item--missing" in page
-    assert "Bifoga en plan för uppföljning och utvärdering." in page
+    assert "Skriv en plan för uppföljning och utvärdering." in page
     response = _step(post, app_row, "submit")
     assert response.status_code == 422
     body = text(response)
@@ -106,7 +106,7 @@ def test_submit_refused_for_an_incomplete_draft_names_what_is_missing(
         "Välj om insatsen är individinriktad eller strukturövergripande.",
         "Beskriv målgruppen.",
         "Ange sökt belopp per år.",
-        "Bifoga en plan för uppföljning och utvärdering.",
+        "Skriv en plan för uppföljning och utvärdering.",
         "Beskriv hur insatsen tillämpar förbundets handlingsplan för jämställdhetsintegrering.",
         "Beskriv vem som finansierar insatsen efter bidragstiden om den visar sig fungera.",
     ):

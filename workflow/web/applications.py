@@ -217,12 +217,12 @@ def _save(
     form.validate()
     errors.add_form(form)
     data, rows = _collect(form)
-    if errors and not partly:
-        return None, errors
-    # A group with a refused row keeps its stored rows: its valid rows alone would replace them.
-    for name in ROW_GROUPS:
-        if any(any(f.errors for f in e.form) for e in form[name].entries):
-            data.pop(name, None)
+    if partly:
+        # A group with a refused row keeps its stored rows: its valid rows alone would
+        # replace them.
+        for name in ROW_GROUPS:
+            if any(any(f.errors for f in e.form) for e in form[name].entries):
+                data.pop(name, None)
     locate = _locator(form, rows)
     for _attempt in range(3):
         try:
@@ -232,6 +232,8 @@ def _save(
             if not partly or not _leave_out(data, exc.problems):
                 return None, errors
             continue
+        if errors and not partly:
+            return None, errors
         with transaction.step(ValidationFailed) as refusal:
             app = write(fields)
         if (exc := refusal.error) is None:
