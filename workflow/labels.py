@@ -64,6 +64,51 @@ ACTION_LABELS: dict[str, Any] = {
     "phase_out": _l("Phase out"),
     "endorse": _l("Endorsed by a partner"),
     "decline": _l("Declined by a partner"),
+    # Steps of meetings, agenda items and reports, and the other audited actions: the
+    # revisor's audit page names each in words.
+    "justera": _l("Protocol checked (justerat)"),
+    "post_protocol": _l("Protocol posted on the notice board"),
+    "decide": _l("Decision recorded"),
+    "redecide": _l("Decision changed"),
+    "note": _l("Noted by the board"),
+    "table": _l("Tabled"),
+    "report_create": _l("Report started"),
+    "report_update": _l("Report changed"),
+    "report_submit": _l("Report submitted"),
+    "report_accept": _l("Report accepted"),
+    "report_return": _l("Report returned"),
+    "report_settings": _l("Report settings changed"),
+    "add_item": _l("Item added to the agenda"),
+    "remove_item": _l("Item removed from the agenda"),
+    "order_agenda": _l("Agenda reordered"),
+    "create_meeting": _l("Meeting planned"),
+    "record_attendance": _l("Attendance recorded"),
+    "choose_justerare": _l("Justerare chosen"),
+    "send_kallelse": _l("Kallelse sent"),
+    "answer_kallelse": _l("Kallelse answered"),
+    "attachment_added": _l("Attachment added"),
+    "attachment_removed": _l("Attachment removed"),
+    "set_budget": _l("Budget set"),
+    "set_contribution_key": _l("Contribution key set"),
+    "close_year": _l("Year closed (årsbokslut)"),
+    "record_economy_step": _l("Step of the year's cycle recorded"),
+    "set_socioeconomic_parameters": _l("Socio-economic parameters changed"),
+    "record_liv_agreement": _l("LIV agreement recorded"),
+    "create_association": _l("Association created"),
+    "update_association": _l("Association settings changed"),
+    "add_member": _l("Member organisation added"),
+    "update_member": _l("Member organisation changed"),
+    "update_delegations": _l("Delegationsordning changed"),
+    "create_user": _l("User created"),
+    "grant_role": _l("Role given"),
+    "revoke_role": _l("Role removed"),
+    "user_deactivated": _l("Account ended"),
+    "password_changed": _l("Password changed"),
+    "password_reset": _l("Password reset"),
+    "recovery_code_used": _l("Recovery code used"),
+    "two_factor_enabled": _l("Two-factor sign-in turned on"),
+    "two_factor_required": _l("Two-factor sign-in required"),
+    "two_factor_reset": _l("Two-factor sign-in reset"),
 }
 
 # What waits in each group of the officer's inbox (states.application.INBOX).
@@ -86,6 +131,14 @@ MEETING_STEP_LABELS: dict[str, Any] = {
     "close": _l("Close the meeting"),
     "sign": _l("Sign the protocol"),
 }
+# In the audit log a meeting's steps are named as done, in the order of the steps above.
+ACTION_LABELS.update(
+    zip(
+        MEETING_STEP_LABELS,
+        (_l("Meeting opened"), _l("Meeting closed"), _l("Protocol signed")),
+        strict=True,
+    )
+)
 
 REPORT_STATE_LABELS: dict[str, Any] = {
     ReportState.DRAFT: _l("Draft"),
