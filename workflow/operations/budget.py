@@ -481,6 +481,34 @@ def economy_records(session: Session, association: Association, year: int) -> li
     )
 
 
+def budget_versions(session: Session, association: Association, years: list[int]) -> dict[int, int]:
+    """The stored budget rows' versions by year, in one statement."""
+    rows = session.exec(
+        select(AssociationBudget.year, AssociationBudget.version).where(
+            AssociationBudget.association_id == association.id,
+            AssociationBudget.year.in_(years),  # type: ignore[attr-defined]
+        )
+    ).all()
+    return dict(rows)  # type: ignore[arg-type]
+
+
+def economy_records_between(
+    session: Session, association: Association, years: range
+) -> list[EconomyRecord]:
+    """The recorded steps of the cycles of several years, by year and in the order held."""
+    return list(
+        session.exec(
+            select(EconomyRecord)
+            .where(
+                EconomyRecord.association_id == association.id,
+                EconomyRecord.year >= years.start,
+                EconomyRecord.year < years.stop,
+            )
+            .order_by(EconomyRecord.year, EconomyRecord.held_on, EconomyRecord.id)  # type: ignore[arg-type]
+        ).all()
+    )
+
+
 def record_economy_step(
     session: Session,
     association: Association,

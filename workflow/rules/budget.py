@@ -998,9 +998,12 @@ def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def granted_applications(session: Session, association_id: int) -> list[Application]:
+def granted_applications(
+    session: Session, association_id: int
+) -> list[tuple[int, str | None, str | None]]:
     """The association's applications a granting decision has given money, by diary number:
-    the insatser a budget line may stand for."""
+    the insatser a budget line may stand for, as (id, diary number, title) — only the columns
+    shown, so the statement stays one however many there are."""
     granted = (
         select(Decision.application_id)
         .where(
@@ -1009,10 +1012,9 @@ def granted_applications(session: Session, association_id: int) -> list[Applicat
         )
         .distinct()
     )
-    return list(
-        session.exec(
-            select(Application)
-            .where(Application.id.in_(granted))  # type: ignore[union-attr]
-            .order_by(Application.diary_year, Application.diary_seq, Application.id)  # type: ignore[arg-type]
-        ).all()
-    )
+    rows = session.exec(
+        select(Application.id, Application.diary_number, Application.title)
+        .where(Application.id.in_(granted))  # type: ignore[union-attr]
+        .order_by(Application.diary_year, Application.diary_seq, Application.id)  # type: ignore[arg-type]
+    ).all()
+    return [(row[0], row[1], row[2]) for row in rows]  # type: ignore[misc]

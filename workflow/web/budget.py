@@ -29,8 +29,9 @@ from workflow.models import LINE_CATEGORIES, Association, today
 from workflow.operations import associations
 from workflow.operations.budget import (
     budget_row,
+    budget_versions,
     close_year,
-    economy_records,
+    economy_records_between,
     record_economy_step,
     record_outcome,
     set_budget,
@@ -240,7 +241,7 @@ def _render(
             },
             lined=any(row.stored is not None and row.stored.lines for row in rows),
             year_forms=year_forms,
-            records={row.year: economy_records(db.session, association, row.year) for row in rows},
+            records=_records(association, years),
             record_labels=dict(RECORD_KINDS),
             members_by_id={m.id: m for m in association.members},
             posted_other=posted_other[:2] if posted_other is not None else None,
@@ -409,11 +410,12 @@ def _year_forms(association: Association, rows: list[YearBudget]) -> dict[tuple[
     insatser, categories = _insats_choices(association), _category_choices()
     members = [m for m in association.members if m.active]
     forms: dict[tuple[str, int], Any] = {}
+    versions = budget_versions(db.session, association, [row.year for row in rows])
     for row in rows:
         stored = row.stored
         if stored is not None and not stored.closed:
             data = {
-                "version": _version(association, row.year),
+                "version": versions.get(row.year),
                 "lines": [
                     {name: getattr(line, name) for name in LINE_FIELD_NAMES}
                     for line in stored.lines
@@ -443,9 +445,12 @@ LINE_FIELD_NAMES = (
 )
 
 
-def _version(association: Association, year: int) -> int | None:
-    row = budget_row(db.session, association, year)
-    return row.version if row is not None else None
+def _records(association: Association, years: range) -> dict[int, list[Any]]:
+    """The recorded steps of each year's cycle shown, in one statement."""
+    found: dict[int, list[Any]] = {year: [] for year in years}
+    for record in economy_records_between(db.session, association, years):
+        found.setdefault(record.year, []).append(record)
+    return found
 
 
 def _category_choices() -> list[Any]:
@@ -459,8 +464,8 @@ def _insats_choices(association: Association) -> list[Any]:
         [
             ("", gettext("None")),
             *(
-                (a.id, f"{a.diary_number or f'#{a.id}'} {a.title or ''}".strip())
-                for a in applications
+                (app_id, f"{diary_number or f'#{app_id}'} {title or ''}".strip())
+                for app_id, diary_number, title in applications
             ),
         ]
     )
