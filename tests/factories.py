@@ -519,3 +519,24 @@ def report(
         payload = {"reason": "Siffrorna saknas."} if trigger == "return" else {}
         engine.fire(REPORT, row, trigger, by=actor, session=session, payload=payload)
     return row
+
+
+def truncate_audit_chain(session: Session, chain_id: int, backend: str) -> int:
+    """Tamper as if a chain's newest event had been deleted (its head moved on, behind the
+    head's forward-only trigger); commits and returns the head's new seq."""
+    from sqlalchemy import text
+
+    from workflow.models import AuditChainHead
+
+    head = session.exec(select(AuditChainHead).where(AuditChainHead.chain_id == chain_id)).one()
+    if backend == "postgresql":
+        session.execute(text("ALTER TABLE audit_chain_head DISABLE TRIGGER USER"))
+    else:
+        session.execute(text("DROP TRIGGER audit_chain_head_forward_only"))
+    head.seq += 1
+    session.add(head)
+    session.flush()
+    if backend == "postgresql":
+        session.execute(text("ALTER TABLE audit_chain_head ENABLE TRIGGER USER"))
+    session.commit()
+    return head.seq

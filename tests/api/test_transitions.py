@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
-from sqlmodel import select
 
 from states.application import State
+from tests import factories
 from tests.api.helpers import error_code, problem_fields
-from workflow.models import AuditChainHead, utcnow
+from workflow.models import utcnow
 
 PLANS = ["follow_up_plan", "gender_equality_plan", "continuation_plan"]
 
@@ -256,24 +255,11 @@ def test_only_admins_auditors_and_officers_verify_the_audit_chain(api, token, wh
 
 
 def test_a_truncated_chain_is_reported(api, token, world, session, backend):
-    head = session.exec(
-        select(AuditChainHead).where(AuditChainHead.chain_id == world.association.id)
-    ).one()
-    # As if the newest event had been deleted: behind the head's forward-only trigger.
-    if backend == "postgresql":
-        session.execute(text("ALTER TABLE audit_chain_head DISABLE TRIGGER USER"))
-    else:
-        session.execute(text("DROP TRIGGER audit_chain_head_forward_only"))
-    head.seq += 1
-    session.add(head)
-    session.flush()
-    if backend == "postgresql":
-        session.execute(text("ALTER TABLE audit_chain_head ENABLE TRIGGER USER"))
-    session.commit()
+    seq = factories.truncate_audit_chain(session, world.association.id, backend)
     body = api.get("/api/v1/audit/verify", token=token("auditor")).get_json()
     assert body["ok"] is False
     assert body["broken"] == [
-        {"chain_id": world.association.id, "seq": head.seq, "id": None, "problem": "truncated"}
+        {"chain_id": world.association.id, "seq": seq, "id": None, "problem": "truncated"}
     ]
 
 
@@ -284,18 +270,6 @@ def test_an_officer_checks_only_the_chains_of_their_associations(
     mine = api.get("/api/v1/audit/verify", token=token("officer")).get_json()
     everything = api.get("/api/v1/audit/verify", token=token("admin")).get_json()
     assert mine["events"] < everything["events"]
-    head = session.exec(
-        select(AuditChainHead).where(AuditChainHead.chain_id == world.other_association.id)
-    ).one()
-    if backend == "postgresql":
-        session.execute(text("ALTER TABLE audit_chain_head DISABLE TRIGGER USER"))
-    else:
-        session.execute(text("DROP TRIGGER audit_chain_head_forward_only"))
-    head.seq += 1
-    session.add(head)
-    session.flush()
-    if backend == "postgresql":
-        session.execute(text("ALTER TABLE audit_chain_head ENABLE TRIGGER USER"))
-    session.commit()
+    factories.truncate_audit_chain(session, world.other_association.id, backend)
     assert api.get("/api/v1/audit/verify", token=token("officer")).get_json()["ok"] is True
     assert api.get("/api/v1/audit/verify", token=token("admin")).get_json()["ok"] is False
