@@ -289,11 +289,7 @@ def save(slug: str, year: int) -> ResponseReturnValue:
             expected_version=form.version.data,
         )
     if (exc := refusal.error) is not None:
-        if exc.problems:
-            errors.add_problems(exc.problems, _locator(form))
-        else:
-            errors.add(None, "", exc.message)
-        return _render(_association(slug), years, errors, posted=(year, form), status=exc.status)
+        return _refused(slug, years, errors, exc, _locator(form), posted=(year, form))
     flash(gettext("The budget for %(year)s is saved.", year=year), "success")
     return _back(association, years, f"year-{year}")
 
@@ -357,22 +353,19 @@ def save_key(slug: str, year: int) -> ResponseReturnValue:
             by=current_user,
         )
     if (exc := refusal.error) is not None:
-        for problem in exc.problems or ():
-            parts = problem.field.split(".")
+
+        def locate(name: str) -> tuple[str | None, Any, str | None]:
+            parts = name.split(".")
             if len(parts) == 3 and parts[0] == "members":
                 member = payers[int(parts[1])]
-                name = "population" if parts[2] == "population" else "amount"
-                field = form[f"{name}_{member.id}"]
-                errors.add(field.id, field.label.text, problem.message)
-            elif problem.field in form._fields:
-                errors.add(form[problem.field].id, form[problem.field].label.text, problem.message)
-            else:
-                errors.add(None, "", problem.message)
-        if not exc.problems:
-            errors.add(None, "", exc.message)
-        return _render(
-            _association(slug), years, errors, posted_key=(year, form), status=exc.status
-        )
+                kind = "population" if parts[2] == "population" else "amount"
+                field = form[f"{kind}_{member.id}"]
+                return field.id, field.label.text, None
+            if name in form._fields:
+                return form[name].id, form[name].label.text, None
+            return None, "", None
+
+        return _refused(slug, years, errors, exc, locate, posted_key=(year, form))
     flash(gettext("The contribution key for %(year)s is saved.", year=year), "success")
     return _back(association, years, f"key-{year}")
 
@@ -396,11 +389,10 @@ def import_outcome(slug: str, year: int) -> ResponseReturnValue:
             raise ValidationFailed(_l("Some fields are invalid."), problems=problems)
         record_outcome(db.session, association, year, outcomes, by=current_user)
     if (exc := refusal.error) is not None:
-        for problem in exc.problems or ():
-            errors.add(form.file.id, form.file.label.text, problem.message)
-        if not exc.problems:
-            errors.add(None, "", exc.message)
-        return _render(_association(slug), years, errors, status=exc.status)
+        # Every problem of an import is about the file.
+        return _refused(
+            slug, years, errors, exc, lambda _name: (form.file.id, form.file.label.text, None)
+        )
     flash(gettext("The outcome for %(year)s is saved.", year=year), "success")
     return _back(association, years, f"outcome-{year}")
 
@@ -502,14 +494,15 @@ def _refused(
     errors: FormErrors,
     exc: Any,
     locate: Callable[[str], tuple[str | None, Any, str | None]],
-    posted: tuple[str, int, Any],
+    **posted: Any,
 ) -> ResponseReturnValue:
-    """The page again after a refused step: its problems placed, its form as posted."""
+    """The page again after a refused step: its problems placed, its form as posted (the
+    `posted…` arguments of `_render`)."""
     if exc.problems:
         errors.add_problems(exc.problems, locate)
     else:
         errors.add(None, "", exc.message)
-    return _render(_association(slug), years, errors, posted_other=posted, status=exc.status)
+    return _render(_association(slug), years, errors, status=exc.status, **posted)
 
 
 def _editable(slug: str) -> Association:
@@ -568,7 +561,7 @@ def save_lines(slug: str, year: int) -> ResponseReturnValue:
                     return field.id, f"{label}: {field.label.text}", None
             return None, "", None
 
-        return _refused(slug, years, errors, exc, locate, ("lines", year, form))
+        return _refused(slug, years, errors, exc, locate, posted_other=("lines", year, form))
     flash(gettext("The budget lines for %(year)s are saved.", year=year), "success")
     return _back(association, years, f"lines-{year}")
 
@@ -594,7 +587,7 @@ def close(slug: str, year: int) -> ResponseReturnValue:
             errors,
             exc,
             lambda _name: (form.decided_on.id, form.decided_on.label.text, None),
-            ("close", year, form),
+            posted_other=("close", year, form),
         )
     flash(
         gettext("%(year)s is closed; its result is carried into the next year.", year=year),
@@ -637,7 +630,7 @@ def add_record(slug: str, year: int) -> ResponseReturnValue:
                 return form[head].id, form[head].label.text, None
             return None, "", None
 
-        return _refused(slug, years, errors, exc, locate, ("record", year, form))
+        return _refused(slug, years, errors, exc, locate, posted_other=("record", year, form))
     flash(gettext("Recorded for %(year)s.", year=year), "success")
     return _back(association, years, f"records-{year}")
 
