@@ -72,6 +72,7 @@ PAGES: dict[str, tuple[str, list[tuple[str, Callable[[Ids], str]]]]] = {
                 lambda ids: f"/applications/{ids['by_state']['prepared']}/decide_delegated",
             ),
             ("budget", _fixed("/associations/svb/budget")),
+            ("statistics", _fixed("/associations/svb/statistics")),
             ("meetings", _fixed("/associations/svb/meetings")),
             ("meeting", _meeting()),
             ("agenda", _meeting("/agenda")),
