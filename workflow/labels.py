@@ -89,6 +89,7 @@ ACTION_LABELS: dict[str, Any] = {
     "attachment_added": _l("Attachment added"),
     "attachment_removed": _l("Attachment removed"),
     "set_budget": _l("Budget set"),
+    "set_shares": _l("Co-financing shares recorded"),
     "set_contribution_key": _l("Contribution key set"),
     "close_year": _l("Year closed (årsbokslut)"),
     "record_economy_step": _l("Step of the year's cycle recorded"),
