@@ -29,7 +29,8 @@ def set_shares(
     assert lead is not None
     slugs = {s.association for s in wanted}
     known = {
-        a.slug: a for a in session.exec(select(Association).where(Association.slug.in_(slugs)))  # type: ignore[attr-defined]
+        a.slug: a
+        for a in session.exec(select(Association).where(Association.slug.in_(slugs)))  # type: ignore[attr-defined]
     }
     problems = share_problems(lead, wanted, known)
     if problems:
