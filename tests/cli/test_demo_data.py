@@ -43,7 +43,7 @@ EXPECTED_STATES = {
     "approved": 2,
     # Started, with an accepted annual report and an overdue one (issue 6, reports).
     "active": 1,
-    # The seeds' years: insatser of 2018–2019 decided at past meetings, reported on and closed
+    # The seeds' years: insatser of 2017–2019 decided at past meetings, reported on and closed
     # by their accepted final reports.
     "closed": 7,
 }
