@@ -148,6 +148,7 @@ RULES: dict[str, Rule] = {
     "delegations.edit POST": hidden(303),  # an empty list is a delegationsordning too
     "shares.edit GET": hidden(404),
     "shares.edit POST": hidden(404),
+    "shares.make_part POST": hidden(404),
     "admin.members POST": hidden(422),
     "admin.user_list GET": hidden(),
     "admin.user_list POST": hidden(422),
@@ -303,6 +304,8 @@ RULES: dict[str, Rule] = {
     "api.get_liv GET": hidden(404),
     "api.post_agreement POST": hidden_write(),
     "api.get_shares GET": hidden(404),
+    "api.get_parts GET": hidden(404),
+    "api.post_part POST": hidden(404),
     "api.put_shares PUT": hidden_write(),
     "api.proposal_draft GET": hidden(404),
     "api.get_extract_pdf GET": hidden(404),

@@ -1,4 +1,4 @@
-"""Shared insatser through the API: the associations that finance an insats, and their shares."""
+"""Shared and mixed insatser: the associations that finance an insats, and the parts of one."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from workflow import permissions
 from workflow.api.registry import ID, route
-from workflow.api.schemas import Out
+from workflow.api.schemas import ApplicationOut, Out, StateName
+from workflow.api.serializers import application_json
 from workflow.extensions import db
 from workflow.models import Association, User
-from workflow.operations import applications, shares
+from workflow.operations import applications, parts, shares
+from workflow.rules import parts as parts_rules
 from workflow.rules import shares as shares_rules
 from workflow.schemas import Strict
 
@@ -89,3 +92,53 @@ def put_shares(user: User, application_id: int, body: SharesIn) -> dict[str, Any
         by=user,
     )
     return _json(application_id, rows)
+
+
+class PartOut(Out):
+    """The other part of a mixed insats, as far as the caller may see it."""
+
+    id: int
+    title: str | None
+    kind: str | None
+    state: StateName
+
+
+class PartsOut(Out):
+    """The other part of the application's mixed insats: none, or one."""
+
+    items: list[PartOut]
+
+
+@route(
+    f"{APPLICATION}/parts",
+    summary="The other part of a mixed insats (individual and structural)",
+    tag="applications",
+    response=PartsOut,
+)
+def get_parts(user: User, application_id: int) -> dict[str, Any]:
+    """Whoever sees the application; the other part only if they may see it too."""
+    app = applications.load_visible(db.session, application_id, user)
+    other = parts_rules.other_part(db.session, app.id)  # type: ignore[arg-type]
+    visible = other is not None and permissions.can_view_application(user, other)
+    items = (
+        [{"id": other.id, "title": other.title, "kind": other.kind, "state": other.state}]
+        if visible and other is not None
+        else []
+    )
+    return {"items": items}
+
+
+@route(
+    f"{APPLICATION}/parts",
+    method="POST",
+    summary="Make the other part of a mixed insats: a draft of the other kind",
+    tag="applications",
+    response=ApplicationOut,
+    status=201,
+    errors=(403, 409, 422),
+)
+def post_part(user: User, application_id: int) -> dict[str, Any]:
+    """The leading member's applicants, while the application can be changed."""
+    app = applications.load_visible(db.session, application_id, user)
+    part = parts.create_part(db.session, app, by=user)
+    return application_json(part, user)

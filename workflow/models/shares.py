@@ -1,4 +1,4 @@
-"""Shared insatser: other associations' parts in financing an insats one association leads."""
+"""Shared insatser (financed by several associations) and mixed ones (two linked parts)."""
 
 from datetime import datetime
 
@@ -29,3 +29,26 @@ class InsatsShare(SQLModel, table=True):
     percent: int
     recorded_by_id: int = _fk("app_user.id", index=False)
     recorded_at: datetime = _stamp()
+
+
+class InsatsPart(SQLModel, table=True):
+    """The two parts of a mixed insats: one individual, one structural, each an application.
+
+    Projekt Efterstöd is "struktur 50 %, individstöd 50 %" (seeds/001); Uppföljning Finsam
+    registers such an insats as two, with distinct names. Each part has its own budget, goals
+    and reports; this row only ties them together. An application is in one pair at most.
+    """
+
+    __tablename__ = "insats_part"
+    __table_args__ = (
+        UniqueConstraint("first_id"),
+        UniqueConstraint("second_id"),
+        CheckConstraint("first_id <> second_id", name="two_applications"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The application the other part was made from, and the part made from it.
+    first_id: int = _fk("application.id", ondelete="CASCADE", index=False)
+    second_id: int = _fk("application.id", ondelete="CASCADE", index=False)
+    created_by_id: int = _fk("app_user.id", index=False)
+    created_at: datetime = _stamp()

@@ -1,4 +1,4 @@
-"""The co-financing page of a shared insats: who finances it with the leading association."""
+"""Shared insatser (the financing associations page) and mixed ones (making the other part)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlmodel import select
 
+from forms.base import BaseForm
 from forms.shares import BLANK_ROWS, SharesForm
 from workflow import permissions, transaction
 from workflow.extensions import db
 from workflow.models import Application, Association
-from workflow.operations import applications, shares
+from workflow.operations import applications, parts, shares
 from workflow.rules import shares as shares_rules
 from workflow.web.formerrors import FormErrors, row_caption
 
@@ -103,3 +104,22 @@ def edit(application_id: int) -> ResponseReturnValue:
         return _render(app, lead, form, errors, exc.status)
     flash(gettext("The financing associations are saved."), "success")
     return redirect(url_for("shares.edit", application_id=app.id), code=303)
+
+
+@bp.route("/applications/<int:application_id>/parts", methods=["POST"])
+@login_required
+def make_part(application_id: int) -> ResponseReturnValue:
+    """Make the other part of a mixed insats and open it for editing."""
+    app = applications.load_visible(db.session, application_id, current_user)
+    form = BaseForm()
+    if not form.validate():
+        abort(400)
+    with transaction.step() as refusal:
+        part = parts.create_part(db.session, app, by=current_user)
+    if (exc := refusal.error) is not None:
+        flash(str(exc.message), "error")
+        return redirect(url_for("applications.show", application_id=app.id), code=303)
+    flash(
+        gettext("The other part is made as a draft: give it its own budget and goals."), "success"
+    )
+    return redirect(url_for("applications.edit", application_id=part.id), code=303)
