@@ -21,7 +21,7 @@ from typing import Any, Literal, Self
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
 from states.common import Role
 from workflow import engine, permissions
@@ -46,6 +46,7 @@ from workflow.operations import (
     delegations,
     endorsements,
     meetings,
+    parts,
     protocols,
     reports,
     users,
@@ -222,7 +223,7 @@ class Step(_Entry):
 
     actor: str
     trigger: str | None = None
-    verb: Literal["edit", "annotate", "endorse", "decide_delegated"] | None = None
+    verb: Literal["edit", "annotate", "endorse", "decide_delegated", "make_part"] | None = None
     payload: dict[str, Any] = {}
 
     @model_validator(mode="after")
@@ -750,6 +751,8 @@ def _run_step(session: Session, world: _World, app: Application, slug: str, step
     elif step.verb == "endorse":
         member = members[EndorsePayload.model_validate(step.payload).member]
         endorsements.endorse(session, app, member.id, by=actor)  # type: ignore[arg-type]
+    elif step.verb == "make_part":
+        parts.create_part(session, app, by=actor)
     elif step.verb == "decide_delegated":
         decision = DelegatedPayload.model_validate(step.payload)
         meetings.decide_delegated(
@@ -1042,8 +1045,12 @@ def build(
     for i, spec_app in enumerate(data.insatser):
         entry = f"insatser[{i}] ({spec_app.title})"
         built.append(_build_application(session, world, spec_app, entry))
-    for app in built:
-        summary.applications[app.state] = summary.applications.get(app.state, 0) + 1
+    # Every application the demo made, the parts its steps made (make_part) included.
+    session.flush()
+    for state, count in session.exec(
+        select(Application.state, func.count()).group_by(Application.state)  # type: ignore[arg-type]
+    ):
+        summary.applications[state] = count
     return summary
 
 
