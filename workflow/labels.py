@@ -89,6 +89,8 @@ ACTION_LABELS: dict[str, Any] = {
     "attachment_added": _l("Attachment added"),
     "attachment_removed": _l("Attachment removed"),
     "set_budget": _l("Budget set"),
+    "set_shares": _l("Co-financing shares recorded"),
+    "make_part": _l("Other part of a mixed insats made"),
     "set_contribution_key": _l("Contribution key set"),
     "close_year": _l("Year closed (årsbokslut)"),
     "record_economy_step": _l("Step of the year's cycle recorded"),

@@ -345,6 +345,11 @@ def can_manage_liv(user: Any, association_id: int) -> bool:
     return Role.OFFICER in roles_in(user, association_id)
 
 
+def can_set_shares(user: Any, association_id: int) -> bool:
+    """The leading association's officers record who else finances a shared insats."""
+    return Role.OFFICER in roles_in(user, association_id)
+
+
 def can_view_statistics(user: Any, association: Association) -> bool:
     """The statistics: the association's officers, board, chair and auditors (as the budget)."""
     return bool(BUDGET_READERS & roles_in(user, association.id))

@@ -135,6 +135,8 @@ class Walk:
         self.get(f"{base}/proposal-draft")
         self.get(f"{base}/liv")
         self.get(f"{base}/decisions")
+        self.get(f"{base}/shares")
+        self.get(f"{base}/parts")
         attachments = self.get(f"{base}/attachments")
         for attachment in attachments["items"] if attachments else []:
             self.get(f"/api/v1/attachments/{attachment['id']}/metadata")

@@ -13,6 +13,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any, Literal, Self
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
 from states.common import Role
 from workflow import engine, permissions
@@ -45,6 +46,7 @@ from workflow.operations import (
     delegations,
     endorsements,
     meetings,
+    parts,
     protocols,
     reports,
     users,
@@ -80,6 +82,8 @@ class LineSpec(_Entry):
     category: Literal["insats", "new_insatser", "structural", "competence", "admin"]
     label: str
     budget: int
+    # The [[history]] insats (by title) the line budgets: its decisions draw on this line.
+    insats: str | None = None
     forecast: int | None = None
     outcome: int | None = None
 
@@ -219,7 +223,7 @@ class Step(_Entry):
 
     actor: str
     trigger: str | None = None
-    verb: Literal["edit", "annotate", "endorse", "decide_delegated"] | None = None
+    verb: Literal["edit", "annotate", "endorse", "decide_delegated", "make_part"] | None = None
     payload: dict[str, Any] = {}
 
     @model_validator(mode="after")
@@ -248,6 +252,8 @@ class GoalResult(_Entry):
 class GenderCount(_Entry):
     women: int = 0
     men: int = 0
+    # Heltider for work, subsidised work and studies (seeds/000 counts them so).
+    heltider: Decimal | None = None
 
 
 class ReportSpec(_Entry):
@@ -256,6 +262,8 @@ class ReportSpec(_Entry):
     author: str
     kind: Literal["annual", "final"] = "annual"
     year_offset: int | None = None
+    # A fixed calendar year (the seeds' years) instead of one counted from today's.
+    year: int | None = None
     participants_women: int | None = None
     participants_men: int | None = None
     new_women: int | None = None
@@ -281,6 +289,13 @@ class ApplicationSpec(_Entry):
     @property
     def title(self) -> str:
         return str(self.fields.get("title", ""))
+
+
+class HistorySpec(ApplicationSpec):
+    """An insats of the seeds' years: proposed by `steps`, decided at a past meeting, then
+    taken on by `after` (the start) and its reports."""
+
+    after: tuple[Step, ...] = ()
 
 
 class Attendee(_Entry):
@@ -327,22 +342,33 @@ class Posted(_Entry):
 
 
 class MeetingSpec(_Entry):
-    """A held board meeting: opened, decided, closed, signed and its notice posted."""
+    """A held board meeting: opened, decided, closed, signed and its notice posted.
+
+    Held `days_ago` (the demo's recent meeting) or `on` a fixed date (the seeds' years).
+    Without `attendance` every ledamot of the board is present.
+    """
 
     association: str
     officer: str
     chair: str
     justerare: str
-    days_ago: int
+    days_ago: int | None = None
+    on: date | None = None
     location: str
-    time_zone: str
+    time_zone: str = "Europe/Stockholm"
     opened_at: time
     closed_at: time
     signed: Signed
     posted: Posted
-    attendance: tuple[Attendee, ...]
+    attendance: tuple[Attendee, ...] = ()
     items: tuple[MeetingItem, ...]
     own_items: tuple[OwnItem, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_day(self) -> Self:
+        if (self.days_ago is None) == (self.on is None):
+            raise ValueError("give exactly one of days_ago and on")
+        return self
 
 
 class DemoData(_Entry):
@@ -353,6 +379,9 @@ class DemoData(_Entry):
     applications: tuple[ApplicationSpec, ...]
     meeting: MeetingSpec | None = None
     insatser: tuple[ApplicationSpec, ...] = ()
+    # The seeds' years: insatser decided at past meetings, started and reported on.
+    history: tuple[HistorySpec, ...] = ()
+    past_meetings: tuple[MeetingSpec, ...] = ()
 
     @property
     def shared_officer(self) -> Person:
@@ -416,7 +445,7 @@ def _check_references(data: DemoData) -> list[str]:
             member_in(f"{where}.cofunding[{k}]", line.get("member"), slug)
 
     titles: dict[str, int] = {}
-    for group in ("applications", "insatser"):
+    for group in ("applications", "insatser", "history"):
         for i, spec in enumerate(getattr(data, group)):
             entry = f"{group}[{i}] ({spec.title})"
             titles[spec.title] = titles.get(spec.title, 0) + 1
@@ -426,6 +455,7 @@ def _check_references(data: DemoData) -> list[str]:
             person_in(f"{entry}.author", spec.author, spec.association)
             fields_in(f"{entry}.fields", spec.fields, spec.association)
             steps = [(f"{entry}.steps[{j}]", s) for j, s in enumerate(spec.steps)]
+            steps += [(f"{entry}.after[{j}]", s) for j, s in enumerate(getattr(spec, "after", ()))]
             for k, report in enumerate(spec.reports):
                 person_in(f"{entry}.reports[{k}].author", report.author, spec.association)
                 steps += [
@@ -437,21 +467,40 @@ def _check_references(data: DemoData) -> list[str]:
                     member_in(f"{where}.payload.member", step.payload["member"], spec.association)
                 elif step.verb == "edit":
                     fields_in(f"{where}.payload", step.payload, spec.association)
-    if data.meeting is not None:
-        meeting, slug = data.meeting, data.meeting.association
+    held = [("meeting", data.meeting)] if data.meeting is not None else []
+    held += [(f"past_meetings[{i}]", m) for i, m in enumerate(data.past_meetings)]
+    history = {spec.title: spec.association for spec in data.history}
+    decided: dict[str, int] = {}
+    for name, meeting in held:
+        slug = meeting.association
         if slug not in slugs:
-            errors.append(f"meeting: no association {slug!r}")
+            errors.append(f"{name}: no association {slug!r}")
         for role in ("officer", "chair", "justerare"):
-            person_in(f"meeting.{role}", getattr(meeting, role), slug)
+            person_in(f"{name}.{role}", getattr(meeting, role), slug)
         for i, attendee in enumerate(meeting.attendance):
-            person_in(f"meeting.attendance[{i}]", attendee.person, slug)
+            person_in(f"{name}.attendance[{i}]", attendee.person, slug)
         for i, item in enumerate(meeting.items):
             if titles.get(item.application) != 1:
                 errors.append(
-                    f"meeting.items[{i}]: no single application titled {item.application!r}"
+                    f"{name}.items[{i}]: no single application titled {item.application!r}"
                 )
+            # A past meeting decides history; the recent one the current applications.
+            elif (item.application in history) != (meeting.on is not None):
+                errors.append(f"{name}.items[{i}]: {item.application!r} is not of its time")
+            decided[item.application] = decided.get(item.application, 0) + 1
             for j, dissent in enumerate(item.dissents):
-                person_in(f"meeting.items[{i}].dissents[{j}]", dissent.person, slug)
+                person_in(f"{name}.items[{i}].dissents[{j}]", dissent.person, slug)
+    for title in history:
+        if decided.get(title) != 1:
+            errors.append(f"history ({title}): decided at no single past meeting")
+    for spec in data.associations:
+        for b, budget_spec in enumerate(spec.budgets):
+            for k, line in enumerate(budget_spec.lines):
+                if line.insats is not None and history.get(line.insats) != spec.slug:
+                    errors.append(
+                        f"{spec.slug}.budgets[{b}].lines[{k}]: no history insats"
+                        f" {line.insats!r} in {spec.slug}"
+                    )
     return errors
 
 
@@ -702,6 +751,8 @@ def _run_step(session: Session, world: _World, app: Application, slug: str, step
     elif step.verb == "endorse":
         member = members[EndorsePayload.model_validate(step.payload).member]
         endorsements.endorse(session, app, member.id, by=actor)  # type: ignore[arg-type]
+    elif step.verb == "make_part":
+        parts.create_part(session, app, by=actor)
     elif step.verb == "decide_delegated":
         decision = DelegatedPayload.model_validate(step.payload)
         meetings.decide_delegated(
@@ -725,12 +776,13 @@ def _run_step(session: Session, world: _World, app: Application, slug: str, step
 
 def _write_report(session: Session, world: _World, app: Application, spec: ReportSpec) -> None:
     given = spec.model_fields_set - {"author", "steps", "year_offset"}
+    year = spec.year if spec.year_offset is None else world.year + spec.year_offset
     report = reports.create_report(
         session,
         app,
         reports.ReportInput(
             kind=spec.kind,
-            year=None if spec.year_offset is None else world.year + spec.year_offset,
+            year=year,
             participants_women=spec.participants_women,
             participants_men=spec.participants_men,
             new_women=spec.new_women,
@@ -740,12 +792,14 @@ def _write_report(session: Session, world: _World, app: Application, spec: Repor
             outcomes=None
             if spec.outcomes is None
             else {k: {"women": v.women, "men": v.men} for k, v in spec.outcomes.items()},
+            heltider={k: v.heltider for k, v in (spec.outcomes or {}).items() if v.heltider}
+            or None,
             costs_sek=spec.costs_sek,
             goal_results=None
             if spec.goal_results is None
             else [(g.goal, g.result) for g in spec.goal_results],
             narrative=spec.narrative,
-            given=given | ({"year"} if spec.year_offset is not None else set()),
+            given=given | ({"year"} if year is not None else set()),
         ),
         by=world.people[spec.author],
     )
@@ -773,7 +827,7 @@ class _InEntry:
 
 
 def _build_application(
-    session: Session, world: _World, spec: ApplicationSpec, entry: str
+    session: Session, world: _World, spec: ApplicationSpec, entry: str, *, reported: bool = True
 ) -> Application:
     """Create one application as a draft by its author and take it through its steps."""
     where = entry
@@ -788,13 +842,36 @@ def _build_application(
         for i, step in enumerate(spec.steps):
             where = f"{entry}.steps[{i}] ({step.trigger or step.verb})"
             _run_step(session, world, app, spec.association, step)
-        for k, report in enumerate(spec.reports):
-            where = f"{entry}.reports[{k}]"
-            _write_report(session, world, app, report)
+        if reported:
+            _report(session, world, app, spec, entry)
     except DomainError as exc:
         exc.message = _InEntry(where, exc.message)
         raise
     return app
+
+
+def _report(
+    session: Session, world: _World, app: Application, spec: ApplicationSpec, entry: str
+) -> None:
+    """Write an insats's reports and take them through their steps."""
+    for k, report in enumerate(spec.reports):
+        try:
+            _write_report(session, world, app, report)
+        except DomainError as exc:
+            exc.message = _InEntry(f"{entry}.reports[{k}]", exc.message)
+            raise
+
+
+def _carry_on(session: Session, world: _World, app: Application, spec: HistorySpec) -> None:
+    """After its past meeting: a history insats's later steps (the start), then its reports."""
+    entry = f"history ({spec.title})"
+    for i, step in enumerate(spec.after):
+        try:
+            _run_step(session, world, app, spec.association, step)
+        except DomainError as exc:
+            exc.message = _InEntry(f"{entry}.after[{i}] ({step.trigger or step.verb})", exc.message)
+            raise
+    _report(session, world, app, spec, entry)
 
 
 def build(
@@ -877,6 +954,14 @@ def build(
         world.people[person.key] = user
     summary.users = len(world.people)
 
+    # History insatser are proposed first: the budgets link their lines to them.
+    history = {
+        spec.title: _build_application(
+            session, world, spec, f"history[{i}] ({spec.title})", reported=False
+        )
+        for i, spec in enumerate(data.history)
+    }
+
     # Each association's officer enters its budgets, through the budget step.
     for slug, association in world.associations.items():
         officer = next(
@@ -884,6 +969,7 @@ def build(
         )
         specs = budget_specs_for(slug, year, data)
         for budget_year, spec in specs.items():
+            # A history insats's line is linked to it, so its decisions draw on the line.
             budget.set_budget(
                 session,
                 association,
@@ -899,6 +985,7 @@ def build(
                         "budget_sek": line.budget,
                         "forecast_sek": line.forecast,
                         "outcome_sek": line.outcome,
+                        "application_id": None if line.insats is None else history[line.insats].id,
                     }
                     for line in spec.lines
                 ]
@@ -930,14 +1017,25 @@ def build(
                     held_on=spec.decided_on,
                     by=officer,
                 )
+
+    # The seeds' years: their board meetings decide the history insatser, which then start and
+    # report; only after that are the years closed (a closed year takes no new grants).
+    for held in data.past_meetings:
+        _held_meeting(session, world, held, history)
+    for spec_history in data.history:
+        _carry_on(session, world, history[spec_history.title], spec_history)
+    for slug, association in world.associations.items():
+        officer = next(
+            u for u in world.people.values() if permissions.can_edit_budget(u, association)
+        )
         # Closed in order: each closing carries its real result into the next year.
-        for budget_year, spec in specs.items():
+        for budget_year, spec in budget_specs_for(slug, year, data).items():
             if spec.closed_on is not None:
                 budget.close_year(
                     session, association, budget_year, decided_on=spec.closed_on, by=officer
                 )
 
-    built: list[Application] = []
+    built: list[Application] = list(history.values())
     for i, spec_app in enumerate(data.applications):
         entry = f"applications[{i}] ({spec_app.title})"
         built.append(_build_application(session, world, spec_app, entry))
@@ -947,8 +1045,12 @@ def build(
     for i, spec_app in enumerate(data.insatser):
         entry = f"insatser[{i}] ({spec_app.title})"
         built.append(_build_application(session, world, spec_app, entry))
-    for app in built:
-        summary.applications[app.state] = summary.applications.get(app.state, 0) + 1
+    # Every application the demo made, the parts its steps made (make_part) included.
+    session.flush()
+    for state, count in session.exec(
+        select(Application.state, func.count()).group_by(Application.state)  # type: ignore[arg-type]
+    ):
+        summary.applications[state] = count
     return summary
 
 
@@ -967,7 +1069,7 @@ def _held_meeting(
     chair = world.people[spec.chair]
     justerare = world.people[spec.justerare]
     items = [made[item.application] for item in spec.items]
-    held_on = today() - timedelta(days=spec.days_ago)
+    held_on = spec.on if spec.on is not None else today() - timedelta(days=spec.days_ago or 0)
     meeting = meetings.create_meeting(
         session,
         world.associations[spec.association],
@@ -982,12 +1084,15 @@ def _held_meeting(
         for own in spec.own_items
         if not own.at_meeting
     ]
-    meetings.record_attendance(
-        session,
-        meeting,
-        [meetings.AttendanceIn(world.people[a.person].id, a.present) for a in spec.attendance],  # type: ignore[arg-type]
-        by=officer,
-    )
+    attendance = [
+        meetings.AttendanceIn(world.people[a.person].id, a.present)  # type: ignore[arg-type]
+        for a in spec.attendance
+    ] or [
+        meetings.AttendanceIn(member.user_id, True)
+        for member in meetings_rules.roster(session, meeting.association_id)
+        if member.seat == "ledamot"
+    ]
+    meetings.record_attendance(session, meeting, attendance, by=officer)
     engine.fire(
         MEETING, meeting, "open", by=chair, session=session, payload={"justerare_id": justerare.id}
     )

@@ -1118,5 +1118,6 @@ from workflow.models import (  # noqa: E402, F401
     protocols,
     reports,
     security,
+    shares,
     statistics,
 )

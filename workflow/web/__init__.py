@@ -74,6 +74,7 @@ def init_app(app: Flask) -> None:
         protocols,
         queues,
         reports,
+        shares,
         statistics,
         versions,
     )
@@ -100,6 +101,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(exports.bp)
     app.register_blueprint(liv.bp)
     app.register_blueprint(statistics.bp)
+    app.register_blueprint(shares.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(menu.bp)
     from workflow.web import diagram, health

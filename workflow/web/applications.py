@@ -19,7 +19,7 @@ from forms.applications import (
     TransitionForm,
     new_idempotency_key,
 )
-from forms.base import options
+from forms.base import BaseForm, options
 from states import application as machine
 from states.common import Role
 from workflow import engine, permissions, schemas, transaction
@@ -31,7 +31,7 @@ from workflow.lifecycles.application import APPLICATION
 from workflow.models import Application, Association, AuditEvent, Member, User, local_date
 from workflow.operations import applications, associations
 from workflow.pagecache import cached_page
-from workflow.rules import completeness
+from workflow.rules import completeness, parts
 from workflow.rules.beredning import open_completion_requests
 from workflow.web.formerrors import FormErrors, row_caption
 
@@ -437,9 +437,23 @@ def _render_show(
         app.state in machine.EDITABLE
     )
     history = _history(app)
+    other_part = parts.other_part(db.session, app.id)  # type: ignore[arg-type]
+    if other_part is not None and not permissions.can_view_application(current_user, other_part):
+        other_part = None
+    may_make_part = (
+        show_checklist
+        and app.kind in parts.OTHER_KIND
+        and (
+            parts.pair_of(db.session, app.id) is None  # type: ignore[arg-type]
+        )
+    )
     return (
         render_template(
             "applications/show.html",
+            other_part=other_part,
+            may_make_part=may_make_part,
+            other_kind=parts.OTHER_KIND.get(app.kind or ""),
+            part_form=BaseForm() if may_make_part else None,
             application=app,
             association=association,
             members=members,
