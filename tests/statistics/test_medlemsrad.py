@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from states.application import State
 from tests import factories
+from tests.api.helpers import problem_fields
 from tests.sql import recorded_statements
 from tests.statistics.conftest import add_report
 from workflow.models import Application
@@ -244,6 +245,9 @@ def test_the_county_shows_every_association_the_user_reads(
     assert "25 av de 36 som avslutades 2025 gick till arbete eller studier (69 %)." in html
     assert "Östras hemliga insats" not in html
     assert 'data-association="ost"' not in html
+    # the county's 2025: 22 + 25 of 29 + 36 ended went to work or studies: 47 of 65 = 72 %
+    total = html[html.index('data-association="total"') :]
+    assert 'data-figure="share">72 %' in total[: total.index("</tr>")]
     answer = client.get(f"/medlemsrad.pdf{SPAN}")
     assert answer.status_code == 200
     text = _flat(_pdf_text(answer.data))
@@ -290,3 +294,39 @@ def test_bad_years_are_explained_and_the_default_span_shown(
     page = client.get("/associations/svb/medlemsrad?from=2010&to=2025")
     assert "Högst 6 år åt gången" in page.get_data(as_text=True)
     assert client.get("/associations/svb/medlemsrad?from=x").status_code == 200
+
+
+# --- the API -------------------------------------------------------------------------------------
+
+API = "/api/v1/associations/svb/medlemsrad"
+
+
+def test_the_api_answers_the_same_figures(api: Any, token: Callable, county: County) -> None:
+    answer = api.get(f"{API}{SPAN}", token=token("officer"))
+    assert answer.status_code == 200, answer.get_json()
+    body = answer.get_json()
+    assert (body["from"], body["to"], body["association"]["slug"]) == (2024, 2025, "svb")
+    enter = next(i for i in body["insatser"] if i["title"] == "Enter")
+    y2025 = enter["years"][1]
+    assert y2025["participants"] == {"women": 40, "men": 35, "total": 75}
+    assert y2025["ended"]["total"] == 19
+    assert y2025["to_work_or_studies"] == {"women": 9, "men": 6, "total": 15}
+    assert y2025["share_percent"] == 79
+    assert y2025["granted_sek"] == 700_000
+    assert y2025["goals"] == [
+        {"description": "Andel till arbete eller studier", "target": "40 %", "value": "79 %"}
+    ]
+    assert (enter["ended"]["total"], enter["share_percent"]) == (33, 67)
+    assert body["years"][1]["share_percent"] == 76
+    assert body["years"][1]["granted_sek"] == 1_000_000
+
+
+def test_the_api_refuses(api: Any, token: Callable, county: County) -> None:
+    answer = api.get(f"{API}?from=2025&to=2010", token=token("officer"))
+    assert answer.status_code == 422
+    assert problem_fields(answer) == ["to"]
+    answer = api.get(f"{API}?from=2010&to=2025", token=token("officer"))
+    assert answer.status_code == 422
+    assert problem_fields(answer) == ["to"]
+    assert api.get(API, token=token("applicant")).status_code == 403
+    assert api.get(API.replace("svb", "fsf"), token=token("officer")).status_code == 404

@@ -23,8 +23,11 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
+from workflow.errors import Problem, ValidationFailed
+from workflow.i18n import _l
 from workflow.models import Application, Association, Decision, DecisionAmount
 from workflow.models.reports import OUTCOMES, Report, ReportOutcome
+from workflow.rules import statistics
 from workflow.rules.budget import GRANTING_OUTCOMES
 from workflow.rules.statistics import (
     GoalResult,
@@ -43,6 +46,20 @@ WORK_OR_STUDIES = ("work", "subsidised_work", "studies")
 YEARS_MAX = 6
 # The default span: the current year and the two before it.
 DEFAULT_YEARS = 3
+
+
+def choose_years(first: int | None, last: int | None, this_year: int) -> range:
+    """The years asked for: `last` defaults to this year, `first` to two years before `last`;
+    at most YEARS_MAX years (a problem names the field)."""
+    last = last if last is not None else this_year
+    first = first if first is not None else last - DEFAULT_YEARS + 1
+    years = statistics.choose_years(None, first, last, this_year)
+    if len(years) > YEARS_MAX:
+        raise ValidationFailed(
+            _l("Some fields are invalid."),
+            problems=[Problem("to", _l("At most %(n)s years at a time.", n=YEARS_MAX))],
+        )
+    return years
 
 
 def percent(part: int, whole: int) -> int | None:
@@ -148,6 +165,22 @@ class AssociationView:
     @property
     def latest(self) -> YearFigures:
         return self.years[-1]
+
+
+def county_total(views: Sequence[AssociationView]) -> tuple[YearFigures, int]:
+    """The last year of every association added up, and what was granted for it."""
+    year = views[0].latest.year if views else 0
+    total = YearFigures(year)
+    for v in views:
+        row = v.latest
+        total.reports += row.reports
+        total.participants = _add(total.participants, row.participants)
+        total.new = _add(total.new, row.new)
+        total.ended = _add(total.ended, row.ended)
+        for name in OUTCOMES:
+            total.outcomes[name] = _add(total.outcomes[name], row.outcomes[name])
+        total.costs_sek += row.costs_sek
+    return total, sum(v.granted_sek[year] for v in views)
 
 
 def share_of(row: YearFigures) -> int | None:
@@ -322,3 +355,56 @@ def _granted_rows(session: Session, ids: list[int], first: int, last: int) -> li
             )
         ).all()
     )
+
+
+# --- the API's shape ------------------------------------------------------------------------------
+
+
+def _figures_json(row: Any) -> dict[str, Any]:
+    """The figures a year of an insats and a year of an association share."""
+    to_work = work_or_studies(row.outcomes)
+    return {
+        "year": row.year,
+        "reports": row.reports,
+        "participants": row.participants.as_dict(),
+        "new": row.new.as_dict(),
+        "ended": row.ended.as_dict(),
+        "outcomes": {name: row.outcomes[name].as_dict() for name in OUTCOMES},
+        "to_work_or_studies": to_work.as_dict(),
+        "share_percent": percent(to_work.total, row.ended.total),
+        "costs_sek": row.costs_sek,
+    }
+
+
+def view_json(view: AssociationView, years: range) -> dict[str, Any]:
+    """One association's medlemsråd figures as the API gives them."""
+    return {
+        "from": years.start,
+        "to": years.stop - 1,
+        "association": {"slug": view.slug, "name": view.name},
+        "years": [
+            {**_figures_json(row), "granted_sek": view.granted_sek[row.year]} for row in view.years
+        ],
+        "insatser": [
+            {
+                "application_id": i.application_id,
+                "title": i.title,
+                "diary_number": i.diary_number,
+                "ended": i.ended.as_dict(),
+                "to_work_or_studies": i.to_work_or_studies.as_dict(),
+                "share_percent": i.share_percent,
+                "years": [
+                    {
+                        **_figures_json(cell),
+                        "granted_sek": cell.granted_sek,
+                        "goals": [
+                            {"description": g.description, "target": g.target, "value": g.value}
+                            for g in cell.goals
+                        ],
+                    }
+                    for cell in i.years
+                ],
+            }
+            for i in view.insatser
+        ],
+    }

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from sqlmodel import select
 
 from workflow import http, pdf, permissions
-from workflow.errors import NotFound, Problem, ValidationFailed
+from workflow.errors import NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.labels import OUTCOME_LABELS
@@ -22,7 +22,7 @@ from workflow.models import Association, today
 from workflow.models.reports import OUTCOMES
 from workflow.operations import associations
 from workflow.pagecache import cached_page
-from workflow.rules import medlemsrad, statistics
+from workflow.rules import medlemsrad
 from workflow.rules.medlemsrad import AssociationView
 from workflow.web.charts import Group, gender_bars
 from workflow.web.formerrors import FormErrors
@@ -68,27 +68,17 @@ def _years(errors: FormErrors) -> range:
     """The years asked for (`from`..`to`), by default this year and the two before it."""
     labels = {"from": gettext("From year"), "to": gettext("To year")}
     this_year = today().year
-    default = range(this_year - medlemsrad.DEFAULT_YEARS + 1, this_year + 1)
     last = _int_arg("to", errors, labels["to"])
     first = _int_arg("from", errors, labels["from"])
+    default = medlemsrad.choose_years(None, None, this_year)
     if errors:
         return default
-    last = last if last is not None else this_year
-    first = first if first is not None else last - medlemsrad.DEFAULT_YEARS + 1
     try:
-        years = statistics.choose_years(None, first, last, this_year)
-        if len(years) > medlemsrad.YEARS_MAX:
-            raise ValidationFailed(
-                _l("Some fields are invalid."),
-                problems=[
-                    Problem("to", _l("At most %(n)s years at a time.", n=medlemsrad.YEARS_MAX))
-                ],
-            )
+        return medlemsrad.choose_years(first, last, this_year)
     except ValidationFailed as exc:
         for problem in exc.problems:
             errors.add(problem.field, labels.get(problem.field or "", ""), problem.message)
         return default
-    return years
 
 
 @dataclass(frozen=True)
@@ -173,6 +163,7 @@ def _context(
 ) -> dict[str, Any]:
     return {
         "views": views,
+        "county_total": medlemsrad.county_total(views),
         "years": years,
         "charts": {v.slug: _charts(v, printed=printed) for v in views},
         "errors": errors,
