@@ -217,6 +217,10 @@ def test_one_association_page_in_the_seeds_shape(
     assert 'data-figure="granted">1 000 000' in html.replace("\xa0", " ")
     assert "Stöd till arbete SE/IPS" not in html
     assert "Östras hemliga insats" not in html
+    # the menu and the statistics page lead here
+    assert '<a href="/associations/svb/medlemsrad">Medlemsråd</a>' in html
+    statistics = client.get("/associations/svb/statistics").get_data(as_text=True)
+    assert 'href="/associations/svb/medlemsrad">Redovisning för medlemsrådet' in statistics
 
 
 def test_one_association_pdf(client: Any, login: Callable, county: County) -> None:
@@ -245,6 +249,7 @@ def test_the_county_shows_every_association_the_user_reads(
     assert "25 av de 36 som avslutades 2025 gick till arbete eller studier (69 %)." in html
     assert "Östras hemliga insats" not in html
     assert 'data-association="ost"' not in html
+    assert '<a href="/medlemsrad">Medlemsråd</a>' in html  # the menu: the county's view
     # the county's 2025: 22 + 25 of 29 + 36 ended went to work or studies: 47 of 65 = 72 %
     total = html[html.index('data-association="total"') :]
     assert 'data-figure="share">72 %' in total[: total.index("</tr>")]

@@ -253,16 +253,13 @@ def county_pdf() -> ResponseReturnValue:
 
 @bp.app_template_global("medlemsrad_links")
 def medlemsrad_links() -> list[tuple[str, str]]:
-    """The medlemsråd view of the menu's association, and the county's when the user reads
-    more than one association."""
+    """One menu link: the county's view for whoever reads several associations (or an
+    admin), else the view of the menu's association."""
     scope = permissions.medlemsrad_scope(current_user)
-    if scope is None:
-        return [(gettext("Medlemsråd"), url_for("medlemsrad.county"))]
-    ids = in_menu(scope)
-    links = [
-        (gettext("Medlemsråd"), url_for("medlemsrad.association", slug=a.slug))
-        for a in associations.by_ids(db.session, ids)
+    label = gettext("Medlemsråd")
+    if scope is None or len(scope) > 1:
+        return [(label, url_for("medlemsrad.county"))]
+    return [
+        (label, url_for("medlemsrad.association", slug=a.slug))
+        for a in associations.by_ids(db.session, in_menu(scope))
     ]
-    if len(scope) > 1:
-        links.append((gettext("Medlemsråd – all associations"), url_for("medlemsrad.county")))
-    return links
