@@ -68,6 +68,10 @@ ALLOWED: dict[tuple[str, str], tuple[int, str]] = {
         1,
         "participants who ended during the year: a key of the statistics' JSON",
     ),
+    ("workflow/rules/medlemsrad.py", "ended"): (
+        2,
+        "participants who ended: a key of the medlemsråd JSON, a year's and an insats's",
+    ),
     ("workflow/operations/protocols.py", "protocol_signed"): (
         1,
         "an error code of the API: a change refused because the protocol is signed",

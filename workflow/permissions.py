@@ -355,6 +355,19 @@ def can_view_statistics(user: Any, association: Association) -> bool:
     return bool(BUDGET_READERS & roles_in(user, association.id))
 
 
+def can_view_medlemsrad(user: Any, association: Association) -> bool:
+    """The medlemsråd view (results presented to the members): whoever sees the association's
+    statistics, and admins, who present every association of the county."""
+    return is_admin(user) or can_view_statistics(user, association)
+
+
+def medlemsrad_scope(user: Any) -> set[int] | None:
+    """The associations whose medlemsråd view the user reads: None means all (admins)."""
+    if is_admin(user):
+        return None
+    return {g.association_id for g in _grants(user) if Role(g.role) in BUDGET_READERS}
+
+
 def can_edit_statistics(user: Any, association: Association) -> bool:
     """The officers set the socio-economic parameters."""
     return Role.OFFICER in roles_in(user, association.id)

@@ -113,6 +113,9 @@ class Walk:
         if years:
             self.get(f"{base}/statistics?from={years[0]}&to={years[-1]}")
         self.get(f"{base}/statistics/parameters")
+        self.get(f"{base}/medlemsrad")
+        if years:
+            self.get(f"{base}/medlemsrad?from={max(years[0], years[-1] - 5)}&to={years[-1]}")
         for meeting in self.pages(f"{base}/meetings"):
             self.get(f"/api/v1/meetings/{meeting['id']}")
             self.get(f"/api/v1/meetings/{meeting['id']}/protocol")

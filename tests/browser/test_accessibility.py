@@ -73,6 +73,7 @@ PAGES: dict[str, tuple[str, list[tuple[str, Callable[[Ids], str]]]]] = {
             ),
             ("budget", _fixed("/associations/svb/budget")),
             ("statistics", _fixed("/associations/svb/statistics")),
+            ("medlemsrad", _fixed("/medlemsrad")),
             ("meetings", _fixed("/associations/svb/meetings")),
             ("meeting", _meeting()),
             ("agenda", _meeting("/agenda")),

@@ -37,7 +37,12 @@ def _pages(app: Flask, slug: str) -> dict[str, list[tuple[str, str]]]:
     ]
     return {
         "applicant.0": [("dashboard", "/"), ("list", "/?state=in_preparation")],
-        "officer.1": [*staff, ("inbox", f"/associations/{slug}/inbox")],
+        "officer.1": [
+            *staff,
+            ("inbox", f"/associations/{slug}/inbox"),
+            ("medlemsrad", f"/associations/{slug}/medlemsrad"),
+            ("medlemsrad-county", "/medlemsrad"),
+        ],
         "preparer.1": [*staff[:3], ("preparation", f"/associations/{slug}/preparation")],
         "board.0": [("dashboard", "/"), ("meeting", f"/meetings/{meeting}")],
         "chair.1": [("dashboard", "/"), ("meeting", f"/meetings/{meeting}")],

@@ -223,6 +223,12 @@ RULES: dict[str, Rule] = {
     "statistics.export_csv GET": hidden(403),
     "statistics.export_xlsx GET": hidden(403),
     "statistics.parameters POST": hidden(403),
+    # the medlemsråd view: whoever reads the statistics, and the admin (every association);
+    # the county page answers for the user's own associations, 403 when they read none
+    "medlemsrad.association GET": hidden(),
+    "medlemsrad.association_pdf GET": hidden(),
+    "medlemsrad.county GET": Rule(403, 200).but(officer=200, board=200, chair=200, auditor=200),
+    "medlemsrad.county_pdf GET": Rule(403, 200).but(officer=200, board=200, chair=200, auditor=200),
     # meetings and protocols: the admin reads them (200) but plans and decides nothing (403)
     "meetings.show GET": hidden(),
     "meetings.agenda GET": hidden(403),
@@ -284,6 +290,7 @@ RULES: dict[str, Rule] = {
     "api.get_statistics_csv GET": hidden(403),
     "api.get_statistics_xlsx GET": hidden(403),
     "api.get_parameters GET": hidden(403),
+    "api.get_medlemsrad GET": hidden(),
     "api.put_parameters PUT": hidden_write(),
     "api.get_application GET": hidden(404),
     "api.update_application PATCH": hidden(404),

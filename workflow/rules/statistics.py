@@ -12,6 +12,7 @@ half up with Decimal; the payback time has one decimal.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -283,9 +284,16 @@ def mkr(value: int) -> Decimal:
     return (Decimal(value) / 1_000_000).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
-def counted_reports(association_id: int, first: int, last: int) -> Any:
-    """SQL: the accepted reports that count for the association's years first..last."""
+def counted_reports(association_id: int | Collection[int], first: int, last: int) -> Any:
+    """SQL: the accepted reports that count for the association's (or associations') years
+    first..last."""
     annual = aliased(Report)
+
+    def among(column: Any) -> Any:
+        if isinstance(association_id, int):
+            return column == association_id
+        return column.in_(sorted(association_id))
+
     # The constant association and years repeat what the correlation implies: they let the
     # planner read only this association's reports (by index) instead of every report.
     has_annual = exists().where(
@@ -293,12 +301,12 @@ def counted_reports(association_id: int, first: int, last: int) -> Any:
         annual.year == Report.year,
         annual.kind == "annual",
         annual.state == ReportState.ACCEPTED.value,
-        annual.association_id == association_id,
+        among(annual.association_id),
         annual.year >= first,
         annual.year <= last,
     )
     return and_(
-        Report.association_id == association_id,
+        among(Report.association_id),
         Report.state == ReportState.ACCEPTED.value,
         Report.year >= first,
         Report.year <= last,
@@ -399,8 +407,15 @@ def _insatser(session: Session, years: dict[int, YearFigures], counted: Any) -> 
         years[year].insatser.append(figures_row)
     if not by_key:
         return
-    # Every goal of the insatser reported on, with the value of that year's counted report.
-    goals = defaultdict(list)
+    for key, results in goal_results(session, counted).items():
+        if key in by_key:
+            by_key[key].goals = results
+
+
+def goal_results(session: Session, counted: Any) -> dict[tuple[int, int], list[GoalResult]]:
+    """Per (year, insats): every goal of the insats with the value of that year's counted
+    report (one statement)."""
+    goals: dict[tuple[int, int], list[GoalResult]] = defaultdict(list)
     rows = session.exec(
         select(
             Report.year,
@@ -423,9 +438,7 @@ def _insatser(session: Session, years: dict[int, YearFigures], counted: Any) -> 
     ).all()
     for year, app_id, _position, description, target, value in rows:
         goals[(year, app_id)].append(GoalResult(description, target, value))
-    for key, results in goals.items():
-        if key in by_key:
-            by_key[key].goals = results
+    return goals
 
 
 # --- the request's years -----------------------------------------------------------------------

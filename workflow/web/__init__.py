@@ -68,6 +68,7 @@ def init_app(app: Flask) -> None:
         kallelse,
         liv,
         main,
+        medlemsrad,
         meetings,
         menu,
         outbox,
@@ -102,6 +103,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(liv.bp)
     app.register_blueprint(statistics.bp)
     app.register_blueprint(shares.bp)
+    app.register_blueprint(medlemsrad.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(menu.bp)
     from workflow.web import diagram, health
