@@ -350,6 +350,11 @@ def can_view_statistics(user: Any, association: Association) -> bool:
     return bool(BUDGET_READERS & roles_in(user, association.id))
 
 
+def can_classify(user: Any, application: Application) -> bool:
+    """The association's officers set an insats's national classification (the state apart)."""
+    return Role.OFFICER in roles_in(user, application.association_id)
+
+
 def can_edit_statistics(user: Any, association: Association) -> bool:
     """The officers set the socio-economic parameters."""
     return Role.OFFICER in roles_in(user, association.id)
