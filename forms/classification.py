@@ -6,12 +6,8 @@ from wtforms.fields import RadioField, SelectField, StringField
 
 from forms.base import BaseForm, options
 from workflow.i18n import _l
-from workflow.labels import (
-    DIRECTION_LABELS,
-    FOLLOW_UP_METHOD_LABELS,
-    PRECISE_DIRECTION_LABELS,
-)
-from workflow.rules.classification import ESF_PROJECT_MAX, PRECISE_DIRECTIONS
+from workflow.labels import DIRECTION_LABELS, FOLLOW_UP_METHOD_LABELS
+from workflow.rules.classification import ESF_PROJECT_MAX
 
 CHOOSE = ("", _l("(choose)"))
 
@@ -28,12 +24,8 @@ class ClassificationForm(BaseForm):
     precise_direction = SelectField(
         _l("Precise direction"),
         description=_l("Choose one under the insats's direction."),
-        choices={
-            str(DIRECTION_LABELS[direction]): [
-                (code, PRECISE_DIRECTION_LABELS[code]) for code in codes
-            ]
-            for direction, codes in PRECISE_DIRECTIONS.items()
-        },
+        # Grouped under their direction in the request's language (workflow/web/classification.py).
+        choices=[],
         validate_choice=False,
     )
     follow_up_method = SelectField(
@@ -44,7 +36,7 @@ class ClassificationForm(BaseForm):
     )
     esf = RadioField(
         _l("Co-financed by the ESF"),
-        choices=[("yes", _l("Yes")), ("no", _l("No"))],
+        choices=options([("yes", _l("Yes")), ("no", _l("No"))]),
         validate_choice=False,
     )
     esf_project = StringField(

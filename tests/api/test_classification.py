@@ -143,3 +143,74 @@ def test_a_structural_insats_is_counted_only(api, token, session, make_applicati
     assert problem_fields(answer) == ["follow_up_method"]
     fine = {**structural, "follow_up_method": "aggregate_counts"}
     assert _put(api, app.id, "officer", token, fine).status_code == 200
+
+
+# --- the page's form --------------------------------------------------------------------------
+
+FORM = {
+    "direction": "individual",
+    "precise_direction": "coordination",
+    "follow_up_method": "participant_records",
+    "esf": "no",
+    "esf_project": "",
+}
+
+
+def _post_form(client, app_id, data):
+    page = client.get(f"/applications/{app_id}")
+    token = factories.csrf_token(page.get_data(as_text=True))
+    return client.post(f"/applications/{app_id}/classification", data={**data, "csrf_token": token})
+
+
+def test_the_officer_sets_it_on_the_application_page(
+    client, login, session, world, make_application
+):
+    app = make_application(state=State.PREPARED)
+    login(world.users["officer"])
+    page = client.get(f"/applications/{app.id}").get_data(as_text=True)
+    assert "Nationell klassificering (Uppföljning Finsam)" in page
+    assert f'action="/applications/{app.id}/classification"' in page
+    answer = _post_form(client, app.id, FORM)
+    assert answer.status_code == 303
+    session.rollback()
+    row = session.get(InsatsClassification, app.id)
+    assert (row.precise_direction, row.esf, row.esf_project) == ("coordination", False, None)
+    shown = client.get(f"/applications/{app.id}").get_data(as_text=True)
+    assert "Samordning av deltagarens stöd" in shown
+
+
+def test_a_bad_answer_keeps_the_input_and_says_why_in_swedish(
+    client, login, session, world, make_application
+):
+    app = make_application(state=State.APPROVED)
+    login(world.users["officer"])
+    answer = _post_form(client, app.id, {**FORM, "esf": "yes", "esf_project": ""})
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    assert "Skriv namnet på ESF-projektet." in html
+    assert 'value="coordination" selected' in html or 'selected value="coordination"' in html
+    assert _stored(session) == 0
+
+
+def test_the_page_refuses_a_change_after_the_start_in_swedish(
+    client, login, session, world, make_application
+):
+    app = make_application(state=State.ACTIVE)
+    login(world.users["officer"])
+    page = client.get(f"/applications/{app.id}").get_data(as_text=True)
+    assert "Klassificeringen är låst" in page
+    assert f'action="/applications/{app.id}/classification"' not in page
+    answer = _post_form(client, app.id, FORM)
+    assert answer.status_code == 409
+    assert "Klassificeringen är låst: insatsen startade" in answer.get_data(as_text=True)
+    assert _stored(session) == 0
+
+
+def test_the_board_sees_it_but_has_no_form(client, login, session, world, make_application):
+    app = make_application(state=State.APPROVED)
+    login(world.users["board"])
+    page = client.get(f"/applications/{app.id}").get_data(as_text=True)
+    assert "Inte klassificerad än." in page
+    assert f'action="/applications/{app.id}/classification"' not in page
+    assert _post_form(client, app.id, FORM).status_code == 403
+    assert _stored(session) == 0

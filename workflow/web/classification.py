@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from forms.classification import ClassificationForm
 from states import application as machine
@@ -39,15 +40,18 @@ class Panel:
 
 def _choices(form: ClassificationForm) -> ClassificationForm:
     """The precise directions grouped under their direction, in the request's language."""
-    form.precise_direction.choices = {
-        "": [("", str(gettext("(choose)")))],
-        **{
-            str(DIRECTION_LABELS[direction]): [
-                (code, str(PRECISE_DIRECTION_LABELS[code])) for code in codes
-            ]
+    form.precise_direction.choices = [
+        SelectChoice(value="", label=gettext("(choose)")),
+        *(
+            SelectChoice(
+                value=code,
+                label=str(PRECISE_DIRECTION_LABELS[code]),
+                optgroup=str(DIRECTION_LABELS[direction]),
+            )
             for direction, codes in PRECISE_DIRECTIONS.items()
-        },
-    }
+            for code in codes
+        ),
+    ]
     return form
 
 
