@@ -259,12 +259,19 @@ def test_the_export_costs_the_same_statements_at_any_size(
 
 def test_the_documentation_names_a_source_for_every_column() -> None:
     text = DOC.read_text(encoding="utf-8")
-    for section in ("Individinriktade insatser", "Strukturövergripande insatser"):
+    for section, kind in (
+        ("Individinriktade insatser", "individual"),
+        ("Strukturövergripande insatser", "structural"),
+    ):
         part = text.split(f"## {section}", 1)[1].split("\n## ", 1)[0]
         rows = [line for line in part.splitlines() if line.startswith("| ")][1:]
-        assert rows
+        documented = []
         for row in rows:
             cells = [c.strip() for c in row.split("|")[1:-1]]
             assert len(cells) == 5, row
             assert all(cells), row
+            documented.append((cells[1].strip("`"), cells[3].strip("`")))
+        # Each column's key and source field as the code's data says them, in order.
+        columns = national_export.COLUMNS[kind]
+        assert documented == [(column.key, column.source) for column in columns]
     assert re.search(r"product's reading|produktens (egen )?tolkning", text)

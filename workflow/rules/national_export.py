@@ -231,7 +231,7 @@ INDIVIDUAL: tuple[Column, ...] = (
         lambda r: r.new,
     ),
     *_gendered(
-        "ended",
+        "participants_ended",
         lambda who: _l("Participants who ended, %(who)s", who=who),
         "report.ended_{who}",
         lambda r: r.ended,
