@@ -114,7 +114,6 @@ def _page(app: Application, form: ClassificationForm, errors: FormErrors, status
             application=app,
             form=_choices(form),
             form_errors=errors,
-            labels=classification_labels(),
         ),
         status,
     )
