@@ -242,3 +242,10 @@ LIV_REPORTING: frozenset[State] = frozenset({S.LIV_PROPOSED, S.IN_LIV})
 LIV_ADMISSION: frozenset[State] = frozenset({S.LIV_PROPOSED})
 # The application page shows the LIV section: while proposed for or in LIV, and once ended.
 LIV_SHOWN: frozenset[State] = BOARD_LIV | {S.ENDED}
+# The förbundschef sets the insats's national classification (Uppföljning Finsam) during
+# beredning and until the insats starts; from the start on it is fixed.
+CLASSIFIABLE: frozenset[State] = frozenset(
+    {S.IN_PREPARATION, S.PREPARED, S.PROPOSED, S.ON_AGENDA, S.APPROVED}
+)
+# The insats has started (the `start` step was taken): its classification is fixed.
+STARTED: frozenset[State] = frozenset({S.ACTIVE, S.CLOSED, S.LIV_PROPOSED, S.IN_LIV, S.ENDED})

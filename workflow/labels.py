@@ -95,6 +95,7 @@ ACTION_LABELS: dict[str, Any] = {
     "close_year": _l("Year closed (årsbokslut)"),
     "record_economy_step": _l("Step of the year's cycle recorded"),
     "set_socioeconomic_parameters": _l("Socio-economic parameters changed"),
+    "classify_insats": _l("National classification set"),
     "record_liv_agreement": _l("LIV agreement recorded"),
     "create_association": _l("Association created"),
     "update_association": _l("Association settings changed"),
@@ -225,6 +226,33 @@ SUPPORT_LABELS: dict[str, Any] = {
     "unemployment_benefit": _l("Unemployment benefit"),
     "income_support": _l("Income support"),
     "other": _l("Other"),
+}
+
+# The national classification of an insats (workflow/rules/classification.py): the two
+# directions are Uppföljning Finsam's own; the precise directions and the follow-up methods
+# are the product's reading of SUS's lists (docs/uppfoljning-finsam.md).
+DIRECTION_LABELS: dict[str, Any] = {
+    "individual": _l("Individual"),
+    "structural": _l("Structural"),
+}
+PRECISE_DIRECTION_LABELS: dict[str, Any] = {
+    "pre_rehabilitation": _l("Pre-rehabilitation and motivation"),
+    "vocational_rehabilitation": _l("Vocational rehabilitation"),
+    "assessment": _l("Assessment of work capacity"),
+    "coordination": _l("Coordination of the participant's support"),
+    "work_training": _l("Work training and placement"),
+    "support_into_work_or_studies": _l("Support into work or studies"),
+    "individual_other": _l("Other individual insats"),
+    "competence_development": _l("Competence development"),
+    "method_development": _l("Method development"),
+    "cooperation_structures": _l("Structures for cooperation"),
+    "survey_and_analysis": _l("Survey and analysis"),
+    "information": _l("Information and dissemination"),
+    "structural_other": _l("Other structural insats"),
+}
+FOLLOW_UP_METHOD_LABELS: dict[str, Any] = {
+    "participant_records": _l("Each participant registered"),
+    "aggregate_counts": _l("Counts only"),
 }
 
 

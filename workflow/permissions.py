@@ -368,6 +368,11 @@ def medlemsrad_scope(user: Any) -> set[int] | None:
     return {g.association_id for g in _grants(user) if Role(g.role) in BUDGET_READERS}
 
 
+def can_classify(user: Any, application: Application) -> bool:
+    """The association's officers set an insats's national classification (the state apart)."""
+    return Role.OFFICER in roles_in(user, application.association_id)
+
+
 def can_edit_statistics(user: Any, association: Association) -> bool:
     """The officers set the socio-economic parameters."""
     return Role.OFFICER in roles_in(user, association.id)

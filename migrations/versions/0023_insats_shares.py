@@ -4,7 +4,7 @@ IT-spåret is financed by the three associations of Jönköpings län (seeds/001
 insats, led by one association, with each co-financing association's share in whole percent.
 
 Revision ID: 0023
-Revises: 0020_heltider
+Revises: 0022
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0023"
-down_revision = "0020_heltider"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

@@ -44,6 +44,10 @@ NOT_WALKED = {
     "/api/v1/applications/{application_id}/decisions/{decision_id}/protocol-extract.pdf",
     "/api/v1/associations/{slug}/statistics.csv",
     "/api/v1/associations/{slug}/statistics.xlsx",
+    "/api/v1/associations/{slug}/statistics/national/{year}/{kind}.csv",
+    "/api/v1/associations/{slug}/statistics/national/{year}/{kind}.xlsx",
+    "/api/v1/associations/{slug}/statistics/summary/{year}.csv",
+    "/api/v1/associations/{slug}/statistics/summary/{year}.xlsx",
     "/api/v1/openapi.json",
 }
 

@@ -20,7 +20,7 @@ from states.application import DECIDE_DELEGATED, PUBLIC_TRIGGERS, State
 from states.common import Role
 from workflow import limits
 from workflow.models import KINDS, PARTIES
-from workflow.rules import paging
+from workflow.rules import classification, paging
 from workflow.schemas import (
     Amount,
     ApplicationFields,
@@ -37,6 +37,9 @@ StateName = Literal[tuple(s.value for s in State)]  # type: ignore[valid-type]
 RoleName = Literal[tuple(r.value for r in Role)]  # type: ignore[valid-type]
 PartyName = Literal[PARTIES]  # type: ignore[valid-type]
 KindName = Literal[KINDS]  # type: ignore[valid-type]
+DirectionName = Literal[classification.DIRECTIONS]  # type: ignore[valid-type]
+PreciseDirectionName = Literal[classification.PRECISE_CODES]  # type: ignore[valid-type]
+FollowUpMethodName = Literal[classification.FOLLOW_UP_METHODS]  # type: ignore[valid-type]
 TriggerName = Literal[tuple(sorted(PUBLIC_TRIGGERS | {DECIDE_DELEGATED}))]  # type: ignore[valid-type]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1, description="The version the client last read.")]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=limits.REASON_MAX)]
@@ -381,6 +384,20 @@ class ApplicationContentOut(Out):
     results_summary: str | None
 
 
+class ClassificationOut(Out):
+    """The insats's national classification (Uppföljning Finsam); docs/uppfoljning-finsam.md."""
+
+    direction: DirectionName = Field(description="Insatsinriktning: the insats's kind.")
+    precise_direction: PreciseDirectionName = Field(
+        description="Preciserad inriktning, one of the direction's (the product's reading)."
+    )
+    follow_up_method: FollowUpMethodName = Field(description="Uppföljningsmetod.")
+    esf: bool = Field(description="Whether the ESF co-finances the insats.")
+    esf_project: str | None = Field(description="The ESF project, when `esf`.")
+    set_at: Timestamp
+    fixed: bool = Field(description="The insats has started: the classification cannot change.")
+
+
 class ApplicationOut(ApplicationContentOut):
     """An application: its fields, where it stands and what the caller may do with it."""
 
@@ -399,6 +416,9 @@ class ApplicationOut(ApplicationContentOut):
         description="The beredningsgrupp's latest recommendation, if any."
     )
     proposal: ProposalOut | None = Field(description="The latest proposal to the board, if any.")
+    classification: ClassificationOut | None = Field(
+        description="The national classification the officer set, if any."
+    )
 
 
 class HistoryEventOut(Out):

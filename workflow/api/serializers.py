@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from states.application import STARTED
 from workflow import permissions
 from workflow.models import (
     Application,
@@ -56,8 +57,25 @@ def application_json(app: Application, user: Any) -> dict[str, Any]:
         if app.recommendations
         else None,
         proposal=proposal_json(app.proposals[-1]) if app.proposals else None,
+        classification=classification_json(app),
     )
     return data
+
+
+def classification_json(app: Application) -> dict[str, Any] | None:
+    """The insats's national classification, or None while the officer has set none."""
+    row = app.classification
+    if row is None:
+        return None
+    return {
+        "direction": row.direction,
+        "precise_direction": row.precise_direction,
+        "follow_up_method": row.follow_up_method,
+        "esf": row.esf,
+        "esf_project": row.esf_project,
+        "set_at": timestamp(row.set_at),
+        "fixed": app.state in STARTED,
+    }
 
 
 def actor_json(user: User | None) -> dict[str, Any] | None:

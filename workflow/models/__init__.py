@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any, Optional
 from zoneinfo import ZoneInfo
 
 from flask_login import UserMixin
@@ -42,6 +42,9 @@ from states.meeting import (
     MeetingState,
 )
 from workflow import limits
+
+if TYPE_CHECKING:
+    from workflow.models.classification import InsatsClassification
 
 # Stable constraint names, so Alembic can compare and migrations can address them.
 SQLModel.metadata.naming_convention = {
@@ -421,6 +424,10 @@ class Application(Versioned, SQLModel, table=True):
     # Read-only views of the beredning's outcome, oldest first (selectin: no N+1 in lists).
     recommendations: list["Recommendation"] = _view("Recommendation.id")
     proposals: list["Proposal"] = _view("Proposal.id")
+    # The national classification (workflow/models/classification.py), when set.
+    classification: Optional["InsatsClassification"] = Relationship(
+        sa_relationship_kwargs={"lazy": "selectin", "viewonly": True, "uselist": False}
+    )
 
     @property
     def total_amount_sek(self) -> int:
@@ -1111,6 +1118,7 @@ class ParagraphCounter(SQLModel, table=True):
 # The tables of later stages live in their own modules; importing them here registers
 # them on SQLModel.metadata wherever `workflow.models` is imported.
 from workflow.models import (  # noqa: E402, F401
+    classification,
     delegations,
     idempotency,
     kallelse,

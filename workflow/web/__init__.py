@@ -62,6 +62,7 @@ def init_app(app: Flask) -> None:
         auth,
         beredning,
         budget,
+        classification,
         delegations,
         errors,
         exports,
@@ -104,6 +105,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(statistics.bp)
     app.register_blueprint(shares.bp)
     app.register_blueprint(medlemsrad.bp)
+    app.register_blueprint(classification.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(menu.bp)
     from workflow.web import diagram, health

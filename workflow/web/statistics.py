@@ -10,7 +10,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from forms.statistics import ParametersForm
-from workflow import http, permissions, transaction
+from workflow import http, limits, permissions, transaction
 from workflow.errors import NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
@@ -20,7 +20,7 @@ from workflow.models.reports import FULL_TIME_OUTCOMES, OUTCOMES, SUPPORT_PHASES
 from workflow.operations import associations
 from workflow.operations.statistics import set_parameters
 from workflow.pagecache import cached_page
-from workflow.rules import statistics
+from workflow.rules import national_export, statistics
 from workflow.rules.statistics import YearFigures
 from workflow.web.charts import Group, gender_bars
 from workflow.web.formerrors import FormErrors
@@ -152,6 +152,7 @@ def _render(
             phases=SUPPORT_PHASES,
             sources=SUPPORT_SOURCES,
             support_labels=SUPPORT_LABELS,
+            national_kinds=national_export.KINDS,
         ),
         status,
     )
@@ -241,3 +242,69 @@ def statistics_links() -> list[tuple[str, str]]:
         )
         for a in rows
     ]
+
+
+# --- the export in Uppföljning Finsam's shape and the yearly summary (issue 22) ---------------
+
+
+def _export_year(year: int) -> int:
+    """The year of an export's path: 404 outside the years the product knows."""
+    if not limits.YEAR_MIN <= year <= limits.YEAR_MAX:
+        raise NotFound(_l("No such year."))
+    return year
+
+
+def _national(slug: str, year: int, kind: str) -> tuple[Association, list[Any]]:
+    association = _association(slug)
+    if kind not in national_export.KINDS:
+        raise NotFound(_l("No such kind of insats."))
+    return association, national_export.insatser(db.session, association, _export_year(year), kind)
+
+
+def _national_name(association: Association, year: int, kind: str, ext: str) -> str:
+    return f"uppfoljning-finsam-{association.slug}-{year}-{kind}.{ext}"
+
+
+@bp.route("/associations/<slug>/statistics/national/<int:year>/<kind>.csv")
+@login_required
+def national_csv(slug: str, year: int, kind: str) -> ResponseReturnValue:
+    """One kind of insatser's year in Uppföljning Finsam's columns, as CSV."""
+    association, rows = _national(slug, year, kind)
+    header, lines = national_export.table(rows, kind)
+    return http.csv_response(_national_name(association, year, kind, "csv"), header, lines)
+
+
+@bp.route("/associations/<slug>/statistics/national/<int:year>/<kind>.xlsx")
+@login_required
+def national_xlsx(slug: str, year: int, kind: str) -> ResponseReturnValue:
+    """One kind of insatser's year in Uppföljning Finsam's columns, as XLSX."""
+    association, rows = _national(slug, year, kind)
+    return http.xlsx_response(
+        _national_name(association, year, kind, "xlsx"),
+        [national_export.sheet(rows, kind, year)],
+    )
+
+
+def _summary(slug: str, year: int) -> tuple[Association, YearFigures]:
+    association = _association(slug)
+    year = _export_year(year)
+    return association, statistics.figures(db.session, association, year, year)[0]
+
+
+@bp.route("/associations/<slug>/statistics/summary/<int:year>.csv")
+@login_required
+def summary_csv(slug: str, year: int) -> ResponseReturnValue:
+    """The year's figures for the verksamhetsberättelse, as CSV."""
+    association, figures = _summary(slug, year)
+    header, lines = national_export.summary(figures)
+    return http.csv_response(f"sammanstallning-{association.slug}-{year}.csv", header, lines)
+
+
+@bp.route("/associations/<slug>/statistics/summary/<int:year>.xlsx")
+@login_required
+def summary_xlsx(slug: str, year: int) -> ResponseReturnValue:
+    """The year's figures for the verksamhetsberättelse, as XLSX."""
+    association, figures = _summary(slug, year)
+    return http.xlsx_response(
+        f"sammanstallning-{association.slug}-{year}.xlsx", [national_export.summary_sheet(figures)]
+    )
