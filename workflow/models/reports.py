@@ -36,12 +36,12 @@ from workflow.models import (
 OUTCOMES = (
     "work",
     "subsidised_work",
+    "internship",
     "studies",
     "job_seeking",
     "other_support",
-    "other",
-    "internship",
     "dropped_out",
+    "other",
 )
 # The outcomes the socio-economic estimate values, reported in heltider (full-time
 # equivalents) as well as in persons: seeds/000 counts "12 kvinnor, 14 män (20,5 heltider)".
@@ -49,24 +49,9 @@ FULL_TIME_OUTCOMES = ("work", "subsidised_work", "studies")
 # Main source of support (försörjning) at start and at end. Uppföljning Finsam, the national
 # follow-up, asks for each participant's main försörjning when the insats starts and ends; this
 # list of sources is the product's own reading of the benefits a Finsam participant lives on
-# (the national system's exact code list is not in the seeds). The first six keys are the
-# original ones and stay valid, so reports stored before still read.
+# (the national system's exact code list is not in the seeds). The six keys of the first
+# list (salary … other) keep their meaning, so reports stored before still read.
 SUPPORT_SOURCES = (
-    "salary",
-    "sickness_benefit",
-    "activity_compensation",
-    "unemployment_benefit",
-    "income_support",
-    "other",
-    "rehabilitation_benefit",
-    "activity_support",
-    "establishment_benefit",
-    "student_aid",
-    "no_income",
-    "unknown",
-)
-# The order the form, the report and the statistics show the sources in.
-SUPPORT_ORDER = (
     "salary",
     "sickness_benefit",
     "rehabilitation_benefit",
