@@ -341,11 +341,13 @@ def _input(body: BaseModel, *, exclude: set[str]) -> service.ReportInput:
         **{name: data.get(name) for name in (*service.COUNT_FIELDS, *service.WAITING_FIELDS)},
         budget_sek=data.get("budget_sek"),
         activities=data.get("activities"),
-        residence=[(r["member_id"], r["women"], r["men"]) for r in residence]
+        residence=[(r.get("member_id"), r.get("women", 0), r.get("men", 0)) for r in residence]
         if residence is not None
         else None,
-        ages=[(a["band"], a["women"], a["men"]) for a in ages] if ages is not None else None,
-        attendance=[(a["category"], a["total"], a["women"], a["men"]) for a in attendance]
+        ages=[(a["band"], a.get("women", 0), a.get("men", 0)) for a in ages]
+        if ages is not None
+        else None,
+        attendance=[(a["category"], a["total"], a.get("women"), a.get("men")) for a in attendance]
         if attendance is not None
         else None,
         outcomes=(
