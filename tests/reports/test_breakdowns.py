@@ -158,7 +158,7 @@ def test_breakdown_rules_name_the_field() -> None:
     problems = reports_rules.breakdown_problems(
         participants, residence=[(1, 12, 8), (2, 19, 28), (None, 15, 16)]
     )
-    assert [p.name for p in problems] == ["residence.men"]
+    assert [p.field for p in problems] == ["residence.men"]
     assert "52" in str(problems[0].message)
     assert "53" in str(problems[0].message)
     # Not given (only zeros): nothing to add up.
@@ -169,7 +169,7 @@ def test_breakdown_rules_name_the_field() -> None:
         residence=[(9, 46, 53)],
         municipalities={1, 2},
     )
-    assert {p.name for p in problems} == {"attendance.0.total", "residence.0.member_id"}
+    assert {p.field for p in problems} == {"attendance.0.total", "residence.0.member_id"}
 
 
 def _create(call: Any, world: Any, app: Any, **body: Any) -> Any:
