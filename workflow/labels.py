@@ -222,7 +222,7 @@ SUPPORT_LABELS: dict[str, Any] = {
     "salary": _l("Salary"),
     "sickness_benefit": _l("Sickness benefit"),
     "rehabilitation_benefit": _l("Rehabilitation benefit"),
-    "activity_compensation": _l("Activity compensation"),
+    "activity_compensation": _l("Sickness or activity compensation"),
     "unemployment_benefit": _l("Unemployment benefit"),
     "activity_support": _l("Activity support or development allowance"),
     "establishment_benefit": _l("Establishment benefit"),
