@@ -511,7 +511,13 @@ def report(
     row = reports.create_report(
         session,
         app,
-        reports.ReportInput(kind=kind, year=year, **values, given={"narrative"}),
+        reports.ReportInput(
+            kind=kind,
+            year=year,
+            **values,
+            # Budget and activities may be cleared, so they count only when given.
+            given={"narrative", *({"budget_sek", "activities"} & values.keys())},
+        ),
         by=applicant,
     )
     for trigger in REPORT_PATHS[state]:

@@ -214,18 +214,43 @@ ENDORSEMENT_LABELS: dict[str | None, Any] = {
 OUTCOME_LABELS: dict[str, Any] = {
     "work": _l("Work"),
     "subsidised_work": _l("Subsidised work"),
+    "internship": _l("Internship (praktik)"),
     "studies": _l("Studies"),
     "job_seeking": _l("Job seeking"),
     "other_support": _l("Other support"),
+    "dropped_out": _l("Dropped out (avbrott)"),
     "other": _l("Other"),
 }
 SUPPORT_LABELS: dict[str, Any] = {
     "salary": _l("Salary"),
     "sickness_benefit": _l("Sickness benefit"),
-    "activity_compensation": _l("Activity compensation"),
+    "rehabilitation_benefit": _l("Rehabilitation benefit"),
+    "activity_compensation": _l("Sickness or activity compensation"),
     "unemployment_benefit": _l("Unemployment benefit"),
+    "activity_support": _l("Activity support or development allowance"),
+    "establishment_benefit": _l("Establishment benefit"),
     "income_support": _l("Income support"),
+    "student_aid": _l("Student aid"),
+    "no_income": _l("No income"),
+    "unknown": _l("Unknown"),
     "other": _l("Other"),
+}
+AGE_BAND_LABELS: dict[str, Any] = {
+    "16-19": _l("16–19 years"),
+    "20-24": _l("20–24 years"),
+    "25-29": _l("25–29 years"),
+    "30-39": _l("30–39 years"),
+    "40-49": _l("40–49 years"),
+    "50-59": _l("50–59 years"),
+    "60-64": _l("60–64 years"),
+    "65+": _l("65 years or older"),
+}
+ATTENDEE_LABELS: dict[str, Any] = {
+    "staff": _l("Staff of the member organisations"),
+    "participants": _l("Patients or participants"),
+    "relatives": _l("Relatives"),
+    "public": _l("The public"),
+    "unspecified": _l("Not divided by category"),
 }
 
 # The national classification of an insats (workflow/rules/classification.py): the two

@@ -5,7 +5,7 @@ co-financing during beredning and until the insats starts; from the start on it 
 (workflow/operations/classification.py). One row per insats, deleted with it.
 
 Revision ID: 0022
-Revises: 0020_heltider
+Revises: 0021
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from alembic import op
 
 revision = "0022"
 # The lead re-chains this onto 0021 when the branches merge.
-down_revision = "0020_heltider"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

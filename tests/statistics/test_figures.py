@@ -42,6 +42,9 @@ def test_totals_of_a_year_count_accepted_reports_only(
         "job_seeking": {"women": 3, "men": 2, "total": 5},
         "other_support": {"women": 2, "men": 0, "total": 2},
         "other": {"women": 2, "men": 1, "total": 3},
+        # praktik and avbrott: none of the data set's reports gave them
+        "internship": {"women": 0, "men": 0, "total": 0},
+        "dropped_out": {"women": 0, "men": 0, "total": 0},
     }
     # costs 1 000 000 + 600 000 + 100 001 = 1 700 001; per participant 1 700 001 / 60 =
     # 28 333.35 -> 28 333

@@ -18,7 +18,7 @@ from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.lifecycles.report import REPORT
 from workflow.models import User
-from workflow.models.reports import FULL_TIME_OUTCOMES, Report
+from workflow.models.reports import AGE_BANDS, ATTENDEE_CATEGORIES, FULL_TIME_OUTCOMES, Report
 from workflow.operations import applications
 from workflow.operations import reports as service
 from workflow.rules import insats as insats_rules
@@ -74,17 +74,66 @@ class OutcomesIn(Strict):
     job_seeking: ByGender | None = None
     other_support: ByGender | None = None
     other: ByGender | None = None
+    internship: ByGender | None = Field(default=None, description="Praktik.")
+    dropped_out: ByGender | None = Field(
+        default=None, description="Avbrott, for example lack of interest."
+    )
 
 
 class SupportIn(Strict):
     """Main source of support (försörjning) by gender, one entry per source."""
 
     salary: ByGender | None = None
-    sickness_benefit: ByGender | None = None
-    activity_compensation: ByGender | None = None
-    unemployment_benefit: ByGender | None = None
-    income_support: ByGender | None = None
+    sickness_benefit: ByGender | None = Field(default=None, description="Sjukpenning.")
+    rehabilitation_benefit: ByGender | None = Field(
+        default=None, description="Rehabiliteringspenning."
+    )
+    activity_compensation: ByGender | None = Field(
+        default=None, description="Sjuk- eller aktivitetsersättning."
+    )
+    unemployment_benefit: ByGender | None = Field(default=None, description="A-kassa.")
+    activity_support: ByGender | None = Field(
+        default=None, description="Aktivitetsstöd or utvecklingsersättning."
+    )
+    establishment_benefit: ByGender | None = Field(
+        default=None, description="Etableringsersättning."
+    )
+    income_support: ByGender | None = Field(default=None, description="Ekonomiskt bistånd.")
+    student_aid: ByGender | None = Field(default=None, description="Studiemedel.")
+    no_income: ByGender | None = Field(default=None, description="Ingen ersättning.")
+    unknown: ByGender | None = None
     other: ByGender | None = None
+
+
+AgeBand = Literal[AGE_BANDS]  # type: ignore[valid-type]
+AttendeeCategory = Literal[ATTENDEE_CATEGORIES]  # type: ignore[valid-type]
+
+
+class ResidenceIn(Strict):
+    """Participants living in one municipality member (`member_id` null: outside the area)."""
+
+    member_id: Annotated[int, Field(ge=1)] | None = Field(
+        description="A municipality member of the association; null for outside the area."
+    )
+    women: Count = 0
+    men: Count = 0
+
+
+class AgeIn(Strict):
+    """Participants of one age band."""
+
+    band: AgeBand
+    women: Count = 0
+    men: Count = 0
+
+
+class AttendanceIn(Strict):
+    """Attendees of one category; women and men only when known (never required)."""
+
+    category: AttendeeCategory
+    total: Count
+    women: Count | None = None
+    men: Count | None = None
 
 
 class SupportPhasesIn(Strict):
@@ -116,6 +165,30 @@ class ReportFields(Strict):
     narrative: Plan | None = None
     support: SupportPhasesIn | None = Field(
         default=None, description="Optional: försörjning at start and at end, by gender."
+    )
+    waiting_women: Count | None = Field(default=None, description="Köplats at year end.")
+    waiting_men: Count | None = Field(default=None, description="Köplats at year end.")
+    budget_sek: Amount | None = Field(
+        default=None, description="The year's budget, whole kronor; null clears it."
+    )
+    activities: Count | None = Field(
+        default=None, description="A structural insats's number of activities; null clears it."
+    )
+    residence: Annotated[list[ResidenceIn], Field(max_length=200)] | None = Field(
+        default=None,
+        description="Optional: participants by municipality of residence; given, each gender"
+        " adds up to its participants. Replaces the stored rows.",
+    )
+    ages: Annotated[list[AgeIn], Field(max_length=len(AGE_BANDS))] | None = Field(
+        default=None,
+        description="Optional: participants by age band; given, each gender adds up to its"
+        " participants. Replaces the stored rows.",
+    )
+    attendance: Annotated[list[AttendanceIn], Field(max_length=len(ATTENDEE_CATEGORIES))] | None = (
+        Field(
+            default=None,
+            description="A structural insats's attendees by category. Replaces the stored rows.",
+        )
     )
 
 
@@ -159,6 +232,8 @@ class OutcomeTableOut(Out):
     job_seeking: ByGenderOut
     other_support: ByGenderOut
     other: ByGenderOut
+    internship: ByGenderOut
+    dropped_out: ByGenderOut
 
 
 class SupportSourcesOut(Out):
@@ -166,10 +241,36 @@ class SupportSourcesOut(Out):
 
     salary: ByGenderOut
     sickness_benefit: ByGenderOut
+    rehabilitation_benefit: ByGenderOut
     activity_compensation: ByGenderOut
     unemployment_benefit: ByGenderOut
+    activity_support: ByGenderOut
+    establishment_benefit: ByGenderOut
     income_support: ByGenderOut
+    student_aid: ByGenderOut
+    no_income: ByGenderOut
+    unknown: ByGenderOut
     other: ByGenderOut
+
+
+class ResidenceOut(Out):
+    member_id: int | None = Field(description="null: outside the area.")
+    name: str | None = Field(description="The municipality; null outside the area.")
+    women: int
+    men: int
+
+
+class AgeOut(Out):
+    band: AgeBand
+    women: int
+    men: int
+
+
+class AttendanceOut(Out):
+    category: AttendeeCategory
+    total: int
+    women: int | None
+    men: int | None
 
 
 class SupportTableOut(Out):
@@ -206,6 +307,13 @@ class ReportOut(Out):
     goal_results: list[GoalResultOut]
     narrative: str | None
     support: SupportTableOut
+    waiting_women: int
+    waiting_men: int
+    budget_sek: int | None
+    activities: int | None
+    residence: list[ResidenceOut] = Field(description="Empty when not reported.")
+    ages: list[AgeOut] = Field(description="Empty when not reported.")
+    attendance: list[AttendanceOut] = Field(description="Empty when not reported.")
     return_reason: str | None
     submitted_at: Timestamp | None
     accepted_at: Timestamp | None
@@ -226,10 +334,22 @@ def _input(body: BaseModel, *, exclude: set[str]) -> service.ReportInput:
     data = body.model_dump(exclude_unset=True, exclude=exclude)
     outcomes = data.get("outcomes")
     support = data.get("support")
+    residence, ages, attendance = data.get("residence"), data.get("ages"), data.get("attendance")
     return service.ReportInput(
         year=data.get("year"),
         kind=data.get("kind"),
-        **{name: data.get(name) for name in service.COUNT_FIELDS},
+        **{name: data.get(name) for name in (*service.COUNT_FIELDS, *service.WAITING_FIELDS)},
+        budget_sek=data.get("budget_sek"),
+        activities=data.get("activities"),
+        residence=[(r.get("member_id"), r.get("women", 0), r.get("men", 0)) for r in residence]
+        if residence is not None
+        else None,
+        ages=[(a["band"], a.get("women", 0), a.get("men", 0)) for a in ages]
+        if ages is not None
+        else None,
+        attendance=[(a["category"], a["total"], a.get("women"), a.get("men")) for a in attendance]
+        if attendance is not None
+        else None,
         outcomes=(
             {
                 k: {"women": v.get("women", 0), "men": v.get("men", 0)}
@@ -279,6 +399,20 @@ def _outcomes_json(report: Report) -> dict[str, Any]:
     return table
 
 
+def _residence_json(report: Report) -> list[dict[str, Any]]:
+    """Participants by municipality, each named (outside the area last, without a name)."""
+    rows = reports_rules.residence_rows(report)
+    names = (
+        {m.id: m.name for m in service.municipalities(db.session, report.association_id)}
+        if rows
+        else {}
+    )
+    return [
+        {"member_id": member_id, "name": names.get(member_id), "women": women, "men": men}
+        for member_id, women, men in rows
+    ]
+
+
 def report_json(report: Report, user: User) -> dict[str, Any]:
     """The report as ReportOut describes it."""
     app = service.application_of(db.session, report)
@@ -306,6 +440,19 @@ def report_json(report: Report, user: User) -> dict[str, Any]:
         ],
         "narrative": report.narrative,
         "support": reports_rules.support_table(report),
+        "waiting_women": report.waiting_women,
+        "waiting_men": report.waiting_men,
+        "budget_sek": report.budget_sek,
+        "activities": report.activities,
+        "residence": _residence_json(report),
+        "ages": [
+            {"band": band, "women": women, "men": men}
+            for band, women, men in reports_rules.age_rows(report)
+        ],
+        "attendance": [
+            {"category": category, "total": total, "women": women, "men": men}
+            for category, total, women, men in reports_rules.attendance_rows(report)
+        ],
         "return_reason": report.return_reason,
         "submitted_at": timestamp(report.submitted_at),
         "accepted_at": timestamp(report.accepted_at),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from flask import Response
 from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
@@ -16,6 +16,7 @@ from workflow.errors import Forbidden
 from workflow.extensions import db
 from workflow.i18n import _l
 from workflow.models import Association, User, today
+from workflow.models.reports import AGE_BANDS, ATTENDEE_CATEGORIES
 from workflow.models.statistics import SOURCE_MAX
 from workflow.operations.statistics import set_parameters
 from workflow.rules import statistics
@@ -54,6 +55,25 @@ class OutcomesOut(Out):
     job_seeking: SplitOut
     other_support: SplitOut
     other: SplitOut
+    internship: SplitOut = Field(description="Praktik.")
+    dropped_out: SplitOut = Field(description="Avbrott.")
+
+
+class ResidenceStatisticsOut(SplitOut):
+    member_id: int | None = Field(description="A municipality member; null: outside the area.")
+    name: str | None
+
+
+class AgeStatisticsOut(SplitOut):
+    band: Literal[AGE_BANDS]  # type: ignore[valid-type]
+
+
+class AttendanceStatisticsOut(Out):
+    category: Literal[ATTENDEE_CATEGORIES]  # type: ignore[valid-type]
+    total: int
+    women: int = Field(description="Women, as far as the reports gave them.")
+    men: int = Field(description="Men, as far as the reports gave them.")
+    unsplit: int = Field(description="Attendees whose gender the reports did not give.")
 
 
 class ParametersOut(Out):
@@ -146,9 +166,15 @@ class InsatsOut(Out):
 class SupportOut(Out):
     salary: SplitOut
     sickness_benefit: SplitOut
+    rehabilitation_benefit: SplitOut
     activity_compensation: SplitOut
     unemployment_benefit: SplitOut
+    activity_support: SplitOut
+    establishment_benefit: SplitOut
     income_support: SplitOut
+    student_aid: SplitOut
+    no_income: SplitOut
+    unknown: SplitOut
     other: SplitOut
 
 
@@ -172,6 +198,22 @@ class YearStatisticsOut(Out):
     support: SupportShiftOut | None = Field(
         description="The participants' main source of support at start and at end"
         " (försörjning), when the year's reports give it; null otherwise."
+    )
+    waiting: SplitOut = Field(description="Köplats at year end.")
+    budget_sek: int | None = Field(
+        description="The budget of the reports that gave one; null when none did."
+    )
+    budgeted_costs_sek: int = Field(description="The costs of those same reports.")
+    budget_deviation_sek: int | None = Field(description="budget_sek − budgeted_costs_sek.")
+    residence: list[ResidenceStatisticsOut] = Field(
+        description="Participants by municipality of residence, of the reports that gave it."
+    )
+    ages: list[AgeStatisticsOut] = Field(
+        description="Participants by age band, of the reports that gave it."
+    )
+    activities: int = Field(description="Structural insatser: the number of activities.")
+    attendance: list[AttendanceStatisticsOut] = Field(
+        description="Structural insatser: attendees by category."
     )
 
 

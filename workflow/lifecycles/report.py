@@ -25,6 +25,7 @@ from workflow.rules.reports import (
     figure_problems,
     missing_goal_results,
     outcome_table,
+    report_breakdown_problems,
     report_counts,
 )
 
@@ -44,6 +45,7 @@ def _application(step: Step) -> Any:
 def _guard_report_complete(step: Step) -> list[Problem]:
     report = step.row
     problems = figure_problems(report_counts(report), outcome_table(report), report.costs_sek)
+    problems += report_breakdown_problems(report)
     return problems + missing_goal_results(_application(step), report)
 
 

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -29,18 +30,48 @@ from workflow.models import (
     _version,
 )
 
-OUTCOMES = ("work", "subsidised_work", "studies", "job_seeking", "other_support", "other")
+# Where those who ended went (avslutsorsak). Praktik and avbrott (dropped out, e.g. "bristande
+# intresse") come from the seeds' reports (seeds/001, IT-spåret 2018: "tre pga bristande
+# intresse, två gick vidare till ytterligare IT-studier, en har fått arbete och fyra praktik").
+OUTCOMES = (
+    "work",
+    "subsidised_work",
+    "internship",
+    "studies",
+    "job_seeking",
+    "other_support",
+    "dropped_out",
+    "other",
+)
 # The outcomes the socio-economic estimate values, reported in heltider (full-time
 # equivalents) as well as in persons: seeds/000 counts "12 kvinnor, 14 män (20,5 heltider)".
 FULL_TIME_OUTCOMES = ("work", "subsidised_work", "studies")
+# Main source of support (försörjning) at start and at end. Uppföljning Finsam, the national
+# follow-up, asks for each participant's main försörjning when the insats starts and ends; this
+# list of sources is the product's own reading of the benefits a Finsam participant lives on
+# (the national system's exact code list is not in the seeds). The six keys of the first
+# list (salary … other) keep their meaning, so reports stored before still read.
 SUPPORT_SOURCES = (
     "salary",
     "sickness_benefit",
+    "rehabilitation_benefit",
     "activity_compensation",
     "unemployment_benefit",
+    "activity_support",
+    "establishment_benefit",
     "income_support",
+    "student_aid",
+    "no_income",
+    "unknown",
     "other",
 )
+# Participants by age, women and men. The product's own bands (working age from 16, as the
+# association's target groups run): when given they sum to the report's participants.
+AGE_BANDS = ("16-19", "20-24", "25-29", "30-39", "40-49", "50-59", "60-64", "65+")
+# Who came to a structural insats's activities (seminars, inspiration days, Psykiatriveckan):
+# staff of the member organisations, patients or participants, relatives, the public, and
+# "unspecified" for a total the organiser could not divide (seeds/001: "ca 200 personer").
+ATTENDEE_CATEGORIES = ("staff", "participants", "relatives", "public", "unspecified")
 SUPPORT_PHASES = ("start", "end")
 REMINDER_STAGES = ("before", "overdue")
 REPORT_STATES = tuple(s.value for s in ReportState)
@@ -122,6 +153,9 @@ class Report(Versioned, SQLModel, table=True):
             name="counts_within_participants",
         ),
         CheckConstraint("costs_sek >= 0", name="costs_nonnegative"),
+        CheckConstraint("waiting_women >= 0 AND waiting_men >= 0", name="waiting_nonnegative"),
+        CheckConstraint("budget_sek IS NULL OR budget_sek >= 0", name="budget_nonnegative"),
+        CheckConstraint("activities IS NULL OR activities >= 0", name="activities_nonnegative"),
         CheckConstraint("year BETWEEN 2000 AND 2200", name="year_range"),
         CheckConstraint(
             f"({_in('state', [s for s in ReportState if s in DELIVERED])})"
@@ -166,6 +200,13 @@ class Report(Versioned, SQLModel, table=True):
     ended_women: int = Field(default=0, nullable=False)
     ended_men: int = Field(default=0, nullable=False)
     costs_sek: int = _kronor(default=0)
+    # Köplats: those waiting for a place at the end of the year.
+    waiting_women: int = Field(default=0, nullable=False)
+    waiting_men: int = Field(default=0, nullable=False)
+    # The year's budget beside the costs (utfall); None when the report did not give it.
+    budget_sek: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # A structural insats's number of activities (lectures, days, meetings); None: not given.
+    activities: int | None = None
     narrative: str | None = _text()
     created_by_id: int = _fk("app_user.id", index=False)
     created_at: datetime = _stamp()
@@ -182,6 +223,9 @@ class Report(Versioned, SQLModel, table=True):
     outcomes: list["ReportOutcome"] = _children("ReportOutcome.id")
     goal_results: list["ReportGoalResult"] = _children("ReportGoalResult.goal_index")
     supports: list["ReportSupport"] = _children("ReportSupport.id")
+    residences: list["ReportResidence"] = _children("ReportResidence.id")
+    ages: list["ReportAge"] = _children("ReportAge.id")
+    attendance: list["ReportAttendance"] = _children("ReportAttendance.id")
 
 
 class ReportOutcome(SQLModel, table=True):
@@ -244,6 +288,74 @@ class ReportSupport(SQLModel, table=True):
     source: str = Field(sa_column=Column(String(30), nullable=False))
     women: int = Field(default=0, nullable=False)
     men: int = Field(default=0, nullable=False)
+
+
+class ReportResidence(SQLModel, table=True):
+    """Participants by municipality of residence: a municipality member, or outside (None)."""
+
+    __tablename__ = "report_residence"
+    __table_args__ = (
+        UniqueConstraint("report_id", "member_id"),
+        # NULL is never equal to NULL in a UNIQUE constraint: one "outside" row a report.
+        Index(
+            "uq_report_residence_outside",
+            "report_id",
+            unique=True,
+            sqlite_where=text("member_id IS NULL"),
+            postgresql_where=text("member_id IS NULL"),
+        ),
+        CheckConstraint("women >= 0 AND men >= 0", name="counts_nonnegative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = _fk("report.id", ondelete="CASCADE")
+    member_id: int | None = _fk("member.id", nullable=True, index=False)
+    women: int = Field(default=0, nullable=False)
+    men: int = Field(default=0, nullable=False)
+
+
+class ReportAge(SQLModel, table=True):
+    """Participants of one age band, by gender."""
+
+    __tablename__ = "report_age"
+    __table_args__ = (
+        UniqueConstraint("report_id", "band"),
+        CheckConstraint(_in("band", AGE_BANDS), name="band_known"),
+        CheckConstraint("women >= 0 AND men >= 0", name="counts_nonnegative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = _fk("report.id", ondelete="CASCADE")
+    band: str = Field(sa_column=Column(String(10), nullable=False))
+    women: int = Field(default=0, nullable=False)
+    men: int = Field(default=0, nullable=False)
+
+
+class ReportAttendance(SQLModel, table=True):
+    """Attendees of a structural insats's activities, one category a row.
+
+    Women and men are optional: a total alone is a valid report, and no split is invented.
+    """
+
+    __tablename__ = "report_attendance"
+    __table_args__ = (
+        UniqueConstraint("report_id", "category"),
+        CheckConstraint(_in("category", ATTENDEE_CATEGORIES), name="category_known"),
+        CheckConstraint(
+            "total >= 0 AND (women IS NULL OR women >= 0) AND (men IS NULL OR men >= 0)",
+            name="counts_nonnegative",
+        ),
+        CheckConstraint(
+            "COALESCE(women, 0) + COALESCE(men, 0) <= total", name="split_within_total"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = _fk("report.id", ondelete="CASCADE")
+    category: str = Field(sa_column=Column(String(20), nullable=False))
+    total: int = Field(default=0, nullable=False)
+    women: int | None = None
+    men: int | None = None
 
 
 class ReportReminder(SQLModel, table=True):

@@ -30,15 +30,18 @@ from workflow import audit, permissions
 from workflow.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from workflow.i18n import _l
 from workflow.lifecycles.report import stale_report
-from workflow.models import Application, Goal, User, utcnow
+from workflow.models import PARTIES, Application, Goal, Member, User, utcnow
 from workflow.models import today as current_date
 from workflow.models.reports import (
     OUTCOMES,
     SUPPORT_PHASES,
     SUPPORT_SOURCES,
     Report,
+    ReportAge,
+    ReportAttendance,
     ReportGoalResult,
     ReportOutcome,
+    ReportResidence,
     ReportSettings,
     ReportSupport,
 )
@@ -46,12 +49,20 @@ from workflow.permissions import can_edit_report, can_view_reports, can_write_re
 from workflow.rules.reports import (
     COUNT_FIELDS,
     GENDERS,
+    WAITING_FIELDS,
+    AgeRow,
+    AttendanceRow,
+    ResidenceRow,
+    age_rows,
     application_of,
+    attendance_rows,
+    breakdown_problems,
     figure_problems,
     goal_problems,
     heltider_problems,
     heltider_table,
     outcome_table,
+    residence_rows,
 )
 
 # How many days before the due date the first reminder goes out.
@@ -317,6 +328,16 @@ class ReportInput:
     support: dict[str, dict[str, dict[str, int]]] | None = None
     # work / subsidised_work / studies → heltider (None: not given for that outcome)
     heltider: dict[str, Decimal | None] | None = None
+    # Köplats at year end.
+    waiting_women: int | None = None
+    waiting_men: int | None = None
+    # The year's budget and a structural insats's activities: set (None clears) when in `given`.
+    budget_sek: int | None = None
+    activities: int | None = None
+    # Breakdowns (None: kept as stored; a list replaces the stored rows).
+    residence: list[ResidenceRow] | None = None
+    ages: list[AgeRow] | None = None
+    attendance: list[AttendanceRow] | None = None
     given: set[str] = field(default_factory=set)
 
 
@@ -364,14 +385,64 @@ def _plan_year_problems(
     )
 
 
+# Participants live in a municipality member (or outside the area); the party code says which.
+MUNICIPALITY = PARTIES[3]
+
+
+def municipalities(session: Session, association_id: int) -> list[Member]:
+    """The association's municipality members, by name: where participants may live."""
+    query = (
+        select(Member)
+        .where(Member.association_id == association_id, Member.party == MUNICIPALITY)
+        .order_by(Member.name, Member.id)  # type: ignore[arg-type]
+    )
+    return list(session.exec(query).all())
+
+
+def _apply_breakdowns(report: Report, data: ReportInput) -> None:
+    """Replace the breakdowns given; rows of only zeros are not stored."""
+    if data.residence is not None:
+        current_res = {row.member_id: row for row in report.residences}
+        residences = []
+        for member_id, women, men in data.residence:
+            if women or men:
+                row_r = current_res.get(member_id) or ReportResidence(member_id=member_id)
+                row_r.women, row_r.men = women, men
+                residences.append(row_r)
+        report.residences = residences
+    if data.ages is not None:
+        current_ages = {row.band: row for row in report.ages}
+        ages = []
+        for band, women, men in data.ages:
+            if women or men:
+                row_a = current_ages.get(band) or ReportAge(band=band)
+                row_a.women, row_a.men = women, men
+                ages.append(row_a)
+        report.ages = ages
+    if data.attendance is not None:
+        current_att = {row.category: row for row in report.attendance}
+        attendance = []
+        for category, total, women, men in data.attendance:
+            if total or women or men:
+                row_t = current_att.get(category) or ReportAttendance(category=category)
+                row_t.total, row_t.women, row_t.men = total, women, men
+                attendance.append(row_t)
+        report.attendance = attendance
+
+
 def _apply(session: Session, app: Application, report: Report, data: ReportInput) -> None:
     """Write the given fields onto the report, after every check passed."""
-    for name in COUNT_FIELDS:
+    for name in (*COUNT_FIELDS, *WAITING_FIELDS):
         value = getattr(data, name)
         if value is not None:
             setattr(report, name, value)
     if data.costs_sek is not None:
         report.costs_sek = data.costs_sek
+    if "budget_sek" in data.given:
+        report.budget_sek = data.budget_sek
+    if "activities" in data.given:
+        report.activities = data.activities
+    _apply_breakdowns(report, data)
     if "narrative" in data.given:
         report.narrative = (data.narrative or "").strip() or None
     if data.outcomes is not None:
@@ -419,19 +490,41 @@ def _apply(session: Session, app: Application, report: Report, data: ReportInput
     report.updated_at = utcnow()
 
 
-def _check_content(app: Application, report: Report | None, data: ReportInput) -> list[Problem]:
+def _check_content(
+    session: Session, app: Application, report: Report | None, data: ReportInput
+) -> list[Problem]:
     """Merge what is given with what is stored and check the whole."""
     counts: dict[str, int | None] = {
         name: getattr(data, name)
         if getattr(data, name) is not None
         else (getattr(report, name) if report else 0)
-        for name in COUNT_FIELDS
+        for name in (*COUNT_FIELDS, *WAITING_FIELDS)
     }
     outcomes = (
         data.outcomes if data.outcomes is not None else (outcome_table(report) if report else {})
     )
     full_outcomes = {o: {g: (outcomes.get(o) or {}).get(g, 0) for g in GENDERS} for o in OUTCOMES}
-    problems = figure_problems(counts, full_outcomes, data.costs_sek, data.support)
+    problems = figure_problems(
+        counts,
+        full_outcomes,
+        data.costs_sek,
+        data.support,
+        budget=data.budget_sek,
+        activities=data.activities,
+    )
+    problems += breakdown_problems(
+        {g: counts.get(f"participants_{g}") or 0 for g in GENDERS},
+        residence=data.residence
+        if data.residence is not None
+        else (residence_rows(report) if report else None),
+        ages=data.ages if data.ages is not None else (age_rows(report) if report else None),
+        attendance=data.attendance
+        if data.attendance is not None
+        else (attendance_rows(report) if report else None),
+        municipalities={m.id for m in municipalities(session, app.association_id) if m.id}
+        if data.residence
+        else None,
+    )
     heltider = (report and heltider_table(report)) or {}
     heltider.update(data.heltider or {})
     problems += heltider_problems(full_outcomes, heltider)
@@ -457,7 +550,7 @@ def create_report(session: Session, app: Application, data: ReportInput, *, by: 
             code="invalid_transition",
         )
     year, due, problems = _plan_year_problems(session, app, kind, data.year)
-    problems += _check_content(app, None, data)
+    problems += _check_content(session, app, None, data)
     if year is not None and _existing(session, app, kind, year) is not None:
         problems.append(
             Problem(
@@ -532,7 +625,7 @@ def update_report(
         ]
         if problems:
             raise ValidationFailed(_l("Some fields are invalid."), problems=problems)
-    problems = _check_content(app, report, data)
+    problems = _check_content(session, app, report, data)
     if problems:
         raise ValidationFailed(_l("Some fields are invalid."), problems=problems)
     try:

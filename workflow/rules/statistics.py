@@ -4,8 +4,9 @@ Which reports count: for each insats and year its accepted annual report; a year
 accepted annual report but an accepted final report (an insats shorter than a year, or
 one reporting only at the end) counts the final report instead, so no year is counted twice.
 
-Every query groups by year (and by outcome, source, insats or goal): a range of years costs
-the same six statements whatever the number of reports. Money is whole kronor, rounded
+Every query groups by year (and by outcome, source, insats or goal; the breakdowns by
+municipality, age band and attendee category share one statement): a range of years costs
+the same seven statements whatever the number of reports. Money is whole kronor, rounded
 half up with Decimal; the payback time has one decimal.
 """
 
@@ -17,7 +18,19 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    null,
+    or_,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -25,16 +38,21 @@ from states.report import ReportState
 from workflow import labels, limits
 from workflow.errors import Problem, ValidationFailed
 from workflow.i18n import _l
-from workflow.labels import OUTCOME_LABELS, SUPPORT_LABELS
-from workflow.models import Application, Association, Goal
+from workflow.labels import AGE_BAND_LABELS, ATTENDEE_LABELS, OUTCOME_LABELS, SUPPORT_LABELS
+from workflow.models import Application, Association, Goal, Member
 from workflow.models.reports import (
+    AGE_BANDS,
+    ATTENDEE_CATEGORIES,
     FULL_TIME_OUTCOMES,
     OUTCOMES,
     SUPPORT_PHASES,
     SUPPORT_SOURCES,
     Report,
+    ReportAge,
+    ReportAttendance,
     ReportGoalResult,
     ReportOutcome,
+    ReportResidence,
     ReportSupport,
 )
 from workflow.models.statistics import (
@@ -153,6 +171,32 @@ class Split:
 
 
 @dataclass
+class Residence:
+    """Participants living in one municipality member (member_id None: outside the area)."""
+
+    member_id: int | None
+    name: str | None
+    participants: Split
+
+
+@dataclass
+class Attendance:
+    """Attendees of one category; women and men only as far as the reports gave them."""
+
+    total: int = 0
+    women: int = 0
+    men: int = 0
+
+    @property
+    def unsplit(self) -> int:
+        """Attendees whose gender the reports did not give."""
+        return self.total - self.women - self.men
+
+    def as_dict(self) -> dict[str, int]:
+        return {"total": self.total, "women": self.women, "men": self.men, "unsplit": self.unsplit}
+
+
+@dataclass
 class GoalResult:
     """A goal of an insats with its target and the value reported for the year."""
 
@@ -220,6 +264,19 @@ class YearFigures:
         default_factory=lambda: {p: {s: Split() for s in SUPPORT_SOURCES} for p in SUPPORT_PHASES}
     )
     insatser: list[InsatsFigures] = field(default_factory=list)
+    # Köplats at year end.
+    waiting: Split = field(default_factory=Split)
+    # The budget of the reports that gave one, and those same reports' costs (utfall).
+    budget_sek: int | None = None
+    budgeted_costs_sek: int = 0
+    # Breakdowns: only reports that gave them count, so a sum may fall short of participants.
+    residence: list[Residence] = field(default_factory=list)
+    ages: dict[str, Split] = field(default_factory=lambda: {b: Split() for b in AGE_BANDS})
+    # Structural insatser: the number of activities and the attendees by category.
+    activities: int = 0
+    attendance: dict[str, Attendance] = field(
+        default_factory=lambda: {c: Attendance() for c in ATTENDEE_CATEGORIES}
+    )
     # Heltider of the valued outcomes: as reported, or one a person where a report gave none.
     heltider: dict[str, Decimal] = field(
         default_factory=lambda: {o: Decimal(0) for o in FULL_TIME_OUTCOMES}
@@ -234,6 +291,27 @@ class YearFigures:
         if not self.participants.total:
             return None
         return kronor(Decimal(self.costs_sek) / Decimal(self.participants.total))
+
+    @property
+    def budget_deviation_sek(self) -> int | None:
+        """Budget less the costs of the same reports; None when no report gave a budget."""
+        return None if self.budget_sek is None else self.budget_sek - self.budgeted_costs_sek
+
+    @property
+    def residence_reported(self) -> bool:
+        return bool(self.residence)
+
+    @property
+    def ages_reported(self) -> bool:
+        return any(s.total for s in self.ages.values())
+
+    @property
+    def attendance_reported(self) -> bool:
+        return bool(self.activities) or any(a.total for a in self.attendance.values())
+
+    @property
+    def attendees(self) -> int:
+        return sum(a.total for a in self.attendance.values())
 
     @property
     def support_reported(self) -> bool:
@@ -319,9 +397,10 @@ def _sum(column: Any) -> Any:
 
 
 def figures(session: Session, association: Association, first: int, last: int) -> list[YearFigures]:
-    """The statistics of every year first..last (six statements in all)."""
+    """The statistics of every year first..last (seven statements in all)."""
     years = {y: YearFigures(y) for y in range(first, last + 1)}
     counted = counted_reports(association.id, first, last)  # type: ignore[arg-type]
+    budgeted = Report.budget_sek.is_not(None)  # type: ignore[union-attr]
     totals = session.exec(
         select(
             Report.year,
@@ -333,17 +412,27 @@ def figures(session: Session, association: Association, first: int, last: int) -
             _sum(Report.ended_women),
             _sum(Report.ended_men),
             _sum(Report.costs_sek),
+            _sum(Report.waiting_women),
+            _sum(Report.waiting_men),
+            _sum(Report.activities),
+            func.count(Report.budget_sek),  # type: ignore[arg-type]
+            _sum(Report.budget_sek),
+            _sum(case((budgeted, Report.costs_sek), else_=0)),
         )
         .where(counted)
         .group_by(Report.year)
     ).all()
-    for year, n, pw, pm, nw, nm, ew, em, costs in totals:
+    for year, n, pw, pm, nw, nm, ew, em, costs, ww, wm, acts, nb, budget, bcosts in totals:
         row = years[year]
         row.reports = int(n)
         row.participants = Split(int(pw), int(pm))
         row.new = Split(int(nw), int(nm))
         row.ended = Split(int(ew), int(em))
         row.costs_sek = int(costs)
+        row.waiting = Split(int(ww), int(wm))
+        row.activities = int(acts)
+        row.budget_sek = int(budget) if nb else None
+        row.budgeted_costs_sek = int(bcosts)
     persons = ReportOutcome.women + ReportOutcome.men
     unreported = ReportOutcome.full_time_equivalents.is_(None)  # type: ignore[union-attr]
     for year, outcome, women, men, heltider, without in session.exec(
@@ -377,11 +466,74 @@ def figures(session: Session, association: Association, first: int, last: int) -
         .group_by(Report.year, ReportSupport.phase, ReportSupport.source)
     ).all():
         years[year].support[phase][source] = Split(int(women), int(men))
+    _breakdowns(session, years, counted)
     _insatser(session, years, counted)
     params = parameters(session, association)
     for row in years.values():
         row.socioeconomic = estimate(row.costs_sek, row.heltider, params)
     return [years[y] for y in sorted(years)]
+
+
+def _breakdowns(session: Session, years: dict[int, YearFigures], counted: Any) -> None:
+    """Residence, age bands and attendees per year, in one statement (a UNION ALL)."""
+    none = cast(null(), Integer)
+    residence = (
+        select(
+            Report.year,
+            literal("residence").label("section"),
+            cast(ReportResidence.member_id, String).label("key"),
+            Member.name.label("name"),  # type: ignore[attr-defined]
+            _sum(ReportResidence.women).label("women"),
+            _sum(ReportResidence.men).label("men"),
+            none.label("total"),
+        )
+        .join(Report, Report.id == ReportResidence.report_id)  # type: ignore[arg-type]
+        .outerjoin(Member, Member.id == ReportResidence.member_id)  # type: ignore[arg-type]
+        .where(counted)
+        .group_by(Report.year, ReportResidence.member_id, Member.name)
+    )
+    ages = (
+        select(
+            Report.year,
+            literal("ages"),
+            ReportAge.band,
+            cast(null(), String),
+            _sum(ReportAge.women),
+            _sum(ReportAge.men),
+            none,
+        )
+        .join(Report, Report.id == ReportAge.report_id)  # type: ignore[arg-type]
+        .where(counted)
+        .group_by(Report.year, ReportAge.band)
+    )
+    attendance = (
+        select(
+            Report.year,
+            literal("attendance"),
+            ReportAttendance.category,
+            cast(null(), String),
+            _sum(ReportAttendance.women),
+            _sum(ReportAttendance.men),
+            _sum(ReportAttendance.total),
+        )
+        .join(Report, Report.id == ReportAttendance.report_id)  # type: ignore[arg-type]
+        .where(counted)
+        .group_by(Report.year, ReportAttendance.category)
+    )
+    for year, section, key, name, women, men, total in session.execute(
+        union_all(residence, ages, attendance)
+    ).all():
+        row = years[year]
+        if section == "residence":
+            member_id = int(key) if key is not None else None
+            row.residence.append(Residence(member_id, name, Split(int(women), int(men))))
+        elif section == "ages":
+            row.ages[key] = Split(int(women), int(men))
+        else:
+            row.attendance[key] = Attendance(int(total), int(women), int(men))
+    for row in years.values():
+        # By name, outside the area last.
+        row.residence.sort(key=lambda r: (r.member_id is None, r.name or "", r.member_id or 0))
 
 
 def _insatser(session: Session, years: dict[int, YearFigures], counted: Any) -> None:
@@ -543,6 +695,17 @@ def year_json(row: YearFigures) -> dict[str, Any]:
         }
         if row.support_reported
         else None,
+        "waiting": row.waiting.as_dict(),
+        "budget_sek": row.budget_sek,
+        "budgeted_costs_sek": row.budgeted_costs_sek,
+        "budget_deviation_sek": row.budget_deviation_sek,
+        "residence": [
+            {"member_id": r.member_id, "name": r.name, **r.participants.as_dict()}
+            for r in row.residence
+        ],
+        "ages": [{"band": band, **row.ages[band].as_dict()} for band in AGE_BANDS],
+        "activities": row.activities,
+        "attendance": [{"category": c, **row.attendance[c].as_dict()} for c in ATTENDEE_CATEGORIES],
     }
 
 
@@ -571,6 +734,7 @@ def sheets(rows: list[YearFigures]) -> list[Sheet]:
                 (_l("Participants"), row.participants),
                 (_l("New participants"), row.new),
                 (_l("Participants who ended"), row.ended),
+                (_l("Waiting list at year end"), row.waiting),
             )
         ],
     )
@@ -669,11 +833,88 @@ def sheets(rows: list[YearFigures]) -> list[Sheet]:
             for source in SUPPORT_SOURCES
         ],
     )
-    tables = [people, outcomes, costs, insatser, goals, support]
+    tables = [people, outcomes, costs, insatser, goals, support, *_breakdown_sheets(rows)]
     # These tables' first column is the year: a name, not an amount.
     for table in tables:
         table.plain = YEAR_COLUMN
-    return [people, outcomes, costs, parameter_sheet, insatser, goals, support]
+    return [people, outcomes, costs, parameter_sheet, *tables[3:]]
+
+
+def _residence_name(residence: Residence) -> str:
+    if residence.member_id is None:
+        return str(_l("Outside the area"))
+    return residence.name or ""
+
+
+def _breakdown_sheets(rows: list[YearFigures]) -> list[Sheet]:
+    """Budget against costs, residence, age bands and the attendees of structural insatser."""
+    gender = [str(_l("Women")), str(_l("Men")), str(_l("Total"))]
+    budget = Sheet(
+        str(_l("Budget")),
+        [
+            str(_l("Year")),
+            str(_l("Budget (SEK)")),
+            str(_l("Costs of the reports with a budget (SEK)")),
+            str(_l("Budget less costs (SEK)")),
+            str(_l("Costs (SEK)")),
+        ],
+        [
+            [
+                row.year,
+                row.budget_sek,
+                row.budgeted_costs_sek,
+                row.budget_deviation_sek,
+                row.costs_sek,
+            ]
+            for row in rows
+        ],
+    )
+    residence = Sheet(
+        str(_l("Residence")),
+        [str(_l("Year")), str(_l("Municipality")), *gender],
+        [
+            [row.year, _residence_name(r), *_split_cells(r.participants)]
+            for row in rows
+            for r in row.residence
+        ],
+    )
+    ages = Sheet(
+        str(_l("Ages")),
+        [str(_l("Year")), str(_l("Age")), *gender],
+        [
+            [row.year, str(AGE_BAND_LABELS[band]), *_split_cells(row.ages[band])]
+            for row in rows
+            for band in AGE_BANDS
+        ],
+    )
+    attendance = Sheet(
+        str(_l("Attendees")),
+        [
+            str(_l("Year")),
+            str(_l("Category")),
+            str(_l("In all")),
+            str(_l("Women")),
+            str(_l("Men")),
+            str(_l("Gender not given")),
+        ],
+        [
+            [row.year, str(_l("Number of activities")), row.activities, None, None, None]
+            for row in rows
+        ]
+        + [
+            [
+                row.year,
+                str(ATTENDEE_LABELS[c]),
+                row.attendance[c].total,
+                row.attendance[c].women,
+                row.attendance[c].men,
+                row.attendance[c].unsplit,
+            ]
+            for row in rows
+            for c in ATTENDEE_CATEGORIES
+        ],
+    )
+    return [budget, residence, ages, attendance]
 
 
 def csv_rows(rows: list[YearFigures]) -> tuple[list[str], list[list[Any]]]:
@@ -694,6 +935,7 @@ def csv_rows(rows: list[YearFigures]) -> tuple[list[str], list[list[Any]]]:
             (_l("Participants"), row.participants),
             (_l("New participants"), row.new),
             (_l("Participants who ended"), row.ended),
+            (_l("Waiting list at year end"), row.waiting),
         ):
             out.append([row.year, people, str(label), *_split_cells(split), None])
         for name in OUTCOMES:
@@ -759,4 +1001,63 @@ def csv_rows(rows: list[YearFigures]) -> tuple[list[str], list[list[Any]]]:
                             None,
                         ]
                     )
+        out += _breakdown_csv(row)
     return header, out
+
+
+def _breakdown_csv(row: YearFigures) -> list[list[Any]]:
+    """A year's budget, residence, ages and attendees as rows of the long table."""
+    budget = str(_l("Budget"))
+    out: list[list[Any]] = [
+        [row.year, budget, str(_l("Budget (SEK)")), None, None, None, row.budget_sek],
+        [
+            row.year,
+            budget,
+            str(_l("Costs of the reports with a budget (SEK)")),
+            None,
+            None,
+            None,
+            row.budgeted_costs_sek,
+        ],
+        [
+            row.year,
+            budget,
+            str(_l("Budget less costs (SEK)")),
+            None,
+            None,
+            None,
+            row.budget_deviation_sek,
+        ],
+    ]
+    for r in row.residence:
+        out.append(
+            [
+                row.year,
+                str(_l("Residence")),
+                _residence_name(r),
+                *_split_cells(r.participants),
+                None,
+            ]
+        )
+    if row.ages_reported:
+        for band in AGE_BANDS:
+            out.append(
+                [
+                    row.year,
+                    str(_l("Ages")),
+                    str(AGE_BAND_LABELS[band]),
+                    *_split_cells(row.ages[band]),
+                    None,
+                ]
+            )
+    if row.attendance_reported:
+        attendees = str(_l("Attendees"))
+        out.append(
+            [row.year, attendees, str(_l("Number of activities")), None, None, None, row.activities]
+        )
+        for c in ATTENDEE_CATEGORIES:
+            a = row.attendance[c]
+            out.append(
+                [row.year, attendees, str(ATTENDEE_LABELS[c]), a.women, a.men, a.total, None]
+            )
+    return out

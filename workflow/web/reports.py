@@ -46,6 +46,7 @@ from workflow.pagecache import cached_page
 from workflow.rules import insats as insats_rules
 from workflow.rules import paging
 from workflow.rules import reports as reports_rules
+from workflow.rules.completeness import STRUCTURAL
 from workflow.web.formerrors import FormErrors
 
 bp = Blueprint("reports", __name__)
@@ -56,7 +57,7 @@ def _errors_from(exc: DomainError, form: Any) -> FormErrors:
     errors = FormErrors()
 
     def locate(name: str) -> tuple[str | None, Any, str | None]:
-        key = field_for_problem(name)
+        key = field_for_problem(name, form)
         if key is not None and key in form._fields:
             return form[key].id, form[key].label.text, None
         return None, "", None
@@ -159,6 +160,8 @@ def report_labels() -> dict[str, Any]:
         "action": labels.REPORT_ACTION_LABELS,
         "outcome": labels.OUTCOME_LABELS,
         "support": labels.SUPPORT_LABELS,
+        "age": labels.AGE_BAND_LABELS,
+        "attendee": labels.ATTENDEE_LABELS,
     }
 
 
@@ -215,6 +218,33 @@ def _goals(app: Application) -> list[Any]:
     return list(app.goals)
 
 
+def _form(app: Application, report: Report | None, *, new: bool, **kwargs: Any) -> Any:
+    """The report form for the insats's kind, with the municipalities participants live in."""
+    structural = app.kind == STRUCTURAL
+    places = [] if structural else service.municipalities(db.session, app.association_id)
+    kept = {r.member_id for r in report.residences} if report is not None else set()
+    return report_form(
+        _goals(app),
+        new=new,
+        structural=structural,
+        municipalities=[m for m in places if m.active or m.id in kept],
+        **kwargs,
+    )
+
+
+def _residence_named(report: Report) -> list[tuple[str, int, int]]:
+    """Participants by municipality, each with its name (outside the area last)."""
+    rows = reports_rules.residence_rows(report)
+    if not rows:
+        return []
+    names = {m.id: m.name for m in service.municipalities(db.session, report.association_id)}
+    outside = gettext("Outside the area")
+    return [
+        (names.get(member_id, "") if member_id is not None else outside, women, men)
+        for member_id, women, men in rows
+    ]
+
+
 @bp.route("/applications/<int:application_id>/reports/new", methods=["GET", "POST"])
 @login_required
 def new(application_id: int) -> ResponseReturnValue:
@@ -226,11 +256,11 @@ def new(application_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         kind = request.args.get("kind") if request.args.get("kind") in spec.REPORT_KINDS else None
         year = request.args.get("year", type=int)
-        form = report_form(goals, new=True, formdata=None, data={"kind": kind, "year": year})
+        form = _form(app, None, new=True, formdata=None, data={"kind": kind, "year": year})
         return render_template(
             "reports/form.html", application=app, form=form, report=None, errors=FormErrors()
         )
-    form = report_form(goals, new=True)
+    form = _form(app, None, new=True)
     if not form.validate():
         return _render_form(app, None, form, _form_errors(form), 422)
     with transaction.step() as refusal:
@@ -296,6 +326,10 @@ def _render_show(
             outcomes=service.outcome_table(report),
             heltider=reports_rules.heltider_table(report),
             support=reports_rules.support_table(report),
+            structural=app.kind == STRUCTURAL,
+            residence=_residence_named(report),
+            ages=reports_rules.age_table(report) if report.ages else None,
+            attendance=reports_rules.attendance_rows(report),
             granted=insats_rules.granted_by_year(db.session, app).get(report.year),
             triggers=triggers,
             forms=forms,
@@ -324,9 +358,9 @@ def edit(report_id: int) -> ResponseReturnValue:
         )
     goals = _goals(app)
     if request.method == "GET":
-        form = report_form(goals, new=False, formdata=None, data=form_data(report))
+        form = _form(app, report, new=False, formdata=None, data=form_data(report))
         return _render_form(app, report, form, FormErrors(), 200)
-    form = report_form(goals, new=False)
+    form = _form(app, report, new=False)
     if not form.validate():
         return _render_form(app, report, form, _form_errors(form), 422)
     with transaction.step() as refusal:

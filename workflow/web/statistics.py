@@ -14,9 +14,16 @@ from workflow import http, limits, permissions, transaction
 from workflow.errors import NotFound, ValidationFailed
 from workflow.extensions import db
 from workflow.i18n import _l
-from workflow.labels import OUTCOME_LABELS, SUPPORT_LABELS
+from workflow.labels import AGE_BAND_LABELS, ATTENDEE_LABELS, OUTCOME_LABELS, SUPPORT_LABELS
 from workflow.models import Association, today
-from workflow.models.reports import FULL_TIME_OUTCOMES, OUTCOMES, SUPPORT_PHASES, SUPPORT_SOURCES
+from workflow.models.reports import (
+    AGE_BANDS,
+    ATTENDEE_CATEGORIES,
+    FULL_TIME_OUTCOMES,
+    OUTCOMES,
+    SUPPORT_PHASES,
+    SUPPORT_SOURCES,
+)
 from workflow.operations import associations
 from workflow.operations.statistics import set_parameters
 from workflow.pagecache import cached_page
@@ -153,6 +160,10 @@ def _render(
             sources=SUPPORT_SOURCES,
             support_labels=SUPPORT_LABELS,
             national_kinds=national_export.KINDS,
+            age_bands=AGE_BANDS,
+            age_labels=AGE_BAND_LABELS,
+            attendee_categories=ATTENDEE_CATEGORIES,
+            attendee_labels=ATTENDEE_LABELS,
         ),
         status,
     )
