@@ -49,11 +49,13 @@ from workflow.operations import (
     parts,
     protocols,
     reports,
+    shares,
     users,
 )
 from workflow.rules import meetings as meetings_rules
 from workflow.rules.delegations import DelegationIn
 from workflow.rules.meetings import AmountIn
+from workflow.rules.shares import ShareIn
 from workflow.schemas import ApplicationFields, parse
 
 DATA_FILE = "demo.toml"
@@ -200,6 +202,12 @@ class EndorsePayload(_Entry):
     member: str
 
 
+class SharePayload(_Entry):
+    """The other associations financing a shared insats: slug → share in percent."""
+
+    shares: dict[str, int]
+
+
 class DelegatedAmount(_Entry):
     year_offset: int
     amount_sek: int
@@ -215,6 +223,8 @@ VERB_PAYLOADS: dict[str, type[BaseModel] | None] = {
     "annotate": AnnotatePayload,
     "endorse": EndorsePayload,
     "decide_delegated": DelegatedPayload,
+    "make_part": None,
+    "share": SharePayload,
 }
 
 
@@ -223,7 +233,9 @@ class Step(_Entry):
 
     actor: str
     trigger: str | None = None
-    verb: Literal["edit", "annotate", "endorse", "decide_delegated", "make_part"] | None = None
+    verb: (
+        Literal["edit", "annotate", "endorse", "decide_delegated", "make_part", "share"] | None
+    ) = None
     payload: dict[str, Any] = {}
 
     @model_validator(mode="after")
@@ -256,6 +268,15 @@ class GenderCount(_Entry):
     heltider: Decimal | None = None
 
 
+class AttendanceSpec(_Entry):
+    """Attendees of one category: a total, with women and men only where they were counted."""
+
+    category: str
+    total: int
+    women: int | None = None
+    men: int | None = None
+
+
 class ReportSpec(_Entry):
     """A report written by `author`, then taken through its `steps` (report triggers)."""
 
@@ -274,6 +295,15 @@ class ReportSpec(_Entry):
     costs_sek: int | None = None
     goal_results: tuple[GoalResult, ...] | None = None
     narrative: str | None = None
+    # Köplats at year end; the year's budget; a structural insats's activities.
+    waiting: GenderCount | None = None
+    budget_sek: int | None = None
+    activities: int | None = None
+    # Participants by municipality of residence (member name, or "outside" the area) and by
+    # age band; a structural insats's attendees by category (women and men only if known).
+    residence: dict[str, GenderCount] | None = None
+    ages: dict[str, GenderCount] | None = None
+    attendance: tuple[AttendanceSpec, ...] | None = None
     steps: tuple[Step, ...] = ()
 
 
@@ -753,6 +783,9 @@ def _run_step(session: Session, world: _World, app: Application, slug: str, step
         endorsements.endorse(session, app, member.id, by=actor)  # type: ignore[arg-type]
     elif step.verb == "make_part":
         parts.create_part(session, app, by=actor)
+    elif step.verb == "share":
+        wanted = SharePayload.model_validate(step.payload).shares
+        shares.set_shares(session, app, [ShareIn(k, v) for k, v in wanted.items()], by=actor)
     elif step.verb == "decide_delegated":
         decision = DelegatedPayload.model_validate(step.payload)
         meetings.decide_delegated(
@@ -775,8 +808,11 @@ def _run_step(session: Session, world: _World, app: Application, slug: str, step
 
 
 def _write_report(session: Session, world: _World, app: Application, spec: ReportSpec) -> None:
-    given = spec.model_fields_set - {"author", "steps", "year_offset"}
+    given = spec.model_fields_set - {"author", "steps", "year_offset", "waiting"}
+    if spec.waiting is not None:
+        given |= {"waiting_women", "waiting_men"}
     year = spec.year if spec.year_offset is None else world.year + spec.year_offset
+    members = {m.name: m.id for m in world.members[_slug_of(world, app)].values()}
     report = reports.create_report(
         session,
         app,
@@ -794,6 +830,22 @@ def _write_report(session: Session, world: _World, app: Application, spec: Repor
             else {k: {"women": v.women, "men": v.men} for k, v in spec.outcomes.items()},
             heltider={k: v.heltider for k, v in (spec.outcomes or {}).items() if v.heltider}
             or None,
+            waiting_women=None if spec.waiting is None else spec.waiting.women,
+            waiting_men=None if spec.waiting is None else spec.waiting.men,
+            budget_sek=spec.budget_sek,
+            activities=spec.activities,
+            residence=None
+            if spec.residence is None
+            else [
+                (None if name == "outside" else members[name], c.women, c.men)
+                for name, c in spec.residence.items()
+            ],
+            ages=None
+            if spec.ages is None
+            else [(band, c.women, c.men) for band, c in spec.ages.items()],
+            attendance=None
+            if spec.attendance is None
+            else [(a.category, a.total, a.women, a.men) for a in spec.attendance],
             costs_sek=spec.costs_sek,
             goal_results=None
             if spec.goal_results is None
@@ -814,6 +866,11 @@ def _write_report(session: Session, world: _World, app: Application, spec: Repor
             session=session,
             payload=_engine_payload(step.payload, world.year),
         )
+
+
+def _slug_of(world: _World, app: Application) -> str:
+    """The slug of the application's association, as the file names it."""
+    return next(s for s, a in world.associations.items() if a.id == app.association_id)
 
 
 class _InEntry:

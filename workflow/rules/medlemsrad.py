@@ -35,8 +35,11 @@ from workflow.rules.statistics import (
     Split,
     YearFigures,
     counted_reports,
+    counting_association,
     goal_results,
     kronor,
+    report_weight,
+    whole_part,
 )
 
 # The outcomes that count as "to work or studies" (the seeds' measure): work, with or
@@ -205,18 +208,21 @@ def view(
 
     if ids:
         counted = counted_reports(ids, first, last)
+        # A shared insats counts by the financing share of the associations shown (once for
+        # a county holding every share), under its lead or else the first co-financer shown.
+        weight = report_weight(ids)
         by_key: dict[tuple[int, int], InsatsYear] = {}
-        for row in _report_rows(session, counted):
+        for row in _report_rows(session, counted, weight, counting_association(ids)):
             (assoc_id, year, app_id, title, diary, n, pw, pm, nw, nm, ew, em, costs) = row
             cell = insats(assoc_id, app_id, title, diary).years[year - first]
             cell.reports = int(n)
-            cell.participants = Split(int(pw), int(pm))
-            cell.new = Split(int(nw), int(nm))
-            cell.ended = Split(int(ew), int(em))
-            cell.costs_sek = int(costs)
+            cell.participants = Split(whole_part(pw), whole_part(pm))
+            cell.new = Split(whole_part(nw), whole_part(nm))
+            cell.ended = Split(whole_part(ew), whole_part(em))
+            cell.costs_sek = whole_part(costs)
             by_key[(year, app_id)] = cell
-        for year, app_id, outcome, women, men in _outcome_rows(session, counted):
-            by_key[(year, app_id)].outcomes[outcome] = Split(int(women), int(men))
+        for year, app_id, outcome, women, men in _outcome_rows(session, counted, weight):
+            by_key[(year, app_id)].outcomes[outcome] = Split(whole_part(women), whole_part(men))
         for key, results in goal_results(session, counted).items():
             if key in by_key:
                 by_key[key].goals = results
@@ -275,29 +281,29 @@ def _sum(column: Any) -> Any:
     return func.coalesce(func.sum(column), 0)
 
 
-def _report_rows(session: Session, counted: Any) -> list[Any]:
-    """Per association, year and insats: the counted reports' figures."""
+def _report_rows(session: Session, counted: Any, weight: Any, holder: Any) -> list[Any]:
+    """Per association, year and insats: the counted reports' figures × their weight."""
     return list(
         session.exec(
             select(
-                Report.association_id,
+                holder,
                 Report.year,
                 Application.id,
                 Application.title,
                 Application.diary_number,
                 func.count(Report.id),  # type: ignore[arg-type]
-                _sum(Report.participants_women),
-                _sum(Report.participants_men),
-                _sum(Report.new_women),
-                _sum(Report.new_men),
-                _sum(Report.ended_women),
-                _sum(Report.ended_men),
-                _sum(Report.costs_sek),
+                _sum(Report.participants_women * weight),
+                _sum(Report.participants_men * weight),
+                _sum(Report.new_women * weight),
+                _sum(Report.new_men * weight),
+                _sum(Report.ended_women * weight),
+                _sum(Report.ended_men * weight),
+                _sum(Report.costs_sek * weight),
             )
             .join(Application, Application.id == Report.application_id)  # type: ignore[arg-type]
             .where(counted)
             .group_by(
-                Report.association_id,
+                holder,
                 Report.year,
                 Application.id,
                 Application.title,
@@ -307,16 +313,16 @@ def _report_rows(session: Session, counted: Any) -> list[Any]:
     )
 
 
-def _outcome_rows(session: Session, counted: Any) -> list[Any]:
-    """Per year, insats and outcome: where those who ended went, women and men."""
+def _outcome_rows(session: Session, counted: Any, weight: Any) -> list[Any]:
+    """Per year, insats and outcome: where those who ended went, women and men × weight."""
     return list(
         session.exec(
             select(
                 Report.year,
                 Report.application_id,
                 ReportOutcome.outcome,
-                _sum(ReportOutcome.women),
-                _sum(ReportOutcome.men),
+                _sum(ReportOutcome.women * weight),
+                _sum(ReportOutcome.men * weight),
             )
             .join(Report, Report.id == ReportOutcome.report_id)  # type: ignore[arg-type]
             .where(counted)

@@ -264,7 +264,7 @@ def _sum(column: Any) -> Any:
 def insatser(session: Session, association: Association, year: int, kind: str) -> list[InsatsYear]:
     """The insatser of `kind` reported on or granted for in `year`, in diary-number order."""
     counted = and_(
-        counted_reports(association.id, year, year),  # type: ignore[arg-type]
+        counted_reports(association.id, year, year, shared=False),  # type: ignore[arg-type]
         Report.application_id == Application.id,
     )
     granted = (
@@ -346,7 +346,7 @@ def insatser(session: Session, association: Association, year: int, kind: str) -
     if not found:
         return []
     scope = and_(
-        counted_reports(association.id, year, year),  # type: ignore[arg-type]
+        counted_reports(association.id, year, year, shared=False),  # type: ignore[arg-type]
         Report.application_id.in_(found),  # type: ignore[attr-defined]
     )
     for app_id, outcome, women, men in session.exec(

@@ -13,7 +13,7 @@ half up with Decimal; the payback time has one decimal.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -55,6 +55,7 @@ from workflow.models.reports import (
     ReportResidence,
     ReportSupport,
 )
+from workflow.models.shares import InsatsShare
 from workflow.models.statistics import (
     DEFAULT_FULL_TIME_MONTH_SEK,
     DEFAULT_MUNICIPAL_TAX_PERCENT,
@@ -64,6 +65,7 @@ from workflow.models.statistics import (
     DEFAULT_TAXABLE_MONTH_SEK,
     SocioeconomicParameters,
 )
+from workflow.rules.shares import WHOLE
 from workflow.rules.tables import Sheet
 
 # A series covers at most this many years (one page, one export).
@@ -362,34 +364,86 @@ def mkr(value: int) -> Decimal:
     return (Decimal(value) / 1_000_000).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
-def counted_reports(association_id: int | Collection[int], first: int, last: int) -> Any:
+def _ids(association_id: int | Collection[int]) -> list[int]:
+    return [association_id] if isinstance(association_id, int) else sorted(association_id)
+
+
+def counted_reports(
+    association_id: int | Collection[int], first: int, last: int, *, shared: bool = True
+) -> Any:
     """SQL: the accepted reports that count for the association's (or associations') years
-    first..last."""
+    first..last — with `shared`, also those of insatser another association leads and these
+    co-finance (counted by their share: `report_weight`)."""
+    ids = _ids(association_id)
     annual = aliased(Report)
-
-    def among(column: Any) -> Any:
-        if isinstance(association_id, int):
-            return column == association_id
-        return column.in_(sorted(association_id))
-
-    # The constant association and years repeat what the correlation implies: they let the
-    # planner read only this association's reports (by index) instead of every report.
     has_annual = exists().where(
         annual.application_id == Report.application_id,
         annual.year == Report.year,
         annual.kind == "annual",
         annual.state == ReportState.ACCEPTED.value,
-        among(annual.association_id),
         annual.year >= first,
         annual.year <= last,
     )
+    own = Report.association_id.in_(ids)  # type: ignore[attr-defined]
+    co_financed = Report.application_id.in_(  # type: ignore[attr-defined]
+        select(InsatsShare.application_id).where(
+            InsatsShare.association_id.in_(ids)  # type: ignore[attr-defined]
+        )
+    )
     return and_(
-        among(Report.association_id),
+        or_(own, co_financed) if shared else own,
         Report.state == ReportState.ACCEPTED.value,
         Report.year >= first,
         Report.year <= last,
         or_(Report.kind == "annual", and_(Report.kind == "final", ~has_annual)),
     )
+
+
+def report_weight(association_id: int | Collection[int]) -> Any:
+    """SQL: the percent of a counted report the associations count.
+
+    An insats nobody shares counts whole (100). A shared insats counts, for the associations
+    together, the lead's part when the lead is among them (100 less the shares of those that
+    are not) and otherwise their own shares — so one association counts its financing share,
+    and the county, holding every share, counts the insats once.
+    """
+    ids = _ids(association_id)
+
+    def shares(among: bool) -> Any:
+        where = InsatsShare.association_id.in_(ids)  # type: ignore[attr-defined]
+        return (
+            select(func.coalesce(func.sum(InsatsShare.percent), 0))
+            .where(InsatsShare.application_id == Report.application_id, where if among else ~where)
+            .scalar_subquery()
+        )
+
+    return case(
+        (Report.association_id.in_(ids), WHOLE - shares(False)),  # type: ignore[attr-defined]
+        else_=shares(True),
+    )
+
+
+def counting_association(association_id: int | Collection[int]) -> Any:
+    """SQL: which of the associations a counted report counts for — its own, or for an insats
+    another leads, the first of them that co-finances it."""
+    ids = _ids(association_id)
+    partner = (
+        select(func.min(InsatsShare.association_id))
+        .where(
+            InsatsShare.application_id == Report.application_id,
+            InsatsShare.association_id.in_(ids),  # type: ignore[attr-defined]
+        )
+        .scalar_subquery()
+    )
+    return case(
+        (Report.association_id.in_(ids), Report.association_id),  # type: ignore[attr-defined]
+        else_=partner,
+    )
+
+
+def whole_part(value: Any) -> int:
+    """A weighted sum (figures × percent) back in whole units, rounded half up."""
+    return int((Decimal(value or 0) / WHOLE).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _sum(column: Any) -> Any:
@@ -400,24 +454,31 @@ def figures(session: Session, association: Association, first: int, last: int) -
     """The statistics of every year first..last (seven statements in all)."""
     years = {y: YearFigures(y) for y in range(first, last + 1)}
     counted = counted_reports(association.id, first, last)  # type: ignore[arg-type]
+    # A shared insats counts by the association's financing share: each sum is of the
+    # figures × the percent, back in whole units (rounded half up) by `whole_part`.
+    weight = report_weight(association.id)  # type: ignore[arg-type]
+
+    def part(column: Any) -> Any:
+        return _sum(column * weight)
+
     budgeted = Report.budget_sek.is_not(None)  # type: ignore[union-attr]
     totals = session.exec(
         select(
             Report.year,
             func.count(Report.id),  # type: ignore[arg-type]
-            _sum(Report.participants_women),
-            _sum(Report.participants_men),
-            _sum(Report.new_women),
-            _sum(Report.new_men),
-            _sum(Report.ended_women),
-            _sum(Report.ended_men),
-            _sum(Report.costs_sek),
-            _sum(Report.waiting_women),
-            _sum(Report.waiting_men),
-            _sum(Report.activities),
+            part(Report.participants_women),
+            part(Report.participants_men),
+            part(Report.new_women),
+            part(Report.new_men),
+            part(Report.ended_women),
+            part(Report.ended_men),
+            part(Report.costs_sek),
+            part(Report.waiting_women),
+            part(Report.waiting_men),
+            part(Report.activities),
             func.count(Report.budget_sek),  # type: ignore[arg-type]
-            _sum(Report.budget_sek),
-            _sum(case((budgeted, Report.costs_sek), else_=0)),
+            part(Report.budget_sek),
+            part(case((budgeted, Report.costs_sek), else_=0)),
         )
         .where(counted)
         .group_by(Report.year)
@@ -425,56 +486,60 @@ def figures(session: Session, association: Association, first: int, last: int) -
     for year, n, pw, pm, nw, nm, ew, em, costs, ww, wm, acts, nb, budget, bcosts in totals:
         row = years[year]
         row.reports = int(n)
-        row.participants = Split(int(pw), int(pm))
-        row.new = Split(int(nw), int(nm))
-        row.ended = Split(int(ew), int(em))
-        row.costs_sek = int(costs)
-        row.waiting = Split(int(ww), int(wm))
-        row.activities = int(acts)
-        row.budget_sek = int(budget) if nb else None
-        row.budgeted_costs_sek = int(bcosts)
+        row.participants = Split(whole_part(pw), whole_part(pm))
+        row.new = Split(whole_part(nw), whole_part(nm))
+        row.ended = Split(whole_part(ew), whole_part(em))
+        row.costs_sek = whole_part(costs)
+        row.waiting = Split(whole_part(ww), whole_part(wm))
+        row.activities = whole_part(acts)
+        row.budget_sek = whole_part(budget) if nb else None
+        row.budgeted_costs_sek = whole_part(bcosts)
     persons = ReportOutcome.women + ReportOutcome.men
     unreported = ReportOutcome.full_time_equivalents.is_(None)  # type: ignore[union-attr]
     for year, outcome, women, men, heltider, without in session.exec(
         select(
             Report.year,
             ReportOutcome.outcome,
-            _sum(ReportOutcome.women),
-            _sum(ReportOutcome.men),
-            _sum(func.coalesce(ReportOutcome.full_time_equivalents, persons)),
-            _sum(case((unreported, persons), else_=0)),
+            part(ReportOutcome.women),
+            part(ReportOutcome.men),
+            part(func.coalesce(ReportOutcome.full_time_equivalents, persons)),
+            part(case((unreported, persons), else_=0)),
         )
         .join(Report, Report.id == ReportOutcome.report_id)  # type: ignore[arg-type]
         .where(counted)
         .group_by(Report.year, ReportOutcome.outcome)
     ).all():
         row = years[year]
-        row.outcomes[outcome] = Split(int(women), int(men))
+        row.outcomes[outcome] = Split(whole_part(women), whole_part(men))
         if outcome in FULL_TIME_OUTCOMES:
-            row.heltider[outcome] = Decimal(heltider).quantize(Decimal("0.01"))
-            row.persons_without_heltider += int(without)
+            row.heltider[outcome] = (Decimal(heltider) / WHOLE).quantize(
+                Decimal("0.01"), rounding=ROUND_HALF_UP
+            )
+            row.persons_without_heltider += whole_part(without)
     for year, phase, source, women, men in session.exec(
         select(
             Report.year,
             ReportSupport.phase,
             ReportSupport.source,
-            _sum(ReportSupport.women),
-            _sum(ReportSupport.men),
+            part(ReportSupport.women),
+            part(ReportSupport.men),
         )
         .join(Report, Report.id == ReportSupport.report_id)  # type: ignore[arg-type]
         .where(counted)
         .group_by(Report.year, ReportSupport.phase, ReportSupport.source)
     ).all():
-        years[year].support[phase][source] = Split(int(women), int(men))
-    _breakdowns(session, years, counted)
-    _insatser(session, years, counted)
+        years[year].support[phase][source] = Split(whole_part(women), whole_part(men))
+    _breakdowns(session, years, counted, part)
+    _insatser(session, years, counted, part)
     params = parameters(session, association)
     for row in years.values():
         row.socioeconomic = estimate(row.costs_sek, row.heltider, params)
     return [years[y] for y in sorted(years)]
 
 
-def _breakdowns(session: Session, years: dict[int, YearFigures], counted: Any) -> None:
+def _breakdowns(
+    session: Session, years: dict[int, YearFigures], counted: Any, part: Callable[[Any], Any]
+) -> None:
     """Residence, age bands and attendees per year, in one statement (a UNION ALL)."""
     none = cast(null(), Integer)
     residence = (
@@ -483,8 +548,8 @@ def _breakdowns(session: Session, years: dict[int, YearFigures], counted: Any) -
             literal("residence").label("section"),
             cast(ReportResidence.member_id, String).label("key"),
             Member.name.label("name"),  # type: ignore[attr-defined]
-            _sum(ReportResidence.women).label("women"),
-            _sum(ReportResidence.men).label("men"),
+            part(ReportResidence.women).label("women"),
+            part(ReportResidence.men).label("men"),
             none.label("total"),
         )
         .join(Report, Report.id == ReportResidence.report_id)  # type: ignore[arg-type]
@@ -498,8 +563,8 @@ def _breakdowns(session: Session, years: dict[int, YearFigures], counted: Any) -
             literal("ages"),
             ReportAge.band,
             cast(null(), String),
-            _sum(ReportAge.women),
-            _sum(ReportAge.men),
+            part(ReportAge.women),
+            part(ReportAge.men),
             none,
         )
         .join(Report, Report.id == ReportAge.report_id)  # type: ignore[arg-type]
@@ -512,9 +577,9 @@ def _breakdowns(session: Session, years: dict[int, YearFigures], counted: Any) -
             literal("attendance"),
             ReportAttendance.category,
             cast(null(), String),
-            _sum(ReportAttendance.women),
-            _sum(ReportAttendance.men),
-            _sum(ReportAttendance.total),
+            part(ReportAttendance.women),
+            part(ReportAttendance.men),
+            part(ReportAttendance.total),
         )
         .join(Report, Report.id == ReportAttendance.report_id)  # type: ignore[arg-type]
         .where(counted)
@@ -526,17 +591,21 @@ def _breakdowns(session: Session, years: dict[int, YearFigures], counted: Any) -
         row = years[year]
         if section == "residence":
             member_id = int(key) if key is not None else None
-            row.residence.append(Residence(member_id, name, Split(int(women), int(men))))
+            row.residence.append(
+                Residence(member_id, name, Split(whole_part(women), whole_part(men)))
+            )
         elif section == "ages":
-            row.ages[key] = Split(int(women), int(men))
+            row.ages[key] = Split(whole_part(women), whole_part(men))
         else:
-            row.attendance[key] = Attendance(int(total), int(women), int(men))
+            row.attendance[key] = Attendance(whole_part(total), whole_part(women), whole_part(men))
     for row in years.values():
         # By name, outside the area last.
         row.residence.sort(key=lambda r: (r.member_id is None, r.name or "", r.member_id or 0))
 
 
-def _insatser(session: Session, years: dict[int, YearFigures], counted: Any) -> None:
+def _insatser(
+    session: Session, years: dict[int, YearFigures], counted: Any, part: Callable[[Any], Any]
+) -> None:
     """Per insats and year: participants, costs and each goal with its reported value."""
     by_key: dict[tuple[int, int], InsatsFigures] = {}
     for year, app_id, title, diary, pw, pm, costs in session.exec(
@@ -545,16 +614,18 @@ def _insatser(session: Session, years: dict[int, YearFigures], counted: Any) -> 
             Application.id,
             Application.title,
             Application.diary_number,
-            _sum(Report.participants_women),
-            _sum(Report.participants_men),
-            _sum(Report.costs_sek),
+            part(Report.participants_women),
+            part(Report.participants_men),
+            part(Report.costs_sek),
         )
         .join(Application, Application.id == Report.application_id)  # type: ignore[arg-type]
         .where(counted)
         .group_by(Report.year, Application.id, Application.title, Application.diary_number)
         .order_by(Report.year, Application.diary_number, Application.id)  # type: ignore[arg-type]
     ).all():
-        figures_row = InsatsFigures(app_id, title, diary, Split(int(pw), int(pm)), int(costs))
+        figures_row = InsatsFigures(
+            app_id, title, diary, Split(whole_part(pw), whole_part(pm)), whole_part(costs)
+        )
         by_key[(year, app_id)] = figures_row
         years[year].insatser.append(figures_row)
     if not by_key:
