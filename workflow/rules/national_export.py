@@ -197,14 +197,18 @@ def _attendance_columns() -> list[Column]:
         columns.append(
             Column(
                 f"attendees_{category}_total",
-                lambda n=name: str(_l("Attendees: %(category)s, in total", category=str(n))),
+                lambda n=name: str(
+                    _l("Attendees: %(category)s, in total", category=str(n).lower())
+                ),
                 f"report_attendance.total (category = {category})",
                 _attended(category, "total"),
             )
         )
         columns += _gendered(
             f"attendees_{category}",
-            lambda who, n=name: _l("Attendees: %(category)s, %(who)s", category=str(n), who=who),
+            lambda who, n=name: _l(
+                "Attendees: %(category)s, %(who)s", category=str(n).lower(), who=who
+            ),
             f"report_attendance.{{who}} (category = {category})",
             lambda row, c=category: row.attendance.get(c),
         )
@@ -338,7 +342,7 @@ INDIVIDUAL: tuple[Column, ...] = (
     ),
     *_gendered(
         "waiting",
-        lambda who: _l("Waiting list (köplats) at year end, %(who)s", who=who),
+        lambda who: _l("Waiting list at year end, %(who)s", who=who),
         "report.waiting_{who}",
         lambda r: r.waiting,
     ),
@@ -557,7 +561,11 @@ def sheet(rows: Sequence[InsatsYear], kind: str, year: int) -> Sheet:
 
 
 def summary(figures: YearFigures) -> tuple[list[str], list[list[Any]]]:
-    """The year's figures as the verksamhetsberättelse gives them: women, men and total."""
+    """The year's figures as the verksamhetsberättelse gives them: women, men and total.
+
+    Every outcome of OUTCOMES has its row (praktik and avbrott included), then the waiting
+    list; the structural insatser's activities and attendees give their totals only.
+    """
     header = [str(_l("Figure")), str(_l("Women")), str(_l("Men")), str(_l("Total"))]
 
     def split(label: Any, value: Split) -> list[Any]:
@@ -574,7 +582,11 @@ def summary(figures: YearFigures) -> tuple[list[str], list[list[Any]]]:
             )
             for name in OUTCOMES
         ),
+        split(_l("Waiting list at year end"), figures.waiting),
         [str(_l("Insatser reported on")), None, None, len(figures.insatser)],
+        # Structural insatser: totals only, since attendees are often not split by gender.
+        [str(_l("Activities of structural insatser")), None, None, figures.activities],
+        [str(_l("Attendees of structural insatser")), None, None, figures.attendees],
         [str(_l("Costs (SEK)")), None, None, figures.costs_sek],
         [str(_l("Cost per participant (SEK)")), None, None, figures.cost_per_participant_sek],
     ]
