@@ -220,10 +220,15 @@ def _outcome_columns() -> list[Column]:
     for outcome in OUTCOMES:
         columns += _gendered(
             f"ended_to_{outcome}",
-            lambda who, o=outcome: _l(
-                "Ended to %(outcome)s, %(who)s",
-                outcome=str(labels.OUTCOME_LABELS[o]).lower(),
-                who=who,
+            lambda who, o=outcome: (
+                # Avbrott is how they ended, not where they went.
+                _l("Ended by dropping out, %(who)s", who=who)
+                if o == "dropped_out"
+                else _l(
+                    "Ended to %(outcome)s, %(who)s",
+                    outcome=str(labels.OUTCOME_LABELS[o]).lower(),
+                    who=who,
+                )
             ),
             f"report_outcome.{{who}} (outcome = {outcome})",
             lambda row, o=outcome: row.outcomes[o],
@@ -577,7 +582,9 @@ def summary(figures: YearFigures) -> tuple[list[str], list[list[Any]]]:
         split(_l("Participants who ended"), figures.ended),
         *(
             split(
-                _l("Ended to %(outcome)s", outcome=str(labels.OUTCOME_LABELS[name]).lower()),
+                _l("Ended by dropping out")
+                if name == "dropped_out"
+                else _l("Ended to %(outcome)s", outcome=str(labels.OUTCOME_LABELS[name]).lower()),
                 figures.outcomes[name],
             )
             for name in OUTCOMES
