@@ -130,7 +130,7 @@ def _gendered(
     key: str,
     header: Callable[[str], Any],
     source: str,
-    split: Callable[[InsatsYear], Split | None],
+    split: Callable[[InsatsYear], Split | Attended | None],
 ) -> list[Column]:
     """The women's and the men's column of one figure (empty when the report lacks it)."""
 
