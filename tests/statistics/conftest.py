@@ -38,8 +38,12 @@ def add_report(
     goal_value: str = "10 %",
     support: dict[tuple[str, str], tuple[int, int]] | None = None,
     heltider: dict[str, str] | None = None,
+    **breakdowns: Any,
 ) -> Report:
-    """One report written by the applicant and brought to `state` by the real steps."""
+    """One report written by the applicant and brought to `state` by the real steps.
+
+    `breakdowns` go to the report as they are (waiting list, budget, ages, attendance …).
+    """
     supports: dict[str, dict[str, dict[str, int]]] = {}
     for (phase, source), (w, m) in (support or {}).items():
         supports.setdefault(phase, {})[source] = {"women": w, "men": m}
@@ -61,6 +65,7 @@ def add_report(
         goal_results=[(app.goals[0].position, goal_value)],
         support=supports or None,
         heltider={k: Decimal(v) for k, v in heltider.items()} if heltider else None,
+        **breakdowns,
     )
 
 

@@ -92,12 +92,18 @@ def test_the_individual_export_as_xlsx_has_the_documented_columns_and_the_report
         outcomes={"work": (2, 1), "studies": (1, 0), "other": (0, 1)},
         costs=250_000,
         support={("start", "income_support"): (4, 3), ("end", "salary"): (2, 1)},
+        waiting_women=3,
+        waiting_men=5,
+        ages=[("20-24", 2, 1), ("30-39", 4, 2), ("65+", 0, 1)],
+        budget_sek=280_000,
     )
     session.commit()
     login(world.users["auditor"])
     rows = _xlsx(client.get(f"{PAGE}/national/{YEAR}/individual.xlsx"))
     assert rows[0] == _documented("Individinriktade insatser")
-    assert len(rows[0]) == 53
+    # 9 identity columns; participants, new, ended and the waiting list (8); 8 age bands,
+    # 8 outcomes, 12 sources before and after, each by women and men (112); 3 of money.
+    assert len(rows[0]) == 9 + 8 + 16 + 16 + 48 + 3 == 100
     row = _by_header(rows, "Klassad insats")
     assert row["Insatsinriktning"] == "Individinriktad"
     assert row["Preciserad inriktning"] == "Arbetslivsinriktad rehabilitering"
@@ -110,12 +116,28 @@ def test_the_individual_export_as_xlsx_has_the_documented_columns_and_the_report
     assert row["Försörjning före: ekonomiskt bistånd, kvinnor"] == 4
     assert row["Försörjning efter: lön, män"] == 1
     assert row["Kostnader för året (utfall), kr"] == 250_000
+    assert row["Budget för året, kr"] == 280_000
     assert row["Beviljat för året, kr"] == 300_000
+    assert (row["På köplats vid årets slut, kvinnor"], row["På köplats vid årets slut, män"]) == (
+        3,
+        5,
+    )
+    ages = {
+        band: (row[f"Deltagare {band} år, kvinnor"], row[f"Deltagare {band} år, män"])
+        for band in ("16–19", "20–24", "30–39")
+    }
+    assert ages == {"16–19": (0, 0), "20–24": (2, 1), "30–39": (4, 2)}
+    assert row["Deltagare 65 år eller äldre, män"] == 1
+    # Praktik and avbrott have their columns, zero when the report gave none there.
+    assert (row["Avslut till praktik, kvinnor"], row["Avslut genom avbrott, män"]) == (0, 0)
     # Insats A: its accepted annual report; unclassified, so the classification is empty.
     a = _by_header(rows, "Insats A")
     assert (a["Deltagare, kvinnor"], a["Deltagare, män"]) == (20, 15)
     assert (a["Avslut till subventionerat arbete, kvinnor"], a["Insatsinriktning"]) == (2, None)
     assert a["Försörjning före: sjukpenning, kvinnor"] == 4
+    # A report without ages or budget: those cells are empty, not zeros.
+    assert (a["Deltagare 20–24 år, kvinnor"], a["Budget för året, kr"]) == (None, None)
+    assert a["På köplats vid årets slut, kvinnor"] == 0
     # D counts its final report; C's report is only submitted: listed for its grant, no figures.
     assert _by_header(rows, "Insats D")["Kostnader för året (utfall), kr"] == 100_001
     c = _by_header(rows, "Insats C")
@@ -170,6 +192,110 @@ def test_the_structural_export_lists_the_structural_insatser_only(
     assert api_rows[0] == rows[0]
 
 
+def test_a_structural_report_with_attendees_alone_is_exported_without_a_split(
+    client: Any,
+    login: Callable,
+    session: Session,
+    world: factories.World,
+    dataset: Dataset,
+    make_application: Callable,
+) -> None:
+    """seeds/001, Psykiatriveckan 2018: about 2 600 came to 20 lectures and a play (21
+    activities); no split by gender is known, so the women's and men's cells stay empty. The
+    costs are the test's own (the seed gives none for the week)."""
+    app = make_application(
+        state="active",
+        kind="structural",
+        title="Psykiatriveckan",
+        budget=[{"year": y, "amount_sek": 150_000} for y in (YEAR, YEAR + 1)],
+    )
+    factories.report(
+        session,
+        world,
+        app,
+        state="accepted",
+        year=YEAR,
+        participants_women=0,
+        participants_men=0,
+        new_women=0,
+        new_men=0,
+        ended_women=0,
+        ended_men=0,
+        outcomes={},
+        costs_sek=140_000,
+        activities=21,
+        attendance=[("unspecified", 2600, None, None)],
+    )
+    session.commit()
+    login(world.users["officer"])
+    rows = _xlsx(client.get(f"{PAGE}/national/{YEAR}/structural.xlsx"))
+    assert rows[0] == _documented("Strukturövergripande insatser")
+    row = _by_header(rows, "Psykiatriveckan")
+    assert (row["Antal aktiviteter"], row["Besökare totalt"]) == (21, 2600)
+    unspecified = "Besökare: inte uppdelat på kategori"
+    assert row[f"{unspecified}, totalt"] == 2600
+    assert (row[f"{unspecified}, kvinnor"], row[f"{unspecified}, män"]) == (None, None)
+    # Categories the report did not give are empty, not zero.
+    assert row["Besökare: allmänheten, totalt"] is None
+    assert (row["Kostnader för året (utfall), kr"], row["Budget för året, kr"]) == (140_000, None)
+    assert not [header for header in rows[0] if header.startswith("Nådda")]
+    csv_row = _by_header(
+        _csv(client.get(f"{PAGE}/national/{YEAR}/structural.csv")), "Psykiatriveckan"
+    )
+    assert (csv_row["Besökare totalt"], csv_row[f"{unspecified}, kvinnor"]) == ("2600", "")
+    # The summary gives the structural insatser's activities and attendees in total.
+    summary = {r[0]: r[1:] for r in _xlsx(client.get(f"{PAGE}/summary/{YEAR}.xlsx"))[1:]}
+    assert summary["Aktiviteter i strukturövergripande insatser"] == [None, None, 21]
+    assert summary["Besökare i strukturövergripande insatser"] == [None, None, 2600]
+
+
+def test_a_split_attendance_is_exported_as_given(
+    client: Any,
+    login: Callable,
+    session: Session,
+    world: factories.World,
+    make_application: Callable,
+) -> None:
+    app = make_application(
+        state="active",
+        kind="structural",
+        title="Inspirationsdag",
+        budget=[{"year": y, "amount_sek": 50_000} for y in (YEAR, YEAR + 1)],
+    )
+    factories.report(
+        session,
+        world,
+        app,
+        state="accepted",
+        year=YEAR,
+        participants_women=0,
+        participants_men=0,
+        new_women=0,
+        new_men=0,
+        ended_women=0,
+        ended_men=0,
+        outcomes={},
+        costs_sek=40_000,
+        budget_sek=50_000,
+        activities=1,
+        attendance=[("staff", 200, 120, 80), ("relatives", 30, 18, None)],
+    )
+    session.commit()
+    login(world.users["officer"])
+    row = _by_header(
+        _xlsx(client.get(f"{PAGE}/national/{YEAR}/structural.xlsx")), "Inspirationsdag"
+    )
+    staff = "Besökare: personal hos medlemsorganisationerna"
+    assert (row[f"{staff}, totalt"], row[f"{staff}, kvinnor"], row[f"{staff}, män"]) == (
+        200,
+        120,
+        80,
+    )
+    # The men among the relatives were not given: empty, not 12.
+    assert (row["Besökare: anhöriga, kvinnor"], row["Besökare: anhöriga, män"]) == (18, None)
+    assert (row["Besökare totalt"], row["Budget för året, kr"]) == (230, 50_000)
+
+
 def test_the_summary_of_the_year(
     client: Any, login: Callable, dataset: Dataset, world: factories.World
 ) -> None:
@@ -182,6 +308,11 @@ def test_the_summary_of_the_year(
     assert figures["Kostnader (kr)"] == [None, None, 1_700_001]
     assert figures["Kostnad per deltagare (kr)"] == [None, None, 28_333]
     assert figures["Insatser som rapporterat"] == [None, None, 3]
+    # Every outcome has its row (praktik and avbrott too), then the waiting list.
+    assert figures["Avslut till praktik"] == [0, 0, 0]
+    assert figures["Avslut genom avbrott"] == [0, 0, 0]
+    assert figures["På köplats vid årets slut"] == [0, 0, 0]
+    assert figures["Aktiviteter i strukturövergripande insatser"] == [None, None, 0]
     csv_rows = _csv(client.get(f"{PAGE}/summary/{YEAR}.csv"))
     assert csv_rows[1] == ["Deltagare", "32", "28", "60"]
 

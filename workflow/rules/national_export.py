@@ -3,10 +3,16 @@
 Uppföljning Finsam (Försäkringskassan's follow-up system, SUS's successor from 2023) asks
 every samordningsförbund, per insats and year, for its classification, its period, its
 participants by women and men, where those who ended went, their main source of support
-before and after, and its costs. The columns are data: each is a `Column` of (key, Swedish
-header, source, getter), in `INDIVIDUAL` and `STRUCTURAL`; a new report field becomes a new
-export column by one line here, and docs/uppfoljning-finsam.md documents every column (a
-test holds the two to each other).
+before and after, and its costs. The columns follow the report's breakdowns: the waiting list
+(köplats), the participants by age band and the year's budget for an individual insats; the
+number of activities and the attendees by category for a structural one. The columns are
+data: each is a `Column` of (key, Swedish header, source, getter), in `INDIVIDUAL` and
+`STRUCTURAL`; a new report field becomes a new export column by one line here, and
+docs/uppfoljning-finsam.md documents every column (a test holds the two to each other).
+
+Participants by municipality of residence are not exported: the municipalities are each
+association's own, so the columns would differ from one association to the next, and the
+national system's shape for them is not confirmed (docs/uppfoljning-finsam.md).
 
 Which insatser are listed: those of the kind with, in the year, a counted report (the
 statistics' rule: the accepted annual report, else the accepted final report) or an amount
@@ -14,7 +20,8 @@ granted for the year. The figures are the counted report's; an insats with no co
 report has empty figure cells, not zeros, so nothing unreported reads as reported.
 
 Three statements in all, whatever the number of insatser: the insatser with their
-classification, report and granted amount; the outcomes; the sources of support.
+classification, report and granted amount; the outcomes; the breakdowns (sources of support,
+age bands, attendance) in one UNION ALL.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_
+from sqlalchemy import Integer, String, and_, cast, exists, func, literal, null, or_, union_all
 from sqlmodel import Session, select
 
 from workflow import labels
@@ -32,10 +39,14 @@ from workflow.i18n import _l
 from workflow.models import Application, Association, Decision, DecisionAmount
 from workflow.models.classification import InsatsClassification
 from workflow.models.reports import (
+    AGE_BANDS,
+    ATTENDEE_CATEGORIES,
     OUTCOMES,
     SUPPORT_PHASES,
     SUPPORT_SOURCES,
     Report,
+    ReportAge,
+    ReportAttendance,
     ReportOutcome,
     ReportSupport,
 )
@@ -44,6 +55,15 @@ from workflow.rules.statistics import Split, YearFigures, counted_reports
 from workflow.rules.tables import Sheet
 
 KINDS = ("individual", "structural")
+
+
+@dataclass(frozen=True)
+class Attended:
+    """Attendees of one category as the report gave them: women and men may be unknown."""
+
+    total: int
+    women: int | None = None
+    men: int | None = None
 
 
 @dataclass
@@ -68,6 +88,12 @@ class InsatsYear:
     ended: Split = field(default_factory=Split)
     costs_sek: int | None = None
     granted_sek: int = 0
+    waiting: Split = field(default_factory=Split)
+    # None when the report did not give it (budget, activities) or gave no row (ages).
+    budget_sek: int | None = None
+    activities: int | None = None
+    ages: dict[str, Split] | None = None
+    attendance: dict[str, Attended] = field(default_factory=dict)
     outcomes: dict[str, Split] = field(default_factory=lambda: {o: Split() for o in OUTCOMES})
     support: dict[str, dict[str, Split]] = field(
         default_factory=lambda: {p: {s: Split() for s in SUPPORT_SOURCES} for p in SUPPORT_PHASES}
@@ -97,24 +123,96 @@ def _text(message: Any) -> Callable[[], str]:
     return lambda: str(message)
 
 
+_WHO = {"women": _l("women"), "men": _l("men")}
+
+
 def _gendered(
-    key: str, header: Callable[[str], Any], source: str, split: Callable[[InsatsYear], Split]
+    key: str,
+    header: Callable[[str], Any],
+    source: str,
+    split: Callable[[InsatsYear], Split | Attended | None],
 ) -> list[Column]:
-    """The women's and the men's column of one figure."""
+    """The women's and the men's column of one figure (empty when the report lacks it)."""
+
+    def part(who: str) -> Callable[[InsatsYear], int | None]:
+        def get(row: InsatsYear) -> int | None:
+            value = split(row) if row.reported else None
+            return None if value is None else getattr(value, who)
+
+        return get
+
     return [
         Column(
-            f"{key}_women",
-            lambda: str(header(str(_l("women")))),
-            source.format(who="women"),
-            _reported(lambda row: split(row).women),
-        ),
-        Column(
-            f"{key}_men",
-            lambda: str(header(str(_l("men")))),
-            source.format(who="men"),
-            _reported(lambda row: split(row).men),
-        ),
+            f"{key}_{who}",
+            lambda who=who: str(header(str(_WHO[who]))),
+            source.format(who=who),
+            part(who),
+        )
+        for who in ("women", "men")
     ]
+
+
+def _band_key(band: str) -> str:
+    """An age band as a column key: 16-19 → 16_19, 65+ → 65_plus."""
+    return band.replace("-", "_").replace("+", "_plus")
+
+
+def _age_columns() -> list[Column]:
+    columns = []
+    for band in AGE_BANDS:
+        columns += _gendered(
+            f"age_{_band_key(band)}",
+            lambda who, b=band: _l(
+                "Participants %(band)s, %(who)s", band=str(labels.AGE_BAND_LABELS[b]), who=who
+            ),
+            f"report_age.{{who}} (band = {band})",
+            lambda row, b=band: None if row.ages is None else row.ages[b],
+        )
+    return columns
+
+
+def _attended(category: str, part: str) -> Callable[[InsatsYear], int | None]:
+    """One cell of a category: empty when the report gave no such row or no such split."""
+
+    def get(row: InsatsYear) -> int | None:
+        given = row.attendance.get(category) if row.reported else None
+        return None if given is None else getattr(given, part)
+
+    return get
+
+
+def _attendance_columns() -> list[Column]:
+    columns = [
+        Column(
+            "attendees_total",
+            _text(_l("Attendees in total")),
+            "report_attendance.total (all categories)",
+            lambda r: (
+                sum(a.total for a in r.attendance.values()) if r.reported and r.attendance else None
+            ),
+        )
+    ]
+    for category in ATTENDEE_CATEGORIES:
+        name = labels.ATTENDEE_LABELS[category]
+        columns.append(
+            Column(
+                f"attendees_{category}_total",
+                lambda n=name: str(
+                    _l("Attendees: %(category)s, in total", category=str(n).lower())
+                ),
+                f"report_attendance.total (category = {category})",
+                _attended(category, "total"),
+            )
+        )
+        columns += _gendered(
+            f"attendees_{category}",
+            lambda who, n=name: _l(
+                "Attendees: %(category)s, %(who)s", category=str(n).lower(), who=who
+            ),
+            f"report_attendance.{{who}} (category = {category})",
+            lambda row, c=category: row.attendance.get(c),
+        )
+    return columns
 
 
 def _outcome_columns() -> list[Column]:
@@ -122,10 +220,15 @@ def _outcome_columns() -> list[Column]:
     for outcome in OUTCOMES:
         columns += _gendered(
             f"ended_to_{outcome}",
-            lambda who, o=outcome: _l(
-                "Ended to %(outcome)s, %(who)s",
-                outcome=str(labels.OUTCOME_LABELS[o]).lower(),
-                who=who,
+            lambda who, o=outcome: (
+                # Avbrott is how they ended, not where they went.
+                _l("Ended by dropping out, %(who)s", who=who)
+                if o == "dropped_out"
+                else _l(
+                    "Ended to %(outcome)s, %(who)s",
+                    outcome=str(labels.OUTCOME_LABELS[o]).lower(),
+                    who=who,
+                )
             ),
             f"report_outcome.{{who}} (outcome = {outcome})",
             lambda row, o=outcome: row.outcomes[o],
@@ -208,6 +311,12 @@ MONEY: tuple[Column, ...] = (
         lambda r: r.costs_sek if r.reported else None,
     ),
     Column(
+        "budget_sek",
+        _text(_l("Budget of the year, SEK")),
+        "report.budget_sek",
+        lambda r: r.budget_sek if r.reported else None,
+    ),
+    Column(
         "granted_sek",
         _text(_l("Granted for the year, SEK")),
         "decision_amount.amount_sek (granting decisions, the year)",
@@ -236,21 +345,30 @@ INDIVIDUAL: tuple[Column, ...] = (
         "report.ended_{who}",
         lambda r: r.ended,
     ),
+    *_gendered(
+        "waiting",
+        lambda who: _l("Waiting list at year end, %(who)s", who=who),
+        "report.waiting_{who}",
+        lambda r: r.waiting,
+    ),
+    *_age_columns(),
     *_outcome_columns(),
     *_support_columns(),
     *MONEY,
 )
 
-# The structural insatser's: no participants of their own; those the insats reached
-# (attendees of a training, say) are the report's participants when it gives them.
+# The structural insatser's: no participants of their own (a volyminsats is counted only);
+# those it reached are the attendees of its activities, by category, split by women and men
+# only where the report gave the split.
 STRUCTURAL: tuple[Column, ...] = (
     *IDENTITY,
-    *_gendered(
-        "reached",
-        lambda who: _l("Reached (attendees), %(who)s", who=who),
-        "report.participants_{who}",
-        lambda r: r.participants,
+    Column(
+        "activities",
+        _text(_l("Number of activities")),
+        "report.activities",
+        lambda r: r.activities if r.reported else None,
     ),
+    *_attendance_columns(),
     *MONEY,
 )
 
@@ -304,6 +422,10 @@ def insatser(session: Session, association: Association, year: int, kind: str) -
             Report.ended_women,
             Report.ended_men,
             Report.costs_sek,
+            Report.waiting_women,
+            Report.waiting_men,
+            Report.budget_sek,
+            Report.activities,
             granted,
         )
         .outerjoin(
@@ -323,7 +445,7 @@ def insatser(session: Session, association: Association, year: int, kind: str) -
         (app_id, title, diary, app_kind, start, end, direction, precise, method, esf, project) = (
             row[:11]
         )
-        report_id, pw, pm, nw, nm, ew, em, costs, granted_sek = row[11:]
+        report_id, pw, pm, nw, nm, ew, em, costs, ww, wm, budget, activities, granted_sek = row[11:]
         found[app_id] = InsatsYear(
             app_id,
             title,
@@ -342,6 +464,9 @@ def insatser(session: Session, association: Association, year: int, kind: str) -
             ended=Split(ew or 0, em or 0),
             costs_sek=None if costs is None else int(costs),
             granted_sek=int(granted_sek or 0),
+            waiting=Split(ww or 0, wm or 0),
+            budget_sek=None if budget is None else int(budget),
+            activities=activities,
         )
     if not found:
         return []
@@ -355,19 +480,68 @@ def insatser(session: Session, association: Association, year: int, kind: str) -
         .where(scope)
     ).all():
         found[app_id].outcomes[outcome] = Split(int(women), int(men))
-    for app_id, phase, source, women, men in session.exec(
+    _breakdowns(session, found, scope)
+    return list(found.values())
+
+
+def _breakdowns(session: Session, found: dict[int, InsatsYear], scope: Any) -> None:
+    """Sources of support, age bands and attendance of the counted reports: one UNION ALL."""
+    none = cast(null(), String)
+    support = (
         select(
             Report.application_id,
-            ReportSupport.phase,
-            ReportSupport.source,
-            ReportSupport.women,
-            ReportSupport.men,
+            literal("support").label("section"),
+            ReportSupport.phase.label("key"),  # type: ignore[attr-defined]
+            cast(ReportSupport.source, String).label("detail"),
+            cast(ReportSupport.women, Integer).label("women"),
+            cast(ReportSupport.men, Integer).label("men"),
+            cast(null(), Integer).label("total"),
         )
         .join(Report, Report.id == ReportSupport.report_id)  # type: ignore[arg-type]
         .where(scope)
+    )
+    ages = (
+        select(
+            Report.application_id,
+            literal("ages"),
+            ReportAge.band,
+            none,
+            ReportAge.women,
+            ReportAge.men,
+            cast(null(), Integer),
+        )
+        .join(Report, Report.id == ReportAge.report_id)  # type: ignore[arg-type]
+        .where(scope)
+    )
+    attendance = (
+        select(
+            Report.application_id,
+            literal("attendance"),
+            ReportAttendance.category,
+            none,
+            ReportAttendance.women,
+            ReportAttendance.men,
+            ReportAttendance.total,
+        )
+        .join(Report, Report.id == ReportAttendance.report_id)  # type: ignore[arg-type]
+        .where(scope)
+    )
+    for app_id, section, key, detail, women, men, total in session.execute(
+        union_all(support, ages, attendance)
     ).all():
-        found[app_id].support[phase][source] = Split(int(women), int(men))
-    return list(found.values())
+        row = found[app_id]
+        if section == "support":
+            row.support[key][detail] = Split(int(women), int(men))
+        elif section == "ages":
+            if row.ages is None:
+                row.ages = {band: Split() for band in AGE_BANDS}
+            row.ages[key] = Split(int(women), int(men))
+        else:
+            row.attendance[key] = Attended(
+                int(total),
+                None if women is None else int(women),
+                None if men is None else int(men),
+            )
 
 
 def headers(kind: str) -> list[str]:
@@ -392,7 +566,11 @@ def sheet(rows: Sequence[InsatsYear], kind: str, year: int) -> Sheet:
 
 
 def summary(figures: YearFigures) -> tuple[list[str], list[list[Any]]]:
-    """The year's figures as the verksamhetsberättelse gives them: women, men and total."""
+    """The year's figures as the verksamhetsberättelse gives them: women, men and total.
+
+    Every outcome of OUTCOMES has its row (praktik and avbrott included), then the waiting
+    list; the structural insatser's activities and attendees give their totals only.
+    """
     header = [str(_l("Figure")), str(_l("Women")), str(_l("Men")), str(_l("Total"))]
 
     def split(label: Any, value: Split) -> list[Any]:
@@ -404,12 +582,18 @@ def summary(figures: YearFigures) -> tuple[list[str], list[list[Any]]]:
         split(_l("Participants who ended"), figures.ended),
         *(
             split(
-                _l("Ended to %(outcome)s", outcome=str(labels.OUTCOME_LABELS[name]).lower()),
+                _l("Ended by dropping out")
+                if name == "dropped_out"
+                else _l("Ended to %(outcome)s", outcome=str(labels.OUTCOME_LABELS[name]).lower()),
                 figures.outcomes[name],
             )
             for name in OUTCOMES
         ),
+        split(_l("Waiting list at year end"), figures.waiting),
         [str(_l("Insatser reported on")), None, None, len(figures.insatser)],
+        # Structural insatser: totals only, since attendees are often not split by gender.
+        [str(_l("Activities of structural insatser")), None, None, figures.activities],
+        [str(_l("Attendees of structural insatser")), None, None, figures.attendees],
         [str(_l("Costs (SEK)")), None, None, figures.costs_sek],
         [str(_l("Cost per participant (SEK)")), None, None, figures.cost_per_participant_sek],
     ]
