@@ -77,7 +77,7 @@ def _tables(connection: Connection) -> list[Table]:
                 column.type = type(column.type)(none_as_null=True)
             elif sqlite and isinstance(column.type, Numeric) and column.type.asdecimal:
                 # SQLite keeps numerics as floats; reading them as such avoids a lossy cast.
-                column.type = Numeric(asdecimal=False)
+                column.type = Numeric(column.type.precision, column.type.scale, asdecimal=False)
     return tables
 
 
@@ -124,8 +124,25 @@ def table_rows(connection: Connection, table: Table) -> Iterator[list[Any]]:
     """The rows of one table, encoded, in primary-key order (streamed)."""
     query = select(*table.columns).order_by(*_order(table))
     result = connection.execution_options(stream_results=True, yield_per=BATCH).execute(query)
+    encoders = [_encoder(column.type) for column in table.columns]
     for row in result:
-        yield [_encode(value) for value in row]
+        yield [encode(value) for encode, value in zip(encoders, row, strict=True)]
+
+
+def _encoder(column_type: Any) -> Callable[[Any], Any]:
+    """How one column's values are written: a fixed-point numeric as text with its scale,
+    whichever backend read it (SQLite gives 7.5, PostgreSQL Decimal('7.50'): both "7.50")."""
+    scale = getattr(column_type, "scale", None)
+    if isinstance(column_type, Numeric) and not isinstance(column_type, Integer) and scale:
+        step = Decimal(1).scaleb(-scale)
+
+        def fixed(value: Any) -> Any:
+            if value is None:
+                return None
+            return format(Decimal(str(value)).quantize(step), "f")
+
+        return fixed
+    return _encode
 
 
 def snapshot(engine: Engine) -> dict[str, list[list[Any]]]:
