@@ -13,7 +13,7 @@ half up with Decimal; the payback time has one decimal.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -665,6 +665,41 @@ def goal_results(session: Session, counted: Any) -> dict[tuple[int, int], list[G
 
 
 # --- the request's years -----------------------------------------------------------------------
+
+
+def reported_years(
+    session: Session, association_id: int | Collection[int], until: int
+) -> list[int]:
+    """The years up to `until` with a counted report for the association(s), oldest first
+    (one statement): a page opens on the latest, since a year's reports come in the next."""
+    rows = session.exec(
+        select(Report.year)
+        .where(counted_reports(association_id, limits.YEAR_MIN, until))
+        .distinct()
+        .order_by(Report.year)
+    ).all()
+    return [int(year) for year in rows]
+
+
+def year_runs(years: Sequence[int], longest: int) -> list[range]:
+    """Consecutive years as ranges of at most `longest` years (a long run split from its
+    end), oldest first: the links to the years that have reports."""
+    runs: list[list[int]] = []
+    for year in sorted(set(years)):
+        if runs and runs[-1][-1] == year - 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    result: list[range] = []
+    for run in runs:
+        chunks = []
+        end = run[-1]
+        while end >= run[0]:
+            start = max(run[0], end - longest + 1)
+            chunks.append(range(start, end + 1))
+            end = start - 1
+        result.extend(reversed(chunks))
+    return result
 
 
 def choose_years(year: int | None, first: int | None, last: int | None, default: int) -> range:

@@ -22,7 +22,7 @@ from workflow.models import Association, today
 from workflow.models.reports import OUTCOMES
 from workflow.operations import associations
 from workflow.pagecache import cached_page
-from workflow.rules import medlemsrad
+from workflow.rules import medlemsrad, statistics
 from workflow.rules.medlemsrad import AssociationView
 from workflow.web.charts import Group, gender_bars
 from workflow.web.formerrors import FormErrors
@@ -64,14 +64,25 @@ def _int_arg(name: str, errors: FormErrors, label: str) -> int | None:
     return int(raw)
 
 
-def _years(errors: FormErrors) -> range:
-    """The years asked for (`from`..`to`), by default this year and the two before it."""
+def _reported(rows: list[Association]) -> list[range]:
+    """The runs of years with accepted reports of the associations (links on the page)."""
+    ids = [a.id for a in rows if a.id is not None]
+    years = statistics.reported_years(db.session, ids, today().year) if ids else []
+    return statistics.year_runs(years, medlemsrad.YEARS_MAX)
+
+
+def _years(errors: FormErrors, runs: list[range]) -> range:
+    """The years asked for (`from`..`to`); by default the latest years with reports (up to
+    three, a year's reports coming in the next), else this year and the two before it."""
     labels = {"from": gettext("From year"), "to": gettext("To year")}
     this_year = today().year
     last = _int_arg("to", errors, labels["to"])
     first = _int_arg("from", errors, labels["from"])
     default = medlemsrad.choose_years(None, None, this_year)
-    if errors:
+    if runs:
+        latest = runs[-1]
+        default = range(max(latest.start, latest.stop - medlemsrad.DEFAULT_YEARS), latest.stop)
+    if errors or (first is None and last is None):
         return default
     try:
         return medlemsrad.choose_years(first, last, this_year)
@@ -188,11 +199,13 @@ def association(slug: str) -> ResponseReturnValue:
     """One association's insatser and results over the years, for its medlemsråd."""
     row = _association(slug)
     errors = FormErrors()
-    years = _years(errors)
+    runs = _reported([row])
+    years = _years(errors, runs)
     views = medlemsrad.view(db.session, [row], years.start, years.stop - 1)
     return render_template(
         "medlemsrad/index.html",
         association=row,
+        runs=runs,
         action=url_for("medlemsrad.association", slug=row.slug),
         pdf_url=url_for(
             "medlemsrad.association_pdf",
@@ -208,7 +221,7 @@ def association(slug: str) -> ResponseReturnValue:
 def association_pdf(slug: str) -> ResponseReturnValue:
     """The same as a PDF to hand out at the medlemsråd."""
     row = _association(slug)
-    years = _years(FormErrors())
+    years = _years(FormErrors(), _reported([row]))
     views = medlemsrad.view(db.session, [row], years.start, years.stop - 1)
     body = pdf.render(
         "medlemsrad/pdf.html",
@@ -225,11 +238,13 @@ def county() -> ResponseReturnValue:
     """Every association the user reads, side by side: the county's medlemsråd."""
     rows = _county()
     errors = FormErrors()
-    years = _years(errors)
+    runs = _reported(rows)
+    years = _years(errors, runs)
     views = medlemsrad.view(db.session, rows, years.start, years.stop - 1)
     return render_template(
         "medlemsrad/index.html",
         association=None,
+        runs=runs,
         action=url_for("medlemsrad.county"),
         pdf_url=url_for("medlemsrad.county_pdf", **{"from": years.start, "to": years.stop - 1}),
         **_context(views, years, errors),
@@ -241,7 +256,7 @@ def county() -> ResponseReturnValue:
 def county_pdf() -> ResponseReturnValue:
     """The county's medlemsråd view as a PDF."""
     rows = _county()
-    years = _years(FormErrors())
+    years = _years(FormErrors(), _reported(rows))
     views = medlemsrad.view(db.session, rows, years.start, years.stop - 1)
     body = pdf.render(
         "medlemsrad/pdf.html",

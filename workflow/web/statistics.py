@@ -63,17 +63,27 @@ def _int_arg(name: str, errors: FormErrors, label: str) -> int | None:
     return int(raw)
 
 
-def _years(errors: FormErrors) -> range:
+def _latest(reported: list[int]) -> int:
+    """The year a page opens on: the latest with reports (a year reports in the next), else
+    this year."""
+    return reported[-1] if reported else today().year
+
+
+def _years(errors: FormErrors, default: int) -> range:
     """The years asked for (one year, or from..to); problems go to `errors`."""
     labels = {"year": gettext("Year"), "from": gettext("From year"), "to": gettext("To year")}
     values = {name: _int_arg(name, errors, labels[name]) for name in labels}
-    default = today().year
     try:
         return statistics.choose_years(values["year"], values["from"], values["to"], default)
     except ValidationFailed as exc:
         for problem in exc.problems:
             errors.add(problem.field, labels.get(problem.field, ""), problem.message)
         return range(default, default + 1)
+
+
+def _reported_default(association: Association) -> int:
+    """The year a download defaults to, as the page does."""
+    return _latest(statistics.reported_years(db.session, association.id, today().year))  # type: ignore[arg-type]
 
 
 def _charts(rows: list[YearFigures], series: list[YearFigures]) -> dict[str, Any]:
@@ -123,7 +133,8 @@ def _render(
     status: int = 200,
 ) -> ResponseReturnValue:
     errors = FormErrors()
-    years = _years(errors)
+    reported = statistics.reported_years(db.session, association.id, today().year)  # type: ignore[arg-type]
+    years = _years(errors, _latest(reported))
     last = years.stop - 1
     # The charts show a series: the one asked for, or the years up to the chosen one.
     first = years.start if len(years) > 1 else last - SERIES_YEARS + 1
@@ -153,6 +164,7 @@ def _render(
             errors=errors,
             form_errors=form_errors or FormErrors(),
             query=query,
+            reported=reported,
             outcomes=OUTCOMES,
             full_time_outcomes=FULL_TIME_OUTCOMES,
             outcome_labels=OUTCOME_LABELS,
@@ -182,7 +194,7 @@ def index(slug: str) -> ResponseReturnValue:
 def export_csv(slug: str) -> ResponseReturnValue:
     """The statistics of the chosen years as CSV."""
     association = _association(slug)
-    years = _years(FormErrors())
+    years = _years(FormErrors(), _reported_default(association))
     rows = statistics.figures(db.session, association, years.start, years.stop - 1)
     header, lines = statistics.csv_rows(rows)
     span = str(years.start) if len(years) == 1 else f"{years.start}-{years.stop - 1}"
@@ -194,7 +206,7 @@ def export_csv(slug: str) -> ResponseReturnValue:
 def export_xlsx(slug: str) -> ResponseReturnValue:
     """The statistics of the chosen years as an XLSX workbook."""
     association = _association(slug)
-    years = _years(FormErrors())
+    years = _years(FormErrors(), _reported_default(association))
     rows = statistics.figures(db.session, association, years.start, years.stop - 1)
     span = str(years.start) if len(years) == 1 else f"{years.start}-{years.stop - 1}"
     return http.xlsx_response(f"statistik-{association.slug}-{span}.xlsx", statistics.sheets(rows))
