@@ -17,7 +17,7 @@ from workflow.i18n import _l
 from workflow.models import Association
 from workflow.operations import associations, delegations
 from workflow.rules import delegations as delegation_rules
-from workflow.web.formerrors import FormErrors, row_caption
+from workflow.web.formerrors import FormErrors
 
 bp = Blueprint("delegations", __name__)
 
@@ -93,17 +93,7 @@ def edit(slug: str) -> ResponseReturnValue:
     with transaction.step() as refusal:
         delegations.replace(db.session, association, given, by=current_user)
     if (exc := refusal.error) is not None:
-        for problem in exc.problems or ():
-            parts = problem.field.split(".")
-            if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(origin):
-                index = origin[int(parts[1])]
-                field = form.rows.entries[index].form[parts[2]]
-                caption = row_caption(form.rows.label.text, index)
-                errors.add(field.id, f"{caption}: {field.label.text}", problem.message)
-            else:
-                errors.add(None, "", problem.message)
-        if not exc.problems:
-            errors.add(None, "", exc.message)
+        errors.add_row_problems(form.rows, origin, exc)
         return _render(association, form, errors, exc.status)
     flash(gettext("The delegationsordning of %(name)s is saved.", name=association.name), "success")
     return redirect(url_for("delegations.edit", slug=association.slug), code=303)

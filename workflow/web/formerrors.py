@@ -6,11 +6,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import request
 from flask_babel import gettext
 from wtforms import Field, Form
 from wtforms.fields import FieldList, FormField
 
 from workflow.errors import Problem
+from workflow.i18n import _l
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,24 @@ class FormErrors:
         for message in item.errors:
             self.add(item.id, labels.get(item.id, label), message)
 
+    def add_row_problems(self, rows: FieldList, origin: list[int], refused: Any) -> None:
+        """Place a refused step's problems on the rows they came from.
+
+        A problem names `<group>.<n>.<field>` in the list the step got, which left out blank
+        rows: `origin[n]` is the row's place on the page. Any other problem goes to the summary.
+        """
+        for problem in refused.problems or ():
+            parts = problem.field.split(".")
+            if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(origin):
+                index = origin[int(parts[1])]
+                field = rows.entries[index].form[parts[2]]
+                caption = row_caption(rows.label.text, index)
+                self.add(field.id, f"{caption}: {field.label.text}", problem.message)
+            else:
+                self.add(None, "", problem.message)
+        if not refused.problems:
+            self.add(None, "", refused.message)
+
     def add_problems(
         self,
         problems: Iterable[Problem],
@@ -87,6 +107,17 @@ class FormErrors:
         for problem in problems:
             key, label, anchor = locate(problem.field)
             self.add(key, label, problem.message, anchor=anchor)
+
+
+def int_arg(name: str, errors: FormErrors, label: str) -> int | None:
+    """A whole number from the query string (None when absent); a problem goes to `errors`."""
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        errors.add(name, label, _l("Must be a whole number."))
+        return None
+    return int(raw)
 
 
 def row_caption(group_label: Any, index: int) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user, login_required
@@ -25,7 +25,7 @@ from workflow.pagecache import cached_page
 from workflow.rules import medlemsrad, statistics
 from workflow.rules.medlemsrad import AssociationView
 from workflow.web.charts import Group, gender_bars
-from workflow.web.formerrors import FormErrors
+from workflow.web.formerrors import FormErrors, int_arg
 from workflow.web.menu import in_menu
 
 bp = Blueprint("medlemsrad", __name__)
@@ -54,16 +54,6 @@ def _county() -> list[Association]:
     return rows
 
 
-def _int_arg(name: str, errors: FormErrors, label: str) -> int | None:
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        errors.add(name, label, _l("Must be a whole number."))
-        return None
-    return int(raw)
-
-
 def _reported(rows: list[Association]) -> list[range]:
     """The runs of years with accepted reports of the associations (links on the page)."""
     ids = [a.id for a in rows if a.id is not None]
@@ -76,8 +66,8 @@ def _years(errors: FormErrors, runs: list[range]) -> range:
     three, a year's reports coming in the next), else this year and the two before it."""
     labels = {"from": gettext("From year"), "to": gettext("To year")}
     this_year = today().year
-    last = _int_arg("to", errors, labels["to"])
-    first = _int_arg("from", errors, labels["from"])
+    last = int_arg("to", errors, labels["to"])
+    first = int_arg("from", errors, labels["from"])
     default = medlemsrad.choose_years(None, None, this_year)
     if runs:
         latest = runs[-1]

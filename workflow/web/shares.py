@@ -17,7 +17,7 @@ from workflow.extensions import db
 from workflow.models import Application, Association
 from workflow.operations import applications, parts, shares
 from workflow.rules import shares as shares_rules
-from workflow.web.formerrors import FormErrors, row_caption
+from workflow.web.formerrors import FormErrors
 
 bp = Blueprint("shares", __name__)
 
@@ -90,17 +90,7 @@ def edit(application_id: int) -> ResponseReturnValue:
     with transaction.step() as refusal:
         shares.set_shares(db.session, app, given, by=current_user)
     if (exc := refusal.error) is not None:
-        for problem in exc.problems or ():
-            parts = problem.field.split(".")
-            if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(origin):
-                index = origin[int(parts[1])]
-                field = form.rows.entries[index].form[parts[2]]
-                caption = row_caption(form.rows.label.text, index)
-                errors.add(field.id, f"{caption}: {field.label.text}", problem.message)
-            else:
-                errors.add(None, "", problem.message)
-        if not exc.problems:
-            errors.add(None, "", exc.message)
+        errors.add_row_problems(form.rows, origin, exc)
         return _render(app, lead, form, errors, exc.status)
     flash(gettext("The financing associations are saved."), "success")
     return redirect(url_for("shares.edit", application_id=app.id), code=303)

@@ -30,7 +30,7 @@ from workflow.pagecache import cached_page
 from workflow.rules import national_export, statistics
 from workflow.rules.statistics import YearFigures
 from workflow.web.charts import Group, gender_bars
-from workflow.web.formerrors import FormErrors
+from workflow.web.formerrors import FormErrors, int_arg
 from workflow.web.menu import in_menu
 
 bp = Blueprint("statistics", __name__)
@@ -53,16 +53,6 @@ def _association(slug: str) -> Association:
     return association
 
 
-def _int_arg(name: str, errors: FormErrors, label: str) -> int | None:
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        errors.add(name, label, _l("Must be a whole number."))
-        return None
-    return int(raw)
-
-
 def _latest(reported: list[int]) -> int:
     """The year a page opens on: the latest with reports (a year reports in the next), else
     this year."""
@@ -72,7 +62,7 @@ def _latest(reported: list[int]) -> int:
 def _years(errors: FormErrors, default: int) -> range:
     """The years asked for (one year, or from..to); problems go to `errors`."""
     labels = {"year": gettext("Year"), "from": gettext("From year"), "to": gettext("To year")}
-    values = {name: _int_arg(name, errors, labels[name]) for name in labels}
+    values = {name: int_arg(name, errors, labels[name]) for name in labels}
     try:
         return statistics.choose_years(values["year"], values["from"], values["to"], default)
     except ValidationFailed as exc:
