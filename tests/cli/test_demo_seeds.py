@@ -48,6 +48,14 @@ def test_the_national_follow_up_and_the_statistics_give_the_seeds_figures(runner
     # seeds/001: "Avslutade 2018: 36 kvinnor, 23 män i SUS. Jmf 2017: 37st"; seeds/000:
     # "Jämför 2018: 186 deltagare" — Södra Vätterbygden's own insatser, as registered.
     assert _national(session, "svb", 2018) == (186, 36, 23)
+    # Each insats carries its national classification, set before it started.
+    rows = national_export.insatser(session, _association(session, "svb"), 2018, "individual")
+    enter_row = next(r for r in rows if r.title == "Enter 2017–2019")
+    assert (enter_row.direction, enter_row.precise_direction, enter_row.esf) == (
+        "individual",
+        "vocational_rehabilitation",
+        False,
+    )
     assert sum(_national(session, "svb", 2017)[1:]) == 37
     # seeds/001, Enter: "15 av de 19 avslutade 2018 gick till arbete eller studier".
     enter = _report(session, "Enter 2017–2019", 2018)

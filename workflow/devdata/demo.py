@@ -43,6 +43,7 @@ from workflow.operations import (
     applications,
     associations,
     budget,
+    classification,
     delegations,
     endorsements,
     meetings,
@@ -225,6 +226,7 @@ VERB_PAYLOADS: dict[str, type[BaseModel] | None] = {
     "decide_delegated": DelegatedPayload,
     "make_part": None,
     "share": SharePayload,
+    "classify": None,  # the classification, checked by the verb when the step runs
 }
 
 
@@ -234,7 +236,8 @@ class Step(_Entry):
     actor: str
     trigger: str | None = None
     verb: (
-        Literal["edit", "annotate", "endorse", "decide_delegated", "make_part", "share"] | None
+        Literal["edit", "annotate", "endorse", "decide_delegated", "make_part", "share", "classify"]
+        | None
     ) = None
     payload: dict[str, Any] = {}
 
@@ -783,6 +786,8 @@ def _run_step(session: Session, world: _World, app: Application, slug: str, step
         endorsements.endorse(session, app, member.id, by=actor)  # type: ignore[arg-type]
     elif step.verb == "make_part":
         parts.create_part(session, app, by=actor)
+    elif step.verb == "classify":
+        classification.classify(session, app, step.payload, by=actor)
     elif step.verb == "share":
         wanted = SharePayload.model_validate(step.payload).shares
         shares.set_shares(session, app, [ShareIn(k, v) for k, v in wanted.items()], by=actor)
