@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import Session
 
 from tests import factories
+from tests.sql import recorded_statements
 from tests.protocols.conftest import (  # noqa: F401 - fixtures, used by name
     attend,
     board,
@@ -239,3 +240,20 @@ def test_the_setting_is_saved_from_the_settings_page_and_the_api(
     assert answer.get_json()["publish_protocols"] is False
     session.refresh(world.association)
     assert world.association.publish_protocols is False
+
+
+def test_the_board_costs_the_same_statements_with_more_notices(app, client, world, posted):
+    """One notice or two: the page and the feed send the same number of statements."""
+    app.extensions.pop("page_cache", None)  # every request renders (no stored page)
+
+    def counts() -> tuple[int, int]:
+        with recorded_statements(app) as page:
+            client.get(_board(world))
+        with recorded_statements(app) as feed:
+            client.get(f"{_board(world)}/feed.atom")
+        return len(page), len(feed)
+
+    posted(days_ago=EARLIER_DAYS)
+    one = counts()
+    posted()
+    assert counts() == one
