@@ -11,7 +11,6 @@ import pytest
 from sqlmodel import Session
 
 from tests import factories
-from tests.sql import recorded_statements
 from tests.protocols.conftest import (  # noqa: F401 - fixtures, used by name
     attend,
     board,
@@ -25,6 +24,7 @@ from tests.protocols.conftest import (  # noqa: F401 - fixtures, used by name
     signed,
     step,
 )
+from tests.sql import recorded_statements
 from workflow.models import Meeting, clock_at, today
 from workflow.operations import associations, protocols
 from workflow.rules.protocols import last_appeal_day, legal_force_date
