@@ -108,4 +108,11 @@ class AssociationSettingsForm(BaseForm):
             NumberRange(min=0, max=100, message=_l("Must be between %(min)s and %(max)s.")),
         ],
     )
+    publish_protocols = BooleanField(
+        _l("Publish the signed protocols on the notice board"),
+        description=_l(
+            "When on, the public notice board (anslagstavla) links each signed and posted"
+            " protocol as a PDF. When off, it says where the protocol is kept."
+        ),
+    )
     submit = SubmitField(_l("Save settings"))

@@ -25,6 +25,9 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 PDF_MIMETYPE = "application/pdf"
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SVG_MIMETYPE = "image/svg+xml"
+ATOM_MIMETYPE = "application/atom+xml; charset=utf-8"
+# Public pages (the anslagstavla) are the same for everyone: shared caches may keep them.
+PUBLIC_CACHE = "public, max-age=300"
 
 
 def _disposition(filename: str) -> str:
@@ -125,6 +128,11 @@ def svg_response(svg: str | bytes) -> Response:
     response = Response(svg, mimetype=SVG_MIMETYPE)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def atom_response(body: bytes) -> Response:
+    """An Atom feed, shown by feed readers (not a download)."""
+    return Response(body, mimetype=ATOM_MIMETYPE)
 
 
 def replayed_page(body: bytes, headers: Iterable[tuple[str, str]]) -> Response:

@@ -159,6 +159,28 @@ def test_sign_in_page(page: Page, live_server: LiveServer) -> None:
     assert not problems, "\n".join(problems)
 
 
+# The public pages, seen without signing in.
+ANONYMOUS_PAGES = [
+    ("notice-boards", "/anslagstavla"),
+    ("notice-board", "/anslagstavla/svb"),
+]
+
+
+def test_public_notice_board(page: Page, live_server: LiveServer) -> None:
+    """The anslagstavla, as an anonymous visitor: answers in Swedish, no serious violation."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    for name, path in ANONYMOUS_PAGES:
+        problems += _check(page, live_server, "anonymous", name, path)
+        assert page.locator("html").get_attribute("lang") == "sv"
+    assert (
+        page.get_by_role("heading", name="Anslag just nu").count()
+        + page.get_by_role("heading", name="Tidigare anslag").count()
+        >= 1
+    )
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize("role", list(PAGES))
 def test_main_pages_of_each_role(page: Page, live_server: LiveServer, role: str) -> None:
     """Every page of the role's main flows answers and has no serious or critical violation."""

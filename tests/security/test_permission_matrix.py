@@ -52,8 +52,11 @@ ROLES = (
 MEMBER_ROLES = ROLES[:7]
 PAGE, API = "page", "api"
 HIDDEN = 404  # not found, or not visible to you: the two look alike
-# Routes whose path argument is no row of the other association (a file name, a machine name).
-PUBLIC_ARGUMENTS = frozenset({"static GET", "diagram.show GET"})
+# Routes whose path argument is no row of the other association (a file name, a machine name),
+# or whose row is public (an association's notice board).
+PUBLIC_ARGUMENTS = frozenset(
+    {"static GET", "diagram.show GET", "anslagstavla.board GET", "anslagstavla.feed GET"}
+)
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,11 @@ RULES: dict[str, Rule] = {
     "twofactor.verify GET": everyone(303),
     "twofactor.verify POST": everyone(303),
     "health.healthz GET": everyone(),
+    # the public notice board: the other association's board is as open as any
+    "anslagstavla.index GET": everyone(),
+    "anslagstavla.board GET": everyone(),
+    "anslagstavla.feed GET": everyone(),
+    "anslagstavla.protocol_pdf GET": everyone(404),  # the meeting's protocol is not posted
     "static GET": everyone(),
     "api.openapi_document GET": everyone(),
     "api.create_token POST": everyone(422),

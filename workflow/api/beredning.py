@@ -99,6 +99,10 @@ class AssociationPatch(Strict):
         description="The most eget kapital the association aims at, in percent of a year's"
         " contributions (by default Nationella rådet's recommendation by size).",
     )
+    publish_protocols: bool | None = Field(
+        default=None,
+        description="Whether the public anslagstavla links each signed protocol's PDF.",
+    )
     expected_version: Version | None = None
 
 
@@ -252,6 +256,7 @@ def update_association(user: User, slug: str, body: AssociationPatch) -> dict[st
         require_partner_endorsement=body.require_partner_endorsement,
         notice_days=body.notice_days,
         capital_limit_percent=body.capital_limit_percent,
+        publish_protocols=body.publish_protocols,
         expected_version=body.expected_version,
     )
     return association_json(association, user)

@@ -299,6 +299,9 @@ class AssociationOut(Out):
     capital_limit_percent: int | None = Field(
         description="The association's own capital limit in percent; null: by size."
     )
+    publish_protocols: bool = Field(
+        description="Whether the public anslagstavla links each signed protocol's PDF."
+    )
     created_at: Timestamp
     version: int
     roles: list[RoleName] = Field(description="The caller's roles in this association.")

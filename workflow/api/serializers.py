@@ -118,6 +118,7 @@ def association_json(association: Association, user: Any) -> dict[str, Any]:
         "require_partner_endorsement": association.require_partner_endorsement,
         "notice_days": association.notice_days,
         "capital_limit_percent": association.capital_limit_percent,
+        "publish_protocols": association.publish_protocols,
         "created_at": timestamp(association.created_at),
         "version": association.version,
         "roles": sorted(permissions.roles_in(user, association.id)),

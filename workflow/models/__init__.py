@@ -222,6 +222,8 @@ class Association(Versioned, SQLModel, table=True):
     # The most eget kapital the association aims at, in percent of a year's contributions;
     # None: Nationella rådet's recommendation by size (workflow.rules.budget).
     capital_limit_percent: int | None = None
+    # When on, the public anslagstavla links each signed protocol's PDF (kommunallagen 8:12).
+    publish_protocols: bool = Field(default=False, nullable=False)
     created_at: datetime = _stamp()
     version: int = _version()
 

@@ -134,9 +134,11 @@ def update_settings(
     require_partner_endorsement: bool | None = None,
     notice_days: int | None = None,
     capital_limit_percent: int | None = None,
+    publish_protocols: bool | None = None,
     expected_version: int | None = None,
 ) -> Association:
-    """Change an association's name, endorsement rule, kallelse days or capital limit."""
+    """Change an association's name, endorsement rule, kallelse days, capital limit or whether
+    its anslagstavla publishes the signed protocols."""
     if not permissions.can_manage_association(by, association):
         raise Forbidden(_l("Only administrators and the association's officers may do this."))
     if expected_version is not None and expected_version != association.version:
@@ -154,6 +156,7 @@ def update_settings(
         "require_partner_endorsement": require_partner_endorsement,
         "notice_days": notice_days,
         "capital_limit_percent": capital_limit_percent,
+        "publish_protocols": publish_protocols,
     }
     if notice_days is not None and not 0 <= notice_days <= limits.NOTICE_DAYS_MAX:
         raise ValidationFailed(

@@ -108,7 +108,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(classification.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(menu.bp)
-    from workflow.web import diagram, health
+    from workflow.web import anslagstavla, diagram, health
+
+    app.register_blueprint(anslagstavla.bp)
 
     app.register_blueprint(diagram.bp)
     app.register_blueprint(health.bp)

@@ -265,6 +265,7 @@ def association_settings(slug: str) -> ResponseReturnValue:
                 "require_partner_endorsement": association.require_partner_endorsement,
                 "notice_days": association.notice_days,
                 "capital_limit_percent": association.capital_limit_percent,
+                "publish_protocols": association.publish_protocols,
             },
         )
         return _render_settings(association, form, errors)
@@ -281,6 +282,7 @@ def association_settings(slug: str) -> ResponseReturnValue:
             require_partner_endorsement=bool(form.require_partner_endorsement.data),
             notice_days=form.notice_days.data,
             capital_limit_percent=form.capital_limit_percent.data,
+            publish_protocols=bool(form.publish_protocols.data),
             expected_version=form.version.data,
         )
     if (exc := refusal.error) is not None:

@@ -49,6 +49,11 @@ ENROLMENT_ENDPOINTS = frozenset(
         "twofactor.setup",
         "twofactor.qr",
         "twofactor.account",
+        # The public notice board: the same page for everyone, signed in or not.
+        "anslagstavla.index",
+        "anslagstavla.board",
+        "anslagstavla.feed",
+        "anslagstavla.protocol_pdf",
     }
 )
 
