@@ -12,7 +12,7 @@ add up per year in the statistics.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -399,26 +399,40 @@ def municipalities(session: Session, association_id: int) -> list[Member]:
     return list(session.exec(query).all())
 
 
+def _gendered_rows(
+    current: Mapping[Any, Any], wanted: Iterable[tuple[Any, int, int]], make: Callable[[Any], Any]
+) -> list[Any]:
+    """A report's rows by women and men as given: a stored row is kept by its key and a new one
+    made, and a row of only zeros is not stored."""
+    rows = []
+    for key, women, men in wanted:
+        if women or men:
+            row = current.get(key) or make(key)
+            row.women, row.men = women, men
+            rows.append(row)
+    return rows
+
+
+def _figures(given: Mapping[str, Mapping[str, int]], key: str) -> tuple[int, int]:
+    """(women, men) of one key of a {key: {"women", "men"}} mapping; 0 when not given."""
+    figures = given.get(key, {})
+    return figures.get("women", 0), figures.get("men", 0)
+
+
 def _apply_breakdowns(report: Report, data: ReportInput) -> None:
     """Replace the breakdowns given; rows of only zeros are not stored."""
     if data.residence is not None:
-        current_res = {row.member_id: row for row in report.residences}
-        residences = []
-        for member_id, women, men in data.residence:
-            if women or men:
-                row_r = current_res.get(member_id) or ReportResidence(member_id=member_id)
-                row_r.women, row_r.men = women, men
-                residences.append(row_r)
-        report.residences = residences
+        report.residences = _gendered_rows(
+            {row.member_id: row for row in report.residences},
+            data.residence,
+            lambda member_id: ReportResidence(member_id=member_id),
+        )
     if data.ages is not None:
-        current_ages = {row.band: row for row in report.ages}
-        ages = []
-        for band, women, men in data.ages:
-            if women or men:
-                row_a = current_ages.get(band) or ReportAge(band=band)
-                row_a.women, row_a.men = women, men
-                ages.append(row_a)
-        report.ages = ages
+        report.ages = _gendered_rows(
+            {row.band: row for row in report.ages},
+            data.ages,
+            lambda band: ReportAge(band=band),
+        )
     if data.attendance is not None:
         current_att = {row.category: row for row in report.attendance}
         attendance = []
@@ -446,36 +460,27 @@ def _apply(session: Session, app: Application, report: Report, data: ReportInput
     if "narrative" in data.given:
         report.narrative = (data.narrative or "").strip() or None
     if data.outcomes is not None:
-        current = {row.outcome: row for row in report.outcomes}
-        rows = []
-        for outcome in OUTCOMES:
-            figures = data.outcomes.get(outcome, {})
-            women, men = figures.get("women", 0), figures.get("men", 0)
-            if not women and not men:
-                continue
-            row = current.get(outcome) or ReportOutcome(outcome=outcome)
-            row.women, row.men = women, men
-            rows.append(row)
-        report.outcomes = rows
+        outcomes = data.outcomes
+        report.outcomes = _gendered_rows(
+            {row.outcome: row for row in report.outcomes},
+            ((outcome, *_figures(outcomes, outcome)) for outcome in OUTCOMES),
+            lambda outcome: ReportOutcome(outcome=outcome),
+        )
     if data.heltider is not None:
         for row in report.outcomes:
             if row.outcome in data.heltider:
                 row.full_time_equivalents = data.heltider[row.outcome]
     if data.support is not None:
-        current_support = {(row.phase, row.source): row for row in report.supports}
-        support_rows = []
-        for phase in SUPPORT_PHASES:
-            for source in SUPPORT_SOURCES:
-                figures = data.support.get(phase, {}).get(source, {})
-                women, men = figures.get("women", 0), figures.get("men", 0)
-                if not women and not men:
-                    continue
-                row_s = current_support.get((phase, source)) or ReportSupport(
-                    phase=phase, source=source
-                )
-                row_s.women, row_s.men = women, men
-                support_rows.append(row_s)
-        report.supports = support_rows
+        support = data.support
+        report.supports = _gendered_rows(
+            {(row.phase, row.source): row for row in report.supports},
+            (
+                ((phase, source), *_figures(support.get(phase, {}), source))
+                for phase in SUPPORT_PHASES
+                for source in SUPPORT_SOURCES
+            ),
+            lambda key: ReportSupport(phase=key[0], source=key[1]),
+        )
     if data.goal_results is not None:
         goals = {g.position: g for g in app.goals}
         current_goals = {row.goal_index: row for row in report.goal_results}
