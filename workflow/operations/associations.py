@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from workflow import audit, limits, permissions
 from workflow.errors import Conflict, Forbidden, Problem, ValidationFailed
@@ -16,6 +16,14 @@ from workflow.operations import delegations
 def by_slug(session: Session, slug: str) -> Association | None:
     """The association with this slug, if any."""
     return session.exec(select(Association).where(Association.slug == slug)).first()
+
+
+def names(session: Session) -> list[tuple[str, str]]:
+    """Every association's (slug, name), by name."""
+    rows = session.exec(
+        select(Association.slug, Association.name).order_by(col(Association.name))
+    ).all()
+    return [(slug, name) for slug, name in rows]
 
 
 def by_ids(session: Session, ids: Iterable[int]) -> list[Association]:

@@ -29,10 +29,10 @@ from workflow.operations import attachments, meetings, proposals
 from workflow.rules import kallelse as rules
 from workflow.rules import meetings as meetings_rules
 from workflow.rules.meetings import BoardMember
+from workflow.rules.protocols import ORGAN
 
 PDF_TEMPLATE = "meetings/kallelse_pdf.html"
 ICS_TYPE = "text/calendar; method=PUBLISH; charset=utf-8"
-ORGAN = "Styrelsen"
 # Files of the applications ride along while the mail stays below what mail servers accept;
 # the rest are named in the kallelse and read in the service.
 FILES_MAX_BYTES = 10 * 1024 * 1024

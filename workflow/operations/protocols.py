@@ -42,6 +42,7 @@ from workflow.rules import meetings as meetings_rules
 from workflow.rules import protocol_texts
 from workflow.rules.calendar import clock_text
 from workflow.rules.protocols import (
+    ORGAN,
     justerare_signed,
     kronor,
     last_appeal_day,
@@ -49,9 +50,6 @@ from workflow.rules.protocols import (
     posting,
     signatures,
 )
-
-# Dates on the protocol are Swedish calendar dates, whatever the server's time zone.
-ORGAN = "Styrelsen"
 
 OUTCOME_SV = {
     "approve": "Bifall",

@@ -19,10 +19,8 @@ from sqlmodel import Session, col, select
 from workflow.models import ZONE, Association, Meeting
 from workflow.models.protocols import ProtocolPosting
 from workflow.rules import paging
-from workflow.rules.protocols import last_appeal_day, legal_force_date
+from workflow.rules.protocols import ORGAN, last_appeal_day, legal_force_date
 
-# The organ whose protocols the board shows (the only one that keeps protocols here).
-ORGAN = "Styrelsen"
 # How many notices the Atom feed carries.
 FEED_SIZE = 20
 
@@ -97,19 +95,6 @@ def posted_meeting(session: Session, association: Association, meeting_id: int) 
         .join(ProtocolPosting, col(ProtocolPosting.meeting_id) == col(Meeting.id))
         .where(Meeting.id == meeting_id, Meeting.association_id == association.id)
     ).first()
-
-
-def by_slug(session: Session, slug: str) -> Association | None:
-    """The association of a board's address, or None."""
-    return session.exec(select(Association).where(Association.slug == slug)).first()
-
-
-def associations(session: Session) -> list[tuple[str, str]]:
-    """Every association's (slug, name), by name: the list of boards."""
-    rows = session.exec(
-        select(Association.slug, Association.name).order_by(col(Association.name))
-    ).all()
-    return [(slug, name) for slug, name in rows]
 
 
 @dataclass(frozen=True)

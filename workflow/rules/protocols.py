@@ -12,6 +12,9 @@ from workflow.rules import meetings
 from workflow.rules.calendar import next_working_day
 
 # Kommunallagen 13 kap. 5 §: an appeal must come in within three weeks of the posting.
+# The organ that keeps protocols here: the board (styrelsen), named on protocols, notices
+# and kallelser.
+ORGAN = "Styrelsen"
 APPEAL_PERIOD = timedelta(weeks=3)
 
 

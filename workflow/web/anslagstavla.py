@@ -14,7 +14,7 @@ from flask_babel import force_locale, gettext
 from workflow import http
 from workflow.extensions import db
 from workflow.models import Association, today
-from workflow.operations import protocols
+from workflow.operations import associations, protocols
 from workflow.pagecache import cached_page
 from workflow.rules import anslag, paging
 
@@ -25,7 +25,7 @@ LOCALE = "sv"
 
 
 def _association(slug: str) -> Association:
-    association = anslag.by_slug(db.session, slug)
+    association = associations.by_slug(db.session, slug)
     if association is None:
         abort(404)
     return association
@@ -43,7 +43,7 @@ def _public(response: ResponseReturnValue) -> ResponseReturnValue:
 def index() -> ResponseReturnValue:
     """Every association's notice board."""
     with force_locale(LOCALE):
-        body = render_template("anslagstavla/index.html", boards=anslag.associations(db.session))
+        body = render_template("anslagstavla/index.html", boards=associations.names(db.session))
     return _public(body)
 
 

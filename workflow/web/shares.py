@@ -8,28 +8,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user, login_required
-from sqlmodel import select
 
 from forms.base import BaseForm
 from forms.shares import BLANK_ROWS, SharesForm
 from workflow import permissions, transaction
 from workflow.extensions import db
 from workflow.models import Application, Association
-from workflow.operations import applications, parts, shares
+from workflow.operations import applications, associations, parts, shares
 from workflow.rules import shares as shares_rules
 from workflow.web.formerrors import FormErrors
 
 bp = Blueprint("shares", __name__)
-
-
-def _others(lead_id: int) -> list[tuple[str, str]]:
-    """(slug, name) of every other association, by name: the choices of a row."""
-    rows = db.session.exec(
-        select(Association.slug, Association.name)
-        .where(Association.id != lead_id)
-        .order_by(Association.name)
-    ).all()
-    return [(slug, name) for slug, name in rows]
 
 
 def _form(app: Application, lead: Association, formdata: Any = None) -> SharesForm:
@@ -39,7 +28,9 @@ def _form(app: Application, lead: Association, formdata: Any = None) -> SharesFo
         + [{} for _ in range(BLANK_ROWS)]
     }
     form = SharesForm(formdata=formdata, data=None if formdata else data)
-    choices = [("", gettext("(none)")), *_others(lead.id)]  # type: ignore[arg-type]
+    # Every other association may co-finance it.
+    others = [(slug, name) for slug, name in associations.names(db.session) if slug != lead.slug]
+    choices = [("", gettext("(none)")), *others]
     for entry in form.rows.entries:
         entry.form.association.choices = choices
     return form
