@@ -7,7 +7,7 @@ figures add up to the insats once — as the county view counts it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
@@ -87,11 +87,3 @@ def shares_of(session: Session, application_id: int, lead: Association) -> list[
     assert lead.id is not None
     own = Share(lead.id, lead.name, lead.slug, WHOLE - sum(s.percent for s in others), True)
     return [own, *others]
-
-
-def percent_for(association_id: int, lead_id: int, shares: Iterable[tuple[int, int]]) -> int:
-    """The share `association_id` counts of an insats led by `lead_id` (0 if none)."""
-    pairs = list(shares)
-    if association_id == lead_id:
-        return WHOLE - sum(p for _, p in pairs)
-    return next((p for a, p in pairs if a == association_id), 0)
