@@ -71,6 +71,7 @@ PAGES: dict[str, tuple[str, list[tuple[str, Callable[[Ids], str]]]]] = {
                 "decide-delegated",
                 lambda ids: f"/applications/{ids['by_state']['prepared']}/decide_delegated",
             ),
+            ("shares", lambda ids: f"/applications/{ids['by_state']['prepared']}/shares"),
             ("budget", _fixed("/associations/svb/budget")),
             ("statistics", _fixed("/associations/svb/statistics")),
             ("medlemsrad", _fixed("/medlemsrad")),
